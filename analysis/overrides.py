@@ -1,0 +1,174 @@
+"""``--set dotted.key=value`` overrides: typed, validated, and only onto fields that exist.
+
+Values are parsed as YAML, so ``40`` is a number, ``true`` a boolean and
+``{median: 2, p90: 6}`` a lognormal spec; the result is validated as a whole scenario.
+
+Examples
+--------
+>>> from analysis import load_scenario
+>>> scenario = load_scenario("small-office")
+>>> apply_overrides(scenario, ["incidents.minor.rate_per_year=40"]).incidents["minor"].rate_per_year
+40.0
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from analysis.scenario import Scenario, ScenarioError, Spec
+
+
+def parse_assignment(assignment: str) -> tuple[str, Any]:
+    """Split ``"a.b.c=value"`` into the path and the YAML-parsed value."""
+    path, sep, raw = assignment.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise ScenarioError(assignment, "expected dotted.key=value", "--set")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        raise ScenarioError(path, f"cannot read the value {raw!r}", "--set") from None
+    if value is None:
+        raise ScenarioError(path, "needs a value after '='", "--set")
+    return path, value
+
+
+def apply_overrides(scenario: Scenario, assignments: Iterable[str] | Mapping[str, Any]) -> Scenario:
+    """A new scenario with each dotted path set to its value, validated as a whole.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to start from; it is not changed.
+    assignments
+        ``"path=value"`` strings (values parsed as YAML) or a mapping of paths to values.
+
+    Raises
+    ------
+    ScenarioError
+        A path that names no field of the scenario, or a value the scenario rejects.
+    """
+    if isinstance(assignments, Mapping):
+        pairs = list(assignments.items())
+    else:
+        pairs = [parse_assignment(text) for text in assignments]
+    if not pairs:
+        return scenario
+    data = scenario.model_dump(mode="json")
+    for path, value in pairs:
+        _set_path(data, path, value)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        from analysis.scenario_io import validation_error_to_scenario_error
+
+        raise validation_error_to_scenario_error(error, "--set") from None
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = data
+    for depth, key in enumerate(parts):
+        allowed = _keys_at(parts[:depth], node)
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+            where = ".".join(parts[: depth + 1])
+            raise ScenarioError(where, f"no such field ({hint})", "--set")
+        if depth == len(parts) - 1:
+            node[key] = value
+            return
+        child = node.get(key)
+        if child is None:  # an optional section that is absent: start it
+            child = node[key] = {}
+        elif not isinstance(child, dict):
+            raise ScenarioError(".".join(parts[: depth + 1]), "is a value, not a section", "--set")
+        node = child
+
+
+def _keys_at(prefix: list[str], node: dict[str, Any]) -> list[str]:
+    """Keys that may be set below ``prefix``: a model's fields, or a tier mapping's tiers."""
+    try:
+        return allowed_keys(prefix)
+    except KeyError:
+        return list(node)  # a mapping keyed by tier name: only existing tiers
+
+
+def allowed_keys(prefix: list[str]) -> list[str]:
+    """Field names of the scenario model found at ``prefix`` (a list of keys).
+
+    Raises ``KeyError`` where ``prefix`` leads to a mapping keyed by tier name rather than a model.
+    """
+    model: Any = Scenario
+    keyed_by_tier = False
+    for key in prefix:
+        if keyed_by_tier:
+            keyed_by_tier = False  # this key is a tier name; the model stays the mapping's value
+            continue
+        annotation = model.model_fields[key].annotation
+        model, keyed_by_tier = _unwrap(annotation)
+        if model is None:
+            raise KeyError(key)
+    if keyed_by_tier or model is None:
+        raise KeyError(".".join(prefix))
+    return list(model.model_fields)
+
+
+def _unwrap(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model inside an annotation, and whether it sits in a ``dict[str, ...]``."""
+    origin = typing.get_origin(annotation)
+    if origin is dict:
+        inner, _ = _unwrap(typing.get_args(annotation)[1])
+        return inner, True
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            inner, keyed = _unwrap(arg)
+            if inner is not None:
+                return inner, keyed
+        return None, False
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None, False
+
+
+def field_reference() -> list[tuple[str, str, str]]:
+    """Every settable scenario field: ``(dotted path, description with unit, default)``.
+
+    Tier names appear as ``<tier>``. The default is ``"required"`` for a field without one.
+
+    Examples
+    --------
+    >>> ("break_fix.callout_fee", "trip charge per incident (money)", "0.0") in field_reference()
+    True
+    """
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            path = f"{prefix}{name}"
+            inner, keyed = _unwrap(info.annotation)
+            if keyed:
+                path += ".<tier>"
+            if inner is not None and inner is not Spec:
+                walk(inner, f"{path}.")
+                continue
+            if info.is_required():
+                default = "required"
+            elif info.default_factory is not None:
+                default = "0 for each tier" if keyed else "see below"
+            else:
+                default = "see description" if info.default is None else repr(info.default)
+            description = info.description or ""
+            if inner is Spec:
+                description += "; a number or {median: M, p90: Q}"
+            rows.append((path, description, default))
+
+    walk(Scenario, "")
+    return rows

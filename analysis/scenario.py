@@ -1,0 +1,297 @@
+"""The scenario: one typed, validated, immutable description of a business and its support options.
+
+Every front end (CLI, notebooks, Streamlit, batch) reads and writes this one format. Field
+descriptions carry the unit and are the single source of labels for help texts and tooltips.
+
+Examples
+--------
+>>> from analysis import load_scenario
+>>> scenario = load_scenario("small-office")
+>>> scenario.organisation.employees
+10
+>>> bigger = scenario.with_overrides(["organisation.employees=12"])
+>>> bigger.organisation.employees, bigger.sha256 != scenario.sha256
+(12, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+#: 90th percentile of the standard normal: a lognormal's p90 is median * exp(Z90 * sigma).
+Z90 = 1.2815515655446004
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+TierName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ScenarioError(ValueError):
+    """Bad scenario input: ``field`` is the dotted path of the offending value, ``reason`` says why.
+
+    ``str(error)`` is one line, fit for a command-line error message.
+    """
+
+    def __init__(self, field: str, reason: str, source: str | None = None):
+        self.field = field
+        self.reason = reason
+        self.source = source
+        where = ": ".join(part for part in (source, field) if part)
+        super().__init__(f"{where}: {reason}" if where else reason)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class Spec(_Model):
+    """A positive duration or amount: a constant, or a lognormal given by its median and p90.
+
+    In YAML, write a plain number for a constant or ``{median: M, p90: Q}`` with ``Q >= M > 0``.
+    """
+
+    median: float = Field(gt=0, description="median (50th percentile)")
+    p90: float = Field(gt=0, description="90th percentile; equal to the median for a constant")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _constant_from_number(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("must be a number or {median: M, p90: Q}")
+        if isinstance(data, int | float):
+            return {"median": data, "p90": data}
+        return data
+
+    @model_validator(mode="after")
+    def _p90_not_below_median(self) -> Spec:
+        if self.p90 < self.median:
+            raise ValueError(f"p90 ({self.p90:g}) must be >= median ({self.median:g})")
+        return self
+
+    @property
+    def is_constant(self) -> bool:
+        return self.p90 == self.median
+
+    @property
+    def mu(self) -> float:
+        """Mean of the underlying normal, ``ln(median)``."""
+        return math.log(self.median)
+
+    @property
+    def sigma(self) -> float:
+        """Standard deviation of the underlying normal, ``ln(p90 / median) / 1.2816``."""
+        return math.log(self.p90 / self.median) / Z90
+
+    @property
+    def mean(self) -> float:
+        """Expected value, ``median * exp(sigma**2 / 2)``."""
+        return self.median * math.exp(self.sigma**2 / 2)
+
+
+class Organisation(_Model):
+    employees: int = Field(gt=0, description="people who depend on IT")
+    devices: int | None = Field(
+        None, ge=0, description="managed endpoints, for per-device pricing (default: employees)"
+    )
+    loaded_hourly_cost: NonNegative = Field(
+        description="wage plus overhead per employee-hour (money per hour)"
+    )
+    revenue_per_hour: NonNegative = Field(
+        description="revenue earned per business hour (money per hour)"
+    )
+    productivity_loss: Share = Field(
+        description="share of an affected employee's output lost while systems are down (0-1)"
+    )
+
+    @model_validator(mode="after")
+    def _default_devices(self) -> Organisation:
+        if self.devices is None:
+            object.__setattr__(self, "devices", self.employees)
+        return self
+
+
+class Tier(_Model):
+    rate_per_year: NonNegative = Field(
+        description="expected incidents per year without proactive care (break-fix)"
+    )
+    dispersion: NonNegative = Field(
+        0.0,
+        description="negative-binomial dispersion k: variance = rate + k * rate^2 (0: Poisson)",
+    )
+    users_affected: Share = Field(description="share of employees who cannot work (0-1)")
+    revenue_impact: Share = Field(description="share of revenue lost while it lasts (0-1)")
+    fix_hours: Spec = Field(description="hands-on repair time per incident (hours)")
+
+
+class BreakFix(_Model):
+    hourly_rate: NonNegative = Field(description="technician rate (money per hour)")
+    minimum_hours: NonNegative = Field(
+        0.0, description="billable hours per incident are at least this (hours)"
+    )
+    callout_fee: NonNegative = Field(0.0, description="trip charge per incident (money)")
+    after_hours_share: Share = Field(
+        0.0, description="share of incidents billed at the after-hours multiplier (0-1)"
+    )
+    after_hours_multiplier: float = Field(
+        1.0, ge=1.0, description="rate multiplier for after-hours work (x)"
+    )
+    response_hours: Spec = Field(description="wait until a technician starts (hours)")
+
+
+class Managed(_Model):
+    per_user_monthly: NonNegative = Field(description="contract fee per employee (money per month)")
+    per_device_monthly: NonNegative = Field(
+        0.0, description="contract fee per device (money per month)"
+    )
+    onboarding_fee: NonNegative = Field(0.0, description="one-off fee in year 1 (money)")
+    incident_reduction: dict[TierName, Share] = Field(
+        default_factory=dict,
+        description="share of each tier's incidents prevented by proactive care (0-1; default 0)",
+    )
+    response_hours: Spec = Field(description="wait until the provider starts (hours)")
+    fix_time_factor: float = Field(
+        1.0, gt=0, description="multiplier on repair time from monitoring and documentation (x)"
+    )
+    out_of_scope_share: Share = Field(
+        0.0, description="share of remaining incidents billed outside the contract (0-1)"
+    )
+    out_of_scope_rate: NonNegative = Field(
+        0.0, description="hourly rate for out-of-scope work (money per hour)"
+    )
+
+
+class Parts(_Model):
+    probability: Share = Field(description="chance that a repair replaces hardware (0-1)")
+    cost: Spec = Field(description="cost of the replaced hardware (money)")
+
+
+class SecurityRates(_Model):
+    break_fix: NonNegative = Field(description="severe security events per year under break-fix")
+    managed: NonNegative = Field(description="severe security events per year under managed care")
+
+
+class Security(_Model):
+    rate_per_year: SecurityRates = Field(description="expected severe events per year, per model")
+    loss: Spec = Field(description="loss per event (money)")
+
+
+class Horizon(_Model):
+    years: int = Field(1, ge=1, le=50, description="years simulated; results are totals")
+    price_escalation: float = Field(
+        0.0, gt=-1, description="yearly growth of every price and loss (fraction, 0.03 = 3%)"
+    )
+    discount_rate: float = Field(
+        0.0, gt=-1, description="yearly discount rate for present values (fraction)"
+    )
+
+    def year_factors(self) -> list[float]:
+        """``g_y = ((1 + escalation) / (1 + discount))**(y - 1)`` for y = 1..years."""
+        growth = (1 + self.price_escalation) / (1 + self.discount_rate)
+        return [growth**year for year in range(self.years)]
+
+
+class Scenario(_Model):
+    """A complete scenario. Immutable; build variants with :meth:`with_overrides`."""
+
+    name: str = Field(min_length=1, description="scenario name shown in reports")
+    description: str = Field("", description="one line describing the business")
+    currency: str = Field(
+        "USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every money amount"
+    )
+    organisation: Organisation
+    incidents: dict[TierName, Tier] = Field(
+        min_length=1, description="incident tiers by name; rates are for the break-fix world"
+    )
+    break_fix: BreakFix
+    managed: Managed
+    parts: Parts | None = Field(None, description="hardware replaced during repairs (optional)")
+    security: Security | None = Field(None, description="rare severe events (optional)")
+    horizon: Horizon = Field(default_factory=Horizon)
+
+    @field_validator("incidents", mode="before")
+    @classmethod
+    def _incidents_is_mapping(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of tier names to tiers")
+        return value
+
+    @model_validator(mode="after")
+    def _reduction_keys_are_tiers(self) -> Scenario:
+        reduction = self.managed.incident_reduction
+        for key in reduction:
+            if key not in self.incidents:
+                raise ValueError(
+                    f"managed.incident_reduction.{key}: not a tier name "
+                    f"(tiers: {', '.join(self.incidents)})"
+                )
+        # Every tier gets an explicit share, so code and canonical form need no defaults.
+        filled = {tier: reduction.get(tier, 0.0) for tier in self.incidents}
+        object.__setattr__(self.managed, "incident_reduction", filled)
+        return self
+
+    # -- derived values -----------------------------------------------------------------------
+
+    @property
+    def tier_names(self) -> list[str]:
+        return list(self.incidents)
+
+    def impact_rate(self, tier: str) -> float:
+        """Money lost per hour of a ``tier`` outage: ``c_t`` of the model.
+
+        ``employees * users_affected * loaded_hourly_cost * productivity_loss
+        + revenue_per_hour * revenue_impact``.
+        """
+        org, spec = self.organisation, self.incidents[tier]
+        return (
+            org.employees * spec.users_affected * org.loaded_hourly_cost * org.productivity_loss
+            + org.revenue_per_hour * spec.revenue_impact
+        )
+
+    @property
+    def managed_annual_fee(self) -> float:
+        """The managed contract's yearly fixed fee, without onboarding (money per year)."""
+        org, managed = self.organisation, self.managed
+        return 12 * (
+            managed.per_user_monthly * org.employees + managed.per_device_monthly * org.devices
+        )
+
+    # -- canonical form -----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as plain data, defaults filled in and constants written as numbers."""
+        return _collapse_constants(self.model_dump(mode="json"))
+
+    def canonical_json(self) -> str:
+        """Key-sorted, whitespace-free JSON of :meth:`to_dict`: equal scenarios give equal text."""
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of :meth:`canonical_json`: key order, whitespace and defaults leave it alone."""
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+    def with_overrides(self, assignments: list[str] | dict[str, Any]) -> Scenario:
+        """A copy with dotted-path values replaced (see :func:`analysis.apply_overrides`)."""
+        from analysis.overrides import apply_overrides
+
+        return apply_overrides(self, assignments)
+
+
+def _collapse_constants(data: Any) -> Any:
+    if isinstance(data, dict):
+        if set(data) == {"median", "p90"} and data["median"] == data["p90"]:
+            return data["median"]
+        return {key: _collapse_constants(value) for key, value in data.items()}
+    return data
