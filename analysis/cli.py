@@ -1,0 +1,259 @@
+"""The ``itcost`` command line: simulate a scenario, list presets, validate and show scenario files.
+
+Bad input exits with status 2 and one line on stderr naming the field and the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from analysis._version import __version__
+from analysis.engine import simulate
+from analysis.overrides import field_reference
+from analysis.presets import load_scenario, preset_descriptions
+from analysis.result import Result
+from analysis.scenario import Scenario, ScenarioError
+from analysis.scenario_io import dump_scenario
+
+EXIT_BAD_INPUT = 2
+
+_SET_HELP = (
+    "override one scenario value, e.g. --set incidents.minor.rate_per_year=40 or "
+    "--set 'break_fix.response_hours={median: 4, p90: 12}' (repeatable; values are YAML)"
+)
+_SCENARIO_HELP = "a preset name (see 'itcost presets') or a scenario YAML file"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text: str) -> int:
+    value = _whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {text})")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = _whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {text})")
+    return value
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="itcost",
+        description=(
+            "Compare the cost of break-fix IT support with a managed-services contract "
+            "by Monte Carlo simulation."
+        ),
+        epilog="Run 'itcost COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"itcost {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "simulate",
+        help="simulate a scenario and compare the two support models",
+        description=(
+            "Simulate a scenario and print both models side by side: mean and P5/P50/P95 of each "
+            "cost component, the savings of managed over break-fix and the probability that "
+            "managed is cheaper. Amounts are per year for a 1-year horizon, else totals."
+        ),
+    )
+    run.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    run.add_argument(
+        "--trials", type=_positive_int, default=100_000, metavar="N",
+        help="Monte Carlo trials (default: %(default)s)",
+    )  # fmt: skip
+    run.add_argument(
+        "--seed", type=_non_negative_int, default=2026, metavar="S",
+        help="random seed; the same seed and trials give the same numbers (default: %(default)s)",
+    )  # fmt: skip
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help=_SET_HELP)  # fmt: skip
+    run.add_argument(
+        "--threads", type=_positive_int, default=None, metavar="N",
+        help="worker threads (default: all cores); results do not depend on it",
+    )  # fmt: skip
+    run.add_argument(
+        "--json", action="store_true",
+        help="print the summary JSON (schema itcost.summary/1) instead of a table",
+    )  # fmt: skip
+    run.set_defaults(handler=_simulate)
+
+    listing = commands.add_parser(
+        "presets", help="list the built-in scenario presets",
+        description="List the built-in scenario presets with a one-line description each.",
+    )  # fmt: skip
+    listing.set_defaults(handler=_presets)
+
+    check = commands.add_parser(
+        "validate", help="check a scenario file and print its hash",
+        description="Validate a scenario (file or preset); print its name and sha256, or the "
+        "first problem found (exit status 2).",
+    )  # fmt: skip
+    check.add_argument("scenario", metavar="FILE", help=_SCENARIO_HELP)
+    check.add_argument("--set", dest="overrides", action="append", default=[],
+                       metavar="KEY=VALUE", help=_SET_HELP)  # fmt: skip
+    check.set_defaults(handler=_validate)
+
+    fields = commands.add_parser(
+        "fields", help="list every scenario field with its unit and default",
+        description="List every scenario field that a YAML file or --set can give: its dotted "
+        "path, what it means with its unit, and its default. Sections 'parts' and 'security' "
+        "are optional as a whole.",
+    )  # fmt: skip
+    fields.set_defaults(handler=_fields)
+
+    show = commands.add_parser(
+        "show", help="print a scenario as YAML, with defaults and overrides applied",
+        description="Print the fully resolved scenario as YAML: a starting point for your own file "
+        "(itcost show small-office > acme.yaml).",
+    )  # fmt: skip
+    show.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    show.add_argument("--set", dest="overrides", action="append", default=[],
+                      metavar="KEY=VALUE", help=_SET_HELP)  # fmt: skip
+    show.set_defaults(handler=_show)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ScenarioError as error:
+        print(f"itcost: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("itcost: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def _resolve(args: argparse.Namespace) -> Scenario:
+    return load_scenario(args.scenario).with_overrides(args.overrides)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    scenario = _resolve(args)
+    result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
+    print(result.to_json() if args.json else format_table(result))
+    return 0
+
+
+def _presets(args: argparse.Namespace) -> int:
+    descriptions = preset_descriptions()
+    width = max(map(len, descriptions))
+    for name, description in descriptions.items():
+        print(f"{name:<{width}}  {description}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = _resolve(args)
+    tiers = f"{len(scenario.incidents)} tiers: {', '.join(scenario.incidents)}"
+    print(f"ok: {scenario.name} ({tiers}) sha256 {scenario.sha256}")
+    return 0
+
+
+def _fields(args: argparse.Namespace) -> int:
+    rows = field_reference()
+    width = max(len(path) for path, _, _ in rows)
+    for path, description, default in rows:
+        print(f"{path:<{width}}  {description} [default: {default}]")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    print(dump_scenario(_resolve(args)), end="")
+    return 0
+
+
+# -- the readable table ----------------------------------------------------------------------
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
+_ROWS = (
+    ("IT support", "support", "money"),
+    ("Downtime", "downtime", "money"),
+    ("Security", "security", "money"),
+    ("Total", "total", "money"),
+    ("Incidents", "incidents", "count"),
+    ("Downtime hours", "downtime_hours", "count"),
+)
+
+
+def money(amount: float, currency: str) -> str:
+    """``$12,345`` or ``-$1,200`` (``12,345 CHF`` for currencies without a symbol here)."""
+    sign = "-" if round(amount) < 0 else ""
+    digits = f"{abs(amount):,.0f}"
+    symbol = _SYMBOLS.get(currency)
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
+
+
+def format_table(result: Result) -> str:
+    """The two models side by side, then the savings and the probability managed is cheaper."""
+    summary = result.summary()
+    currency = summary["currency"]
+    years = summary["years"]
+    period = "per year" if years == 1 else f"totals over {years} years"
+
+    def cell(stats: dict[str, Any], key: str, kind: str) -> str:
+        value = stats[key]
+        return money(value, currency) if kind == "money" else f"{value:,.1f}"
+
+    keys = ("mean", "p05", "p50", "p95")
+    header = ["", *("Mean", "P5", "P50", "P95") * 2]
+    rows = [
+        [label, *(cell(summary["models"][m][q], k, kind) for m in ("break_fix", "managed")
+                  for k in keys)]
+        for label, q, kind in _ROWS
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    group = sum(widths[1:5]) + 3 * 2
+
+    def line(row: list[str]) -> str:
+        first = row[0].ljust(widths[0])
+        left = "  ".join(v.rjust(w) for v, w in zip(row[1:5], widths[1:5], strict=True))
+        right = "  ".join(v.rjust(w) for v, w in zip(row[5:], widths[5:], strict=True))
+        return f"{first}    {left}    {right}"
+
+    savings = summary["comparison"]["savings"]
+    cheaper = summary["comparison"]["prob_managed_cheaper"]
+    title = (
+        f"{summary['scenario']['name']}: {summary['trials']:,} trials, seed {summary['seed']}, "
+        f"{years} year{'s' if years > 1 else ''}, {currency}, amounts {period}"
+    )
+    lines = [
+        title,
+        "",
+        f"{'':{widths[0]}}    {'Break-fix':^{group}}    {'Managed':^{group}}".rstrip(),
+        line(header),
+        *(line(row) for row in rows),
+        "",
+        f"Savings with managed (break-fix minus managed): mean {money(savings['mean'], currency)}"
+        f" ± {money(1.96 * savings['mean_se'], currency)} (95% confidence),"
+        f" 90% of trials between {money(savings['p05'], currency)}"
+        f" and {money(savings['p95'], currency)}.",
+        f"Managed is cheaper in {cheaper:.1%} of trials.",
+    ]
+    return "\n".join(lines)
