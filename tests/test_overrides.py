@@ -1,0 +1,85 @@
+"""``--set`` overrides: type coercion, validation, and paths that must exist."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import ScenarioError, apply_overrides, load_scenario
+from analysis.overrides import parse_assignment
+
+
+@pytest.fixture(scope="module")
+def office():
+    return load_scenario("small-office")
+
+
+def test_values_are_coerced_to_the_field_type(office):
+    changed = apply_overrides(
+        office,
+        [
+            "incidents.minor.rate_per_year=40",
+            "managed.per_user_monthly=140",
+            "organisation.employees=12",
+            "break_fix.response_hours={median: 4, p90: 12}",
+            "incidents.major.fix_hours.p90=9",
+            "name=Acme Ltd",
+        ],
+    )
+    assert changed.incidents["minor"].rate_per_year == 40.0
+    assert changed.managed.per_user_monthly == 140.0
+    assert changed.organisation.employees == 12
+    response = changed.break_fix.response_hours
+    assert (response.median, response.p90) == (4, 12)
+    assert changed.incidents["major"].fix_hours.p90 == 9
+    assert changed.name == "Acme Ltd"
+    assert office.incidents["minor"].rate_per_year == 30  # the original is untouched
+
+
+def test_a_mapping_of_overrides_works_like_strings(office):
+    from_strings = apply_overrides(office, ["managed.onboarding_fee=0"])
+    from_mapping = apply_overrides(office, {"managed.onboarding_fee": 0})
+    assert from_strings == from_mapping
+    assert from_strings.sha256 != office.sha256
+
+
+def test_an_absent_optional_section_can_be_started():
+    scenario = load_scenario("small-office").with_overrides(
+        {"security": None}
+    )  # remove, then start it again field by field
+    assert scenario.security is None
+    again = scenario.with_overrides(
+        ["security.rate_per_year={break_fix: 0.1, managed: 0.05}", "security.loss=10000"]
+    )
+    assert again.security.rate_per_year.managed == 0.05
+
+
+@pytest.mark.parametrize(
+    ("assignment", "field", "reason"),
+    [
+        ("colour=blue", "colour", "no such field"),
+        ("incidents.minor.rate_per_yer=1", "incidents.minor.rate_per_yer",
+         "did you mean 'rate_per_year'"),
+        ("incidents.huge.rate_per_year=1", "incidents.huge", "allowed: critical, major, minor"),
+        ("managed.incident_reduction.huge=0.1", "managed.incident_reduction.huge", "no such field"),
+        ("managed.per_user_monthly.extra=1", "managed.per_user_monthly", "is a value"),
+        ("incidents.minor.rate_per_year=-4", "incidents.minor.rate_per_year", "must be >= 0"),
+        ("organisation.employees=lots", "organisation.employees", "must be a whole number"),
+        ("incidents.minor.fix_hours.p90=0.1", "incidents.minor.fix_hours", "must be >= median"),
+        ("managed.per_user_monthly", "managed.per_user_monthly", "expected dotted.key=value"),
+        ("managed.per_user_monthly=", "managed.per_user_monthly", "needs a value"),
+        ("managed.per_user_monthly=[1, 2", "managed.per_user_monthly", "cannot read the value"),
+    ],
+)  # fmt: skip
+def test_bad_overrides_name_the_field(office, assignment, field, reason):
+    with pytest.raises(ScenarioError) as caught:
+        apply_overrides(office, [assignment])
+    assert caught.value.field.startswith(field)
+    assert reason in caught.value.reason
+    assert str(caught.value).startswith("--set")
+
+
+def test_parse_assignment_reads_yaml_values():
+    assert parse_assignment("a.b=3") == ("a.b", 3)
+    assert parse_assignment("a.b = 2.5") == ("a.b", 2.5)
+    assert parse_assignment("a={median: 1, p90: 2}") == ("a", {"median": 1, "p90": 2})
+    assert parse_assignment("name=x=y") == ("name", "x=y")
