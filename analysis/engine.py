@@ -5,127 +5,49 @@ incidents are the break-fix incidents that proactive care did not prevent, with 
 time and the same standard-normal response draw. Their difference is therefore measured far more
 precisely than either total.
 
-Reproducibility: trials run in fixed blocks of :data:`BLOCK_TRIALS`. Block ``b`` draws only from
-generators seeded by ``SeedSequence(seed, spawn_key=(b,))`` (the ``b``-th child of
-``SeedSequence(seed).spawn``), one independent stream per random quantity. Results are
-bit-identical for a seed whatever the number of threads, and a run of ``k * BLOCK_TRIALS`` trials
-is a prefix of any longer run. Because each quantity has its own stream, changing a parameter that
-does not change incident counts (a fee, a share, a duration) leaves every other draw unchanged.
+Reproducibility: trials run in fixed blocks of :data:`BLOCK_TRIALS`, each seeded by
+(seed, block) as :mod:`analysis.sampling` describes. Results are bit-identical for a seed
+whatever the number of threads or the machine, and a run of ``k * BLOCK_TRIALS`` trials is a
+prefix of any longer run.
 
-Cost: O(trials * years * (tiers + expected incidents per trial-year)) time. Memory is bounded
-by the block: incidents are processed in chunks of about :data:`CHUNK_INCIDENTS`, which keep
-the working arrays in cache, and per-trial results (13 float64 columns) are the only arrays
-that grow with the trial count.
+Cost: O(trials * years * (tiers + expected incidents per trial-year)) time. Within a block,
+incidents are drawn year by year and tier by tier in chunks of exactly :data:`CHUNK_INCIDENTS`
+(whatever the counts, so memory is bounded and the working arrays stay in cache); per-trial
+results (13 float64 columns) are the only arrays that grow with the trial count.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.parameters import EngineParameters, TierParameters
 from analysis.result import COLUMNS, Result
+from analysis.sampling import (
+    Streams,
+    Workspace,
+    lognormal,
+    scaled_exp,
+    security_streams,
+    tier_streams,
+)
 from analysis.scenario import Scenario
 
 #: Trials per reproducibility block: each block has its own seed, derived from (seed, block).
 BLOCK_TRIALS = 65_536
-#: Incidents processed together; sized so the working arrays stay in the CPU's cache.
-CHUNK_INCIDENTS = 32_768
-#: One independent generator per random quantity, in this order, for every block.
-STREAMS = (
-    "counts",
-    "frailty",
-    "fix",
-    "response",
-    "prevent",
-    "after_hours",
-    "out_of_scope",
-    "parts",
-    "security",
-)
-
-
-@dataclass(frozen=True)
-class _LogNormal:
-    mu: float
-    sigma: float
-
-
-@dataclass(frozen=True)
-class _TierParams:
-    rate: float
-    dispersion: float
-    fix: _LogNormal
-    reduction: float
-    impact_rate: float  # money per outage hour, c_t
-
-
-@dataclass(frozen=True)
-class _Params:
-    """The scenario reduced to the numbers the engine needs."""
-
-    tiers: tuple[_TierParams, ...]
-    year_factors: np.ndarray  # g_y, shape (years,)
-    hourly_rate: float
-    minimum_hours: float
-    callout_fee: float
-    after_hours_share: float
-    after_hours_multiplier: float
-    response_break_fix: _LogNormal
-    response_managed: _LogNormal
-    fix_time_factor: float
-    out_of_scope_share: float
-    out_of_scope_rate: float
-    managed_fees: np.ndarray  # fixed managed fees per year, before g_y, shape (years,)
-    parts_probability: float
-    parts_cost: _LogNormal
-    security_break_fix: float
-    security_managed: float
-    security_loss: _LogNormal
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> _Params:
-        def lognormal(spec) -> _LogNormal:
-            return _LogNormal(spec.mu, spec.sigma)
-
-        bf, ms = scenario.break_fix, scenario.managed
-        tiers = tuple(
-            _TierParams(
-                rate=tier.rate_per_year,
-                dispersion=tier.dispersion,
-                fix=lognormal(tier.fix_hours),
-                reduction=ms.incident_reduction[name],
-                impact_rate=scenario.impact_rate(name),
-            )
-            for name, tier in scenario.incidents.items()
-        )
-        fees = np.full(scenario.horizon.years, scenario.managed_annual_fee)
-        fees[0] += ms.onboarding_fee
-        parts, security = scenario.parts, scenario.security
-        unit = _LogNormal(0.0, 0.0)
-        return cls(
-            tiers=tiers,
-            year_factors=np.asarray(scenario.horizon.year_factors()),
-            hourly_rate=bf.hourly_rate,
-            minimum_hours=bf.minimum_hours,
-            callout_fee=bf.callout_fee,
-            after_hours_share=bf.after_hours_share,
-            after_hours_multiplier=bf.after_hours_multiplier,
-            response_break_fix=lognormal(bf.response_hours),
-            response_managed=lognormal(ms.response_hours),
-            fix_time_factor=ms.fix_time_factor,
-            out_of_scope_share=ms.out_of_scope_share,
-            out_of_scope_rate=ms.out_of_scope_rate,
-            managed_fees=fees,
-            parts_probability=parts.probability if parts else 0.0,
-            parts_cost=lognormal(parts.cost) if parts else unit,
-            security_break_fix=security.rate_per_year.break_fix if security else 0.0,
-            security_managed=security.rate_per_year.managed if security else 0.0,
-            security_loss=lognormal(security.loss) if security else unit,
-        )
+#: Incidents drawn together. Results do not depend on it (every stream is consumed in the same
+#: order); it trades Python overhead against cache use.
+CHUNK_INCIDENTS = 131072
+#: Per-trial sums kept while a block runs.
+_SUMS = (
+    "break_fix_support", "break_fix_downtime", "break_fix_security", "break_fix_incidents",
+    "break_fix_downtime_hours", "managed_support", "managed_downtime", "managed_security",
+    "managed_incidents", "managed_downtime_hours",
+)  # fmt: skip
+#: Bytes per trial that a run keeps: the result columns and, briefly, their DataFrame copy.
+_BYTES_PER_TRIAL = 2 * 8 * len(COLUMNS)
 
 
 def simulate(
@@ -142,13 +64,19 @@ def simulate(
     seed
         Non-negative integer seed; with ``trials`` it fixes every draw.
     threads
-        Worker threads across blocks (default: the machine's cores, at most one per block).
-        Results do not depend on it.
+        Worker threads across blocks (default: the cores this process may use, at most one per
+        block). Results do not depend on it.
 
     Returns
     -------
     Result
         Per-trial totals (``Result.trials``) and their statistics (``Result.summary()``).
+
+    Raises
+    ------
+    ValueError
+        ``trials``, ``seed`` or ``threads`` out of range, naming the argument; or more trials
+        than this machine's memory holds.
 
     Examples
     --------
@@ -157,20 +85,21 @@ def simulate(
     >>> 0.0 <= result.summary()["comparison"]["prob_managed_cheaper"] <= 1.0
     True
     """
-    if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or trials < 1:
-        raise ValueError(f"trials: must be a whole number >= 1 (got {trials!r})")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed: must be a whole number >= 0 (got {seed!r})")
-    params = _Params.from_scenario(scenario)
+    _check_whole("trials", trials, minimum=1)
+    _check_whole("seed", seed, minimum=0)
+    if threads is not None:
+        _check_whole("threads", threads, minimum=1)
+    _check_memory(trials)
+    params = EngineParameters.from_scenario(scenario)
     columns = {name: np.empty(trials) for name in COLUMNS}
     n_blocks = -(-trials // BLOCK_TRIALS)
 
     def run(block: int) -> None:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
-        _simulate_block(params, stop - start, _block_streams(seed, block), columns, start)
+        _simulate_block(params, stop - start, int(seed), block, columns, start)
 
-    workers = min(threads or os.cpu_count() or 1, n_blocks)
+    workers = min(threads or _available_cores(), n_blocks)
     if workers == 1:
         for block in range(n_blocks):
             run(block)
@@ -180,207 +109,184 @@ def simulate(
     return Result(scenario=scenario, seed=int(seed), columns=columns)
 
 
-def _block_streams(seed: int, block: int) -> dict[str, np.random.Generator]:
-    """One generator per random quantity, depending only on (seed, block)."""
-    block_seed = np.random.SeedSequence(seed, spawn_key=(block,))
-    children = block_seed.spawn(len(STREAMS))
-    return {
-        name: np.random.Generator(np.random.PCG64(child))
-        for name, child in zip(STREAMS, children, strict=True)
-    }
+def _check_whole(name: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name}: must be a whole number >= {minimum} (got {value!r})")
+
+
+def _available_cores() -> int:
+    """Cores this process may run on (a container's share, not the host's), where known."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _check_memory(trials: int) -> None:
+    needed = trials * _BYTES_PER_TRIAL
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy will say
+        return
+    if needed > 0.8 * available:
+        raise ValueError(
+            f"trials: {trials:,} trials need about {needed / 2**30:.1f} GiB for their results; "
+            f"this machine has {available / 2**30:.1f} GiB"
+        )
 
 
 def _simulate_block(
-    params: _Params,
-    n: int,
-    rng: dict[str, np.random.Generator],
-    out: dict[str, np.ndarray],
-    offset: int,
+    params: EngineParameters, n: int, seed: int, block: int, out: dict, offset: int
 ) -> None:
-    """Simulate ``n`` trials and write their per-trial totals into ``out[...][offset:offset+n]``."""
-    years = len(params.year_factors)
-    cells = n * years  # one cell per (trial, year), trial-major
-    # Per (trial, year) sums, in money before g_y or in hours/counts.
-    bf_support = np.zeros(cells)
-    ms_support = np.zeros(cells)
-    bf_downtime = np.zeros(cells)
-    ms_downtime = np.zeros(cells)
-    bf_hours = np.zeros(cells)
-    ms_hours = np.zeros(cells)
-    bf_count = np.zeros(cells)
-    ms_count = np.zeros(cells)
-
-    for tier in params.tiers:
-        counts = _incident_counts(tier, cells, rng)
-        sums = _tier_sums(params, tier, counts, rng)
-        bf_support += params.hourly_rate * sums.billable_hours
-        bf_support += params.callout_fee * counts
-        bf_support += sums.parts_break_fix
-        ms_support += params.out_of_scope_rate * sums.out_of_scope_hours
-        ms_support += sums.parts_managed
-        bf_downtime += tier.impact_rate * sums.break_fix_hours
-        ms_downtime += tier.impact_rate * sums.managed_hours
-        bf_hours += sums.break_fix_hours
-        ms_hours += sums.managed_hours
-        bf_count += counts
-        ms_count += sums.managed_count
-
-    bf_security, ms_security = _security_losses(params, cells, rng["security"])
-    factors = params.year_factors
-
-    def total(per_cell: np.ndarray, factor: np.ndarray | None = factors) -> np.ndarray:
-        table = per_cell.reshape(n, years)
-        return table.sum(axis=1) if factor is None else table @ factor
+    """Simulate ``n`` trials of block ``block`` into ``out[...][offset:offset+n]``."""
+    sums = {name: np.zeros(n) for name in _SUMS}
+    streams = {tier.name: tier_streams(seed, block, tier.name) for tier in params.tiers}
+    security = security_streams(seed, block)
+    work = Workspace()
+    for factor in params.year_factors:
+        for tier in params.tiers:
+            counts = _incident_counts(tier, n, streams[tier.name])
+            _add_incidents(params, tier, counts, streams[tier.name], factor, sums, work)
+        _add_security(params, n, security, factor, sums)
 
     part = slice(offset, offset + n)
-    out["break_fix_support"][part] = total(bf_support)
-    out["break_fix_downtime"][part] = total(bf_downtime)
-    out["break_fix_security"][part] = total(bf_security)
-    out["managed_support"][part] = total(ms_support) + params.managed_fees @ factors
-    out["managed_downtime"][part] = total(ms_downtime)
-    out["managed_security"][part] = total(ms_security)
+    sums["managed_support"] += params.managed_fees_present_value
     for model in ("break_fix", "managed"):
+        for quantity in ("support", "downtime", "security", "incidents", "downtime_hours"):
+            out[f"{model}_{quantity}"][part] = sums[f"{model}_{quantity}"]
         out[f"{model}_total"][part] = (
-            out[f"{model}_support"][part]
-            + out[f"{model}_downtime"][part]
-            + out[f"{model}_security"][part]
+            sums[f"{model}_support"] + sums[f"{model}_downtime"] + sums[f"{model}_security"]
         )
-    out["break_fix_incidents"][part] = total(bf_count, None)
-    out["managed_incidents"][part] = total(ms_count, None)
-    out["break_fix_downtime_hours"][part] = total(bf_hours, None)
-    out["managed_downtime_hours"][part] = total(ms_hours, None)
     out["savings"][part] = out["break_fix_total"][part] - out["managed_total"][part]
 
 
-def _incident_counts(
-    tier: _TierParams, cells: int, rng: dict[str, np.random.Generator]
-) -> np.ndarray:
-    """Break-fix incident counts per cell: Poisson, or negative binomial via a Gamma rate."""
+def _incident_counts(tier: TierParameters, n: int, rng: Streams) -> np.ndarray:
+    """Break-fix incident counts per trial: Poisson, or negative binomial via a Gamma rate."""
     if tier.dispersion > 0 and tier.rate > 0:
         shape = 1.0 / tier.dispersion
-        rates = rng["frailty"].gamma(shape, tier.rate / shape, size=cells)
+        rates = rng["frailty"].gamma(shape, tier.rate / shape, size=n)
         return rng["counts"].poisson(rates)
-    return rng["counts"].poisson(tier.rate, size=cells)
+    return rng["counts"].poisson(tier.rate, size=n)
 
 
-@dataclass
-class _TierSums:
-    """Per-cell sums over one tier's incidents."""
-
-    billable_hours: np.ndarray  # break-fix hours billed, after minimum and after-hours multiplier
-    break_fix_hours: np.ndarray  # break-fix downtime hours (wait + repair)
-    parts_break_fix: np.ndarray
-    managed_count: np.ndarray
-    managed_hours: np.ndarray  # managed downtime hours of surviving incidents
-    out_of_scope_hours: np.ndarray  # managed repair hours billed out of scope
-    parts_managed: np.ndarray
-
-
-def _tier_sums(
-    params: _Params, tier: _TierParams, counts: np.ndarray, rng: dict[str, np.random.Generator]
-) -> _TierSums:
-    """Draw one tier's incidents chunk by chunk and sum them per cell.
-
-    Incidents are laid out cell by cell, so a chunk is a run of whole cells and the sums are
-    ``bincount`` over local cell indices. O(incidents) time, O(CHUNK_INCIDENTS) extra memory.
-    """
-    cells = counts.size
-    sums = _TierSums(*(np.zeros(cells) for _ in range(7)))
-    ends = np.cumsum(counts)
-    total = int(ends[-1]) if cells else 0
-    if total == 0:
-        return sums
-    # Cell boundaries so that each chunk holds about CHUNK_INCIDENTS incidents.
-    cuts = np.searchsorted(ends, np.arange(CHUNK_INCIDENTS, total, CHUNK_INCIDENTS)) + 1
-    bounds = np.unique(np.concatenate(([0], cuts, [cells])))
-    for first, last in itertools.pairwise(bounds):
-        _chunk_sums(params, tier, counts[first:last], rng, sums, first)
-    return sums
-
-
-def _chunk_sums(
-    params: _Params,
-    tier: _TierParams,
+def _add_incidents(
+    params: EngineParameters,
+    tier: TierParameters,
     counts: np.ndarray,
-    rng: dict[str, np.random.Generator],
-    sums: _TierSums,
-    first: int,
+    rng: Streams,
+    factor: float,
+    sums: dict[str, np.ndarray],
+    work: Workspace,
 ) -> None:
-    """Draw the incidents of a run of whole cells and add their sums to ``sums``.
+    """Draw one tier-year's incidents in fixed-size chunks and add them to the per-trial sums.
 
-    Durations are computed in float32 (seven significant digits, far finer than any Monte Carlo
-    error) because numpy's float32 ``exp`` is SIMD-vectorised and about four times faster than
-    float64's; normals are drawn and every sum accumulates in float64.
+    Incidents are laid out trial by trial; a chunk may start or end inside a trial.
     """
-    n_cells = counts.size
     ends = np.cumsum(counts)
-    size = int(ends[-1])
-    if size == 0:
-        return
-    cell = np.repeat(np.arange(n_cells), counts)
-    part = slice(first, first + n_cells)
+    total = int(ends[-1]) if counts.size else 0
+    for start in range(0, total, CHUNK_INCIDENTS):
+        stop = min(start + CHUNK_INCIDENTS, total)
+        first = int(np.searchsorted(ends, start, side="right"))  # trial holding incident start
+        last = int(np.searchsorted(ends, stop - 1, side="right")) + 1
+        in_chunk = np.diff(np.minimum(ends[first:last], stop) - start, prepend=0)
+        _add_chunk(params, tier, in_chunk, first, rng, factor, sums, work)
 
-    def add(target: np.ndarray, weights: np.ndarray, index: np.ndarray = cell) -> None:
-        target[part] += np.bincount(index, weights, minlength=n_cells)
 
-    # Repair hours H, shared by both models.
-    fix_hours = _lognormal(rng["fix"], tier.fix, size)
-    # One standard normal per incident drives the response wait of every model.
-    z_response = rng["response"].standard_normal(size).astype(np.float32)
-    wait_bf = _scaled_exp(z_response, params.response_break_fix)
-    wait_ms = _scaled_exp(z_response, params.response_managed, in_place=True)
+def _add_chunk(
+    params: EngineParameters,
+    tier: TierParameters,
+    counts: np.ndarray,
+    first: int,
+    rng: Streams,
+    factor: float,
+    sums: dict[str, np.ndarray],
+    work: Workspace,
+) -> None:
+    """Draw ``counts.sum()`` incidents of trials ``first, first + 1, ...`` and add them up.
+
+    Every money amount is multiplied by ``factor``, the year's g_y. O(incidents) time; the
+    incident-sized arrays are ``work``'s reused buffers.
+    """
+    size = int(counts.sum())
+    trials = counts.size
+    trial = np.repeat(np.arange(trials), counts)  # the chunk-local trial of each incident
+    part = slice(first, first + trials)
+
+    def per_trial(weights: np.ndarray, index: np.ndarray = trial) -> np.ndarray:
+        return np.bincount(index, weights, minlength=trials)
+
+    def buffer(name: str, dtype: type = np.float32) -> np.ndarray:
+        return work.get(name, size, dtype)
+
+    def flags(stream: str, share: float) -> np.ndarray:
+        uniforms = rng[stream].random(out=buffer("uniforms"), dtype=np.float32)
+        return np.less(uniforms, np.float32(share), out=buffer(stream, np.bool_))
+
+    # Repair hours H and the response normal Z, shared by both models.
+    fix_hours = lognormal(rng["fix"], buffer("fix_hours"), *tier.fix, work)
+    z_response = rng["response"].standard_normal(out=buffer("wait_ms"), dtype=np.float32)
+    wait_bf = scaled_exp(z_response, *params.response_break_fix, buffer("wait_bf"), work)
+    wait_ms = scaled_exp(z_response, *params.response_managed, z_response, work)
 
     # Break-fix: bill max(H, minimum) hours, at the after-hours multiplier for a share of them.
-    billable = np.maximum(fix_hours, np.float32(params.minimum_hours))
+    billable = np.maximum(fix_hours, np.float32(params.minimum_hours), out=buffer("billable"))
     if params.after_hours_share > 0:
-        after_hours = rng["after_hours"].random(size, dtype=np.float32) < params.after_hours_share
-        np.multiply(
-            billable, np.float32(params.after_hours_multiplier), out=billable, where=after_hours
-        )
-    add(sums.billable_hours, billable)
+        after_hours = flags("after_hours", params.after_hours_share)
+        multiplier = np.float32(params.after_hours_multiplier)
+        # A plain multiply by where(flag, multiplier, 1): a masked multiply is several times slower.
+        billable *= np.where(after_hours, multiplier, np.float32(1))
+    sums["break_fix_support"][part] += factor * (
+        params.hourly_rate * per_trial(billable) + params.callout_fee * counts
+    )
+    sums["break_fix_incidents"][part] += counts
     wait_bf += fix_hours
-    add(sums.break_fix_hours, wait_bf)
+    hours = per_trial(wait_bf)
+    sums["break_fix_downtime_hours"][part] += hours
+    sums["break_fix_downtime"][part] += (factor * tier.impact_rate) * hours
 
-    # Managed: the same incidents, each prevented with probability `reduction`; repairs are
+    # Managed: the same incidents, each prevented with probability `reduction`; repairs take
     # `fix_time_factor` times as long.
     survives = None
-    if any(t.reduction > 0 for t in params.tiers):
-        survives = rng["prevent"].random(size, dtype=np.float32) >= np.float32(tier.reduction)
-    repair_ms = fix_hours  # fix_hours is not needed any more: scale it in place
+    if params.any_reduction:
+        survives = ~flags("prevent", tier.reduction)  # prevented when the uniform < reduction
+    repair_ms = fix_hours  # H is not needed for itself any more: scale it in place
     repair_ms *= np.float32(params.fix_time_factor)
     wait_ms += repair_ms
     if survives is None:
-        sums.managed_count[part] += counts
+        sums["managed_incidents"][part] += counts
     else:
         wait_ms *= survives
-        # Survivors per cell from a running count: cheaper than a bincount of booleans.
-        running = np.zeros(size + 1, dtype=np.int32)  # running[i]: survivors among the first i
+        # Survivors per trial from a running count: much cheaper than a bincount of booleans.
+        running = work.get("running", size + 1, np.int32)  # running[i]: among the first i
+        running[0] = 0
         np.cumsum(survives.view(np.int8), dtype=np.int32, out=running[1:])
-        sums.managed_count[part] += np.diff(running[ends], prepend=0)
-    add(sums.managed_hours, wait_ms)
+        sums["managed_incidents"][part] += np.diff(running[np.cumsum(counts)], prepend=0)
+    hours = per_trial(wait_ms)
+    sums["managed_downtime_hours"][part] += hours
+    sums["managed_downtime"][part] += (factor * tier.impact_rate) * hours
     if params.out_of_scope_share > 0:
-        billed = rng["out_of_scope"].random(size, dtype=np.float32) < params.out_of_scope_share
+        billed = flags("out_of_scope", params.out_of_scope_share)
         if survives is not None:
             billed &= survives
         which = np.flatnonzero(billed)  # a small share: sum only those
-        add(sums.out_of_scope_hours, repair_ms[which], cell[which])
+        sums["managed_support"][part] += (factor * params.out_of_scope_rate) * per_trial(
+            repair_ms[which], trial[which]
+        )
 
     # Parts: the same hardware cost wherever the incident exists.
     if params.parts_probability > 0:
-        replaced = rng["parts"].random(size, dtype=np.float32) < params.parts_probability
-        which = np.flatnonzero(replaced)
-        cost = _lognormal(rng["parts"], params.parts_cost, which.size, np.float64)
-        add(sums.parts_break_fix, cost, cell[which])
+        which = np.flatnonzero(flags("parts", params.parts_probability))
+        cost = lognormal(rng["parts_cost"], np.empty(which.size), *params.parts_cost)
+        sums["break_fix_support"][part] += factor * per_trial(cost, trial[which])
         if survives is not None:
             kept = survives[which]
             cost, which = cost[kept], which[kept]
-        add(sums.parts_managed, cost, cell[which])
+        sums["managed_support"][part] += factor * per_trial(cost, trial[which])
 
 
-def _security_losses(
-    params: _Params, cells: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Security losses per cell for break-fix and managed, as thinnings of one event stream.
+def _add_security(
+    params: EngineParameters, n: int, rng: Streams, factor: float, sums: dict[str, np.ndarray]
+) -> None:
+    """One year's security losses for both models, as thinnings of one event stream.
 
     Events arrive at the larger of the two rates; each model keeps an event when its uniform
     falls below (its rate / that rate). So the model with the lower rate sees a subset of the
@@ -389,27 +295,12 @@ def _security_losses(
     bf_rate, ms_rate = params.security_break_fix, params.security_managed
     top = max(bf_rate, ms_rate)
     if top == 0:
-        return np.zeros(cells), np.zeros(cells)
-    counts = rng.poisson(top, size=cells)
+        return
+    counts = rng["counts"].poisson(top, size=n)
     events = int(counts.sum())
-    cell = np.repeat(np.arange(cells), counts)
-    loss = _lognormal(rng, params.security_loss, events, np.float64)
-    keep = rng.random(events)
-    return (
-        np.bincount(cell, loss * (keep < bf_rate / top), minlength=cells),
-        np.bincount(cell, loss * (keep < ms_rate / top), minlength=cells),
-    )
-
-
-def _lognormal(
-    rng: np.random.Generator, spec: _LogNormal, size: int, dtype: type = np.float32
-) -> np.ndarray:
-    """``size`` draws of ``exp(mu + sigma * Z)``; a constant still consumes its normals."""
-    return _scaled_exp(rng.standard_normal(size).astype(dtype, copy=False), spec, in_place=True)
-
-
-def _scaled_exp(z: np.ndarray, spec: _LogNormal, in_place: bool = False) -> np.ndarray:
-    """``exp(mu + sigma * z)`` in the dtype of ``z``, overwriting ``z`` when ``in_place``."""
-    values = np.multiply(z, z.dtype.type(spec.sigma), out=z if in_place else None)
-    values += z.dtype.type(spec.mu)
-    return np.exp(values, out=values)
+    trial = np.repeat(np.arange(n), counts)
+    loss = lognormal(rng["loss"], np.empty(events), *params.security_loss)
+    loss *= factor
+    keep = rng["keep"].random(events)
+    for model, rate in (("break_fix", bf_rate), ("managed", ms_rate)):
+        sums[f"{model}_security"] += np.bincount(trial, loss * (keep < rate / top), minlength=n)

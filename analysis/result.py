@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from dataclasses import dataclass
@@ -45,19 +46,15 @@ def describe(values: np.ndarray) -> dict[str, float]:
     values = np.asarray(values, dtype=float)
     n = values.size
     std = float(values.std(ddof=1)) if n > 1 else 0.0
-    p05, p50, p95, p99 = np.percentile(values, [5, 50, 95, 99])
     tail = max(1, math.ceil(0.05 * n))
-    cvar95 = np.partition(values, n - tail)[n - tail :].mean()
-    return {
-        "mean": float(values.mean()),
-        "std": std,
-        "mean_se": std / math.sqrt(n),
-        "p05": float(p05),
-        "p50": float(p50),
-        "p95": float(p95),
-        "p99": float(p99),
-        "cvar95": float(cvar95),
-    }
+    statistics = (
+        values.mean(),
+        std,
+        std / math.sqrt(n),
+        *np.percentile(values, [5, 50, 95, 99]),
+        np.partition(values, n - tail)[n - tail :].mean(),
+    )
+    return dict(zip(STAT_KEYS, map(float, statistics), strict=True))
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,8 +79,11 @@ class Result:
         return frame
 
     def summary(self) -> dict[str, Any]:
-        """The summary JSON of the public contract (schema ``itcost.summary/1``) as a dict."""
-        return self._summary
+        """The summary JSON of the public contract (schema ``itcost.summary/1``) as a dict.
+
+        Computed once; each call returns a fresh copy that the caller may change.
+        """
+        return copy.deepcopy(self._summary)
 
     @cached_property
     def _summary(self) -> dict[str, Any]:

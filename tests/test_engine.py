@@ -330,3 +330,155 @@ def test_bad_trials_are_rejected(trials):
 def test_bad_seeds_are_rejected(seed):
     with pytest.raises(ValueError, match="seed"):
         simulate(closed_form(), trials=10, seed=seed)
+
+
+def test_compound_negative_binomial_mean_and_variance():
+    """Bills X = hourly * H + callout over a negative-binomial count (Gamma-mixed Poisson)."""
+    rate, k, hourly, callout, median, p90 = 3.0, 0.6, 110.0, 40.0, 1.5, 3.0
+    scenario = closed_form(
+        {
+            "incidents.only.rate_per_year": rate,
+            "incidents.only.dispersion": k,
+            "incidents.only.fix_hours": {"median": median, "p90": p90},
+            "break_fix.hourly_rate": hourly,
+            "break_fix.callout_fee": callout,
+        }
+    )
+    support = simulate(scenario, trials=N, seed=31).columns["break_fix_support"]
+    h = [1.0] + [lognormal_moment(median, p90, j) for j in (1, 2, 3, 4)]
+    m = [sum(math.comb(j, i) * hourly**i * h[i] * callout ** (j - i) for i in range(j + 1))
+         for j in range(5)]  # fmt: skip
+    # Cumulants of S = sum of N bills, N ~ NB(shape r = 1/k, scale theta = k * rate), from
+    # K_S(t) = -r log(1 - theta (M_X(t) - 1)) by Faa di Bruno; r * theta = rate.
+    theta = k * rate
+    kappa2 = rate * m[2] + rate * theta * m[1] ** 2
+    kappa4 = rate * (m[4] + theta * (4 * m[1] * m[3] + 3 * m[2] ** 2)
+                     + 12 * theta**2 * m[1] ** 2 * m[2] + 6 * theta**3 * m[1] ** 4)  # fmt: skip
+    assert kappa2 == pytest.approx(rate * m[2] + k * rate**2 * m[1] ** 2)
+    assert_within_se(support.mean(), rate * m[1], math.sqrt(kappa2 / N))
+    assert_within_se(support.var(ddof=1), kappa2, sample_variance_se(kappa2, kappa4, N))
+
+
+def test_counts_are_independent_across_years_and_tiers():
+    """Over Y years, counts add up: variance Y * (rate_a + rate_b + k * rate_b^2)."""
+    years, rate_a, rate_b, k = 4, 2.0, 3.0, 0.5
+    scenario = closed_form(
+        {
+            "incidents": {
+                "a": {"rate_per_year": rate_a, "users_affected": 0.1, "revenue_impact": 0,
+                      "fix_hours": 1},
+                "b": {"rate_per_year": rate_b, "dispersion": k, "users_affected": 0.1,
+                      "revenue_impact": 0, "fix_hours": 1},
+            },
+            "horizon.years": years,
+        }
+    )  # fmt: skip
+    counts = simulate(scenario, trials=N, seed=32).columns["break_fix_incidents"]
+    theta = k * rate_b
+    kappa2 = years * (rate_a + rate_b * (1 + theta))
+    kappa4 = years * (rate_a + rate_b * (1 + theta) * (1 + 6 * theta + 6 * theta**2))
+    assert_within_se(counts.mean(), years * (rate_a + rate_b), math.sqrt(kappa2 / N))
+    assert_within_se(counts.var(ddof=1), kappa2, sample_variance_se(kappa2, kappa4, N))
+
+
+def expected_means(scenario) -> dict[str, float]:
+    """Closed-form mean of every per-trial column, written out from DESIGN's model."""
+    org, bf, ms = scenario.organisation, scenario.break_fix, scenario.managed
+    horizon = scenario.horizon
+    growth = (1 + horizon.price_escalation) / (1 + horizon.discount_rate)
+    money_years = sum(growth**year for year in range(horizon.years))
+
+    def mean(spec) -> float:
+        mu, sigma = math.log(spec.median), math.log(spec.p90 / spec.median) / 1.2815515655446004
+        return math.exp(mu + sigma**2 / 2)
+
+    def mean_billed_hours(spec) -> float:  # E[max(H, minimum)]
+        mu, sigma = math.log(spec.median), math.log(spec.p90 / spec.median) / 1.2815515655446004
+        m = bf.minimum_hours
+        if sigma == 0:
+            return max(spec.median, m)
+        if m == 0:
+            return mean(spec)
+        a = (math.log(m) - mu) / sigma
+        return m * stats.norm.cdf(a) + math.exp(mu + sigma**2 / 2) * stats.norm.sf(a - sigma)
+
+    parts = scenario.parts.probability * mean(scenario.parts.cost) if scenario.parts else 0.0
+    after_hours = 1 + bf.after_hours_share * (bf.after_hours_multiplier - 1)
+    per_year = dict.fromkeys(
+        ["bf_support", "bf_hours", "bf_downtime", "ms_support", "ms_hours", "ms_downtime",
+         "bf_count", "ms_count"], 0.0,
+    )  # fmt: skip
+    for name, tier in scenario.incidents.items():
+        rate, kept = tier.rate_per_year, 1 - ms.incident_reduction.get(name, 0)
+        impact = (org.employees * tier.users_affected * org.loaded_hourly_cost
+                  * org.productivity_loss + org.revenue_per_hour * tier.revenue_impact)  # fmt: skip
+        repair = mean(tier.fix_hours)
+        bill = bf.hourly_rate * mean_billed_hours(tier.fix_hours) * after_hours
+        per_year["bf_support"] += rate * (bill + bf.callout_fee + parts)
+        per_year["bf_hours"] += rate * (mean(bf.response_hours) + repair)
+        per_year["bf_downtime"] += impact * rate * (mean(bf.response_hours) + repair)
+        ms_hours = rate * kept * (mean(ms.response_hours) + ms.fix_time_factor * repair)
+        per_year["ms_hours"] += ms_hours
+        per_year["ms_downtime"] += impact * ms_hours
+        out_of_scope = ms.out_of_scope_share * ms.out_of_scope_rate * ms.fix_time_factor * repair
+        per_year["ms_support"] += rate * kept * (out_of_scope + parts)
+        per_year["bf_count"] += rate
+        per_year["ms_count"] += rate * kept
+    fees = 12 * (ms.per_user_monthly * org.employees + ms.per_device_monthly * org.devices)
+    security = scenario.security
+    loss = mean(security.loss) if security else 0.0
+    means = {
+        "break_fix_support": per_year["bf_support"] * money_years,
+        "break_fix_downtime": per_year["bf_downtime"] * money_years,
+        "break_fix_security": (security.rate_per_year.break_fix * loss if security else 0)
+        * money_years,
+        "break_fix_incidents": per_year["bf_count"] * horizon.years,
+        "break_fix_downtime_hours": per_year["bf_hours"] * horizon.years,
+        "managed_support": (per_year["ms_support"] + fees) * money_years + ms.onboarding_fee,
+        "managed_downtime": per_year["ms_downtime"] * money_years,
+        "managed_security": (security.rate_per_year.managed * loss if security else 0)
+        * money_years,
+        "managed_incidents": per_year["ms_count"] * horizon.years,
+        "managed_downtime_hours": per_year["ms_hours"] * horizon.years,
+    }
+    for model in ("break_fix", "managed"):
+        means[f"{model}_total"] = sum(means[f"{model}_{q}"] for q in ("support", "downtime",
+                                                                      "security"))  # fmt: skip
+    means["savings"] = means["break_fix_total"] - means["managed_total"]
+    return means
+
+
+def test_every_column_matches_its_closed_form_on_a_full_scenario():
+    """Three tiers with their own rates, repairs, impacts and prevention; three years of
+    escalation and discounting; every billing rule, parts and security at once."""
+    from analysis import load_scenario
+
+    scenario = load_scenario("small-office").with_overrides(
+        {
+            "incidents.critical.rate_per_year": 2.0,
+            "incidents.major.dispersion": 0.3,
+            "incidents.minor.rate_per_year": 8.0,
+            "organisation.devices": 17,
+            "break_fix.minimum_hours": 1.0,
+            "break_fix.response_hours": {"median": 6, "p90": 30},  # another spread than managed
+            "managed.per_device_monthly": 7,
+            "managed.out_of_scope_share": 0.25,
+            "managed.fix_time_factor": 0.7,
+            "security.rate_per_year": {"break_fix": 0.3, "managed": 0.1},
+            "horizon": {"years": 3, "price_escalation": 0.05, "discount_rate": 0.08},
+        }
+    )
+    result = simulate(scenario, trials=N, seed=33)
+    for column, expected in expected_means(scenario).items():
+        values = result.columns[column]
+        standard_error = values.std(ddof=1) / math.sqrt(N)
+        if standard_error == 0:  # a constant column: exact
+            assert values.mean() == pytest.approx(expected, rel=1e-9), column
+        else:
+            assert_within_se(values.mean(), expected, standard_error)
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5])
+def test_bad_thread_counts_are_rejected(threads):
+    with pytest.raises(ValueError, match="threads"):
+        simulate(closed_form(), trials=10, threads=threads)

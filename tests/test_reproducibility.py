@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -13,7 +16,7 @@ from analysis import BLOCK_TRIALS, load_scenario, simulate
 
 @pytest.fixture(scope="module")
 def scenario():
-    # Dispersion and security exercise every random stream the engine has.
+    # Dispersion, parts, prevention, out-of-scope work and security: every stream is in use.
     return load_scenario("small-office").with_overrides({"incidents.major.dispersion": 0.5})
 
 
@@ -44,14 +47,59 @@ def test_a_longer_run_starts_with_the_shorter_run(scenario):
     assert not np.array_equal(long["savings"].to_numpy()[BLOCK_TRIALS:], short["savings"])
 
 
-def test_blocks_are_seeded_as_documented(scenario):
-    """Block b uses SeedSequence(seed).spawn(...)[b]: a single-block run is block 0."""
-    from analysis.engine import STREAMS, _block_streams
+def test_blocks_are_seeded_as_documented():
+    """Block b's seed is SeedSequence(seed).spawn(...)[b], whatever the number spawned."""
+    from analysis.sampling import block_seed
 
-    streams = _block_streams(2026, 3)
-    expected = np.random.SeedSequence(2026).spawn(4)[3].spawn(len(STREAMS))[0]
-    reference = np.random.Generator(np.random.PCG64(expected))
-    assert streams["counts"].random() == reference.random()
+    for block in (0, 3):
+        expected = np.random.SeedSequence(2026).spawn(block + 5)[block]
+        assert np.array_equal(block_seed(2026, block).generate_state(8), expected.generate_state(8))
+
+
+def test_chunk_size_does_not_change_results(scenario, monkeypatch):
+    import analysis.engine
+
+    # Parts, prevention, out-of-scope and negative binomial counts: every stream is in use.
+    reference = simulate(scenario, trials=600, seed=4).trials
+    for chunk in (5, 999, 10**9):
+        monkeypatch.setattr(analysis.engine, "CHUNK_INCIDENTS", chunk)
+        pd.testing.assert_frame_equal(simulate(scenario, trials=600, seed=4).trials, reference)
+
+
+def test_tier_order_changes_neither_hash_nor_results(scenario):
+    data = scenario.model_dump(mode="json")
+    data["incidents"] = dict(reversed(list(data["incidents"].items())))
+    reordered = type(scenario).model_validate(data)
+    assert list(reordered.incidents) != list(scenario.incidents)
+    assert reordered.sha256 == scenario.sha256
+    pd.testing.assert_frame_equal(
+        simulate(reordered, trials=5_000, seed=8).trials,
+        simulate(scenario, trials=5_000, seed=8).trials,
+    )
+
+
+def test_results_do_not_depend_on_cpu_features(scenario):
+    """numpy picks SIMD kernels by CPU; with all of them disabled the bits must not change."""
+    import numpy._core._multiarray_umath as umath
+
+    enabled = [f for f in umath.__cpu_dispatch__ if umath.__cpu_features__.get(f)]
+    script = (
+        "import hashlib, analysis; "
+        "s = analysis.load_scenario('small-office').with_overrides("
+        "{'incidents.major.dispersion': 0.5, 'horizon.years': 3, "
+        "'horizon.price_escalation': 0.04, 'horizon.discount_rate': 0.07}); "
+        "r = analysis.simulate(s, trials=20_000, seed=6); "
+        "print(hashlib.sha256(r.trials.to_numpy().tobytes()).hexdigest())"
+    )
+    digests = set()
+    for environment in ({}, {"NPY_DISABLE_CPU_FEATURES": " ".join(enabled),
+                             "OPENBLAS_CORETYPE": "Prescott"}):  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, **environment},
+        )  # fmt: skip
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1, f"results changed with CPU features {enabled} disabled"
 
 
 def test_numpy_global_random_state_is_untouched(scenario):
