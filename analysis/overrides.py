@@ -19,24 +19,28 @@ import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from analysis.scenario import Scenario, ScenarioError, Spec
+from analysis.scenario_io import parse_yaml, validation_error_to_scenario_error
 
 
 def parse_assignment(assignment: str) -> tuple[str, Any]:
     """Split ``"a.b.c=value"`` into the path and the YAML-parsed value."""
     path, sep, raw = assignment.partition("=")
     path = path.strip()
-    if not sep or not path:
+    if not sep or not all(path.split(".")):
         raise ScenarioError(assignment, "expected dotted.key=value", "--set")
+    if not raw.strip():
+        raise ScenarioError(
+            path, "needs a value after '=' (null removes an optional section)", "--set"
+        )
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        raise ScenarioError(path, f"cannot read the value {raw!r}", "--set") from None
-    if value is None:
-        raise ScenarioError(path, "needs a value after '='", "--set")
+        value = parse_yaml(raw)
+    except ScenarioError as error:
+        raise ScenarioError(
+            path, f"cannot read the value {raw!r}: {error.reason}", "--set"
+        ) from None
     return path, value
 
 
@@ -61,22 +65,24 @@ def apply_overrides(scenario: Scenario, assignments: Iterable[str] | Mapping[str
         pairs = [parse_assignment(text) for text in assignments]
     if not pairs:
         return scenario
-    data = scenario.model_dump(mode="json")
+    # Only what was given: derived defaults (devices = employees) are derived again afterwards.
+    data = scenario.model_dump(mode="json", exclude_unset=True)
     for path, value in pairs:
-        _set_path(data, path, value)
+        _set_path(data, path, value, scenario.tier_names)
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        from analysis.scenario_io import validation_error_to_scenario_error
-
         raise validation_error_to_scenario_error(error, "--set") from None
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+def _set_path(data: dict[str, Any], path: str, value: Any, tiers: list[str]) -> None:
     parts = path.split(".")
     node = data
     for depth, key in enumerate(parts):
-        allowed = _keys_at(parts[:depth], node)
+        try:
+            allowed = allowed_keys(parts[:depth])
+        except KeyError:  # a mapping keyed by tier name: only the scenario's tiers
+            allowed = tiers
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
@@ -91,14 +97,6 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
         elif not isinstance(child, dict):
             raise ScenarioError(".".join(parts[: depth + 1]), "is a value, not a section", "--set")
         node = child
-
-
-def _keys_at(prefix: list[str], node: dict[str, Any]) -> list[str]:
-    """Keys that may be set below ``prefix``: a model's fields, or a tier mapping's tiers."""
-    try:
-        return allowed_keys(prefix)
-    except KeyError:
-        return list(node)  # a mapping keyed by tier name: only existing tiers
 
 
 def allowed_keys(prefix: list[str]) -> list[str]:
@@ -138,37 +136,43 @@ def _unwrap(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     return None, False
 
 
+#: Defaults that the scenario model fills in from other fields.
+_DERIVED_DEFAULTS = {"organisation.devices": "employees", "managed.incident_reduction.<tier>": "0"}
+
+
 def field_reference() -> list[tuple[str, str, str]]:
     """Every settable scenario field: ``(dotted path, description with unit, default)``.
 
-    Tier names appear as ``<tier>``. The default is ``"required"`` for a field without one.
+    Tier names appear as ``<tier>``. The last item is ``"required"``, ``"required in the
+    section"`` (inside the optional ``parts`` and ``security``) or ``"default: ..."``.
 
     Examples
     --------
-    >>> ("break_fix.callout_fee", "trip charge per incident (money)", "0.0") in field_reference()
+    >>> row = ("break_fix.callout_fee", "trip charge per incident (money)", "default: 0.0")
+    >>> row in field_reference()
     True
     """
     rows: list[tuple[str, str, str]] = []
 
-    def walk(model: type[BaseModel], prefix: str) -> None:
+    def walk(model: type[BaseModel], prefix: str, optional_section: bool) -> None:
         for name, info in model.model_fields.items():
             path = f"{prefix}{name}"
             inner, keyed = _unwrap(info.annotation)
             if keyed:
                 path += ".<tier>"
             if inner is not None and inner is not Spec:
-                walk(inner, f"{path}.")
+                walk(inner, f"{path}.", optional_section or info.default is None)
                 continue
             if info.is_required():
-                default = "required"
-            elif info.default_factory is not None:
-                default = "0 for each tier" if keyed else "see below"
+                default = "required in the section" if optional_section else "required"
+            elif path in _DERIVED_DEFAULTS:
+                default = f"default: {_DERIVED_DEFAULTS[path]}"
             else:
-                default = "see description" if info.default is None else repr(info.default)
+                default = f"default: {info.get_default(call_default_factory=True)!r}"
             description = info.description or ""
             if inner is Spec:
                 description += "; a number or {median: M, p90: Q}"
             rows.append((path, description, default))
 
-    walk(Scenario, "")
+    walk(Scenario, "", optional_section=False)
     return rows

@@ -33,8 +33,13 @@ from pydantic import (
 #: 90th percentile of the standard normal: a lognormal's p90 is median * exp(Z90 * sigma).
 Z90 = 1.2815515655446004
 
+#: Upper bounds keep every result a finite number; they are far beyond any real business.
+MAX_MONEY = 1e9
+MAX_RATE = 1e5  # incidents per year in one tier
+MAX_SPREAD = 1000.0  # p90 / median of a lognormal
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
+Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
 TierName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -53,7 +58,10 @@ class ScenarioError(ValueError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    # strict: `true` or "10" is not a number; an int is still accepted where a float is asked.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_default=True, strict=True, allow_inf_nan=False
+    )
 
 
 class Spec(_Model):
@@ -62,7 +70,7 @@ class Spec(_Model):
     In YAML, write a plain number for a constant or ``{median: M, p90: Q}`` with ``Q >= M > 0``.
     """
 
-    median: float = Field(gt=0, description="median (50th percentile)")
+    median: float = Field(gt=0, le=MAX_MONEY, description="median (50th percentile)")
     p90: float = Field(gt=0, description="90th percentile; equal to the median for a constant")
 
     @model_validator(mode="before")
@@ -78,6 +86,8 @@ class Spec(_Model):
     def _p90_not_below_median(self) -> Spec:
         if self.p90 < self.median:
             raise ValueError(f"p90 ({self.p90:g}) must be >= median ({self.median:g})")
+        if self.p90 > MAX_SPREAD * self.median:
+            raise ValueError(f"p90 ({self.p90:g}) must be at most {MAX_SPREAD:g} x the median")
         return self
 
     @property
@@ -101,16 +111,14 @@ class Spec(_Model):
 
 
 class Organisation(_Model):
-    employees: int = Field(gt=0, description="people who depend on IT")
+    employees: int = Field(gt=0, le=1_000_000, description="people who depend on IT")
     devices: int | None = Field(
-        None, ge=0, description="managed endpoints, for per-device pricing (default: employees)"
+        None, ge=0, le=10_000_000, description="managed endpoints, for per-device pricing"
     )
-    loaded_hourly_cost: NonNegative = Field(
+    loaded_hourly_cost: Money = Field(
         description="wage plus overhead per employee-hour (money per hour)"
     )
-    revenue_per_hour: NonNegative = Field(
-        description="revenue earned per business hour (money per hour)"
-    )
+    revenue_per_hour: Money = Field(description="revenue earned per business hour (money per hour)")
     productivity_loss: Share = Field(
         description="share of an affected employee's output lost while systems are down (0-1)"
     )
@@ -123,10 +131,10 @@ class Organisation(_Model):
 
 
 class Tier(_Model):
-    rate_per_year: NonNegative = Field(
+    rate_per_year: Annotated[float, Field(ge=0, le=MAX_RATE)] = Field(
         description="expected incidents per year without proactive care (break-fix)"
     )
-    dispersion: NonNegative = Field(
+    dispersion: Annotated[float, Field(ge=0, le=100)] = Field(
         0.0,
         description="negative-binomial dispersion k: variance = rate + k * rate^2 (0: Poisson)",
     )
@@ -136,38 +144,39 @@ class Tier(_Model):
 
 
 class BreakFix(_Model):
-    hourly_rate: NonNegative = Field(description="technician rate (money per hour)")
-    minimum_hours: NonNegative = Field(
+    hourly_rate: Money = Field(description="technician rate (money per hour)")
+    minimum_hours: Annotated[float, Field(ge=0, le=1000)] = Field(
         0.0, description="billable hours per incident are at least this (hours)"
     )
-    callout_fee: NonNegative = Field(0.0, description="trip charge per incident (money)")
+    callout_fee: Money = Field(0.0, description="trip charge per incident (money)")
     after_hours_share: Share = Field(
         0.0, description="share of incidents billed at the after-hours multiplier (0-1)"
     )
     after_hours_multiplier: float = Field(
-        1.0, ge=1.0, description="rate multiplier for after-hours work (x)"
+        1.0, ge=1.0, le=10.0, description="rate multiplier for after-hours work (x)"
     )
     response_hours: Spec = Field(description="wait until a technician starts (hours)")
 
 
 class Managed(_Model):
-    per_user_monthly: NonNegative = Field(description="contract fee per employee (money per month)")
-    per_device_monthly: NonNegative = Field(
-        0.0, description="contract fee per device (money per month)"
-    )
-    onboarding_fee: NonNegative = Field(0.0, description="one-off fee in year 1 (money)")
+    per_user_monthly: Money = Field(description="contract fee per employee (money per month)")
+    per_device_monthly: Money = Field(0.0, description="contract fee per device (money per month)")
+    onboarding_fee: Money = Field(0.0, description="one-off fee in year 1 (money)")
     incident_reduction: dict[TierName, Share] = Field(
         default_factory=dict,
-        description="share of each tier's incidents prevented by proactive care (0-1; default 0)",
+        description="share of each tier's incidents prevented by proactive care (0-1)",
     )
     response_hours: Spec = Field(description="wait until the provider starts (hours)")
     fix_time_factor: float = Field(
-        1.0, gt=0, description="multiplier on repair time from monitoring and documentation (x)"
+        1.0,
+        gt=0,
+        le=10.0,
+        description="multiplier on repair time from monitoring and documentation (x)",
     )
     out_of_scope_share: Share = Field(
         0.0, description="share of remaining incidents billed outside the contract (0-1)"
     )
-    out_of_scope_rate: NonNegative = Field(
+    out_of_scope_rate: Money = Field(
         0.0, description="hourly rate for out-of-scope work (money per hour)"
     )
 
@@ -178,8 +187,12 @@ class Parts(_Model):
 
 
 class SecurityRates(_Model):
-    break_fix: NonNegative = Field(description="severe security events per year under break-fix")
-    managed: NonNegative = Field(description="severe security events per year under managed care")
+    break_fix: Annotated[float, Field(ge=0, le=100)] = Field(
+        description="severe security events per year under break-fix"
+    )
+    managed: Annotated[float, Field(ge=0, le=100)] = Field(
+        description="severe security events per year under managed care"
+    )
 
 
 class Security(_Model):
@@ -190,16 +203,22 @@ class Security(_Model):
 class Horizon(_Model):
     years: int = Field(1, ge=1, le=50, description="years simulated; results are totals")
     price_escalation: float = Field(
-        0.0, gt=-1, description="yearly growth of every price and loss (fraction, 0.03 = 3%)"
+        0.0,
+        ge=-0.5,
+        le=1.0,
+        description="yearly growth of every price and loss (fraction, 0.03 = 3%)",
     )
     discount_rate: float = Field(
-        0.0, gt=-1, description="yearly discount rate for present values (fraction)"
+        0.0, ge=-0.5, le=1.0, description="yearly discount rate for present values (fraction)"
     )
 
     def year_factors(self) -> list[float]:
         """``g_y = ((1 + escalation) / (1 + discount))**(y - 1)`` for y = 1..years."""
         growth = (1 + self.price_escalation) / (1 + self.discount_rate)
-        return [growth**year for year in range(self.years)]
+        factors = [1.0]
+        for _ in range(1, self.years):  # repeated products: the same bits on every platform
+            factors.append(factors[-1] * growth)
+        return factors
 
 
 class Scenario(_Model):

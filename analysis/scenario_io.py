@@ -30,11 +30,13 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        mark = key_node.start_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}"
+        if not isinstance(key, str | int | float | bool | None):
+            raise ScenarioError("", f"a key must be a name, not a {type(key).__name__}, at {where}")
+        name = key if isinstance(key, str) and key.isprintable() else repr(key)
         if key in mapping:
-            mark = key_node.start_mark
-            raise ScenarioError(
-                str(key), f"duplicate key at line {mark.line + 1}, column {mark.column + 1}"
-            )
+            raise ScenarioError(name, f"duplicate key at {where}")
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -158,7 +160,14 @@ def validation_error_to_scenario_error(
 ) -> ScenarioError:
     """The first problem of a pydantic error as a one-line :class:`ScenarioError`."""
     problems = error.errors(include_url=False)
-    # An unknown key usually explains a "missing" one (a typo): report it first.
+    # A misspelt key shows up twice, as an unknown key and as a missing one: keep the first.
+    typos = {
+        (*problem["loc"][:-1], close)
+        for problem in problems
+        if problem["type"] == "extra_forbidden"
+        and (close := _closest(list(map(str, problem["loc"])))) is not None
+    }
+    problems = [p for p in problems if not (p["type"] == "missing" and tuple(p["loc"]) in typos)]
     first = min(problems, key=lambda problem: problem["type"] != "extra_forbidden")
     field, reason = _describe(first)
     if len(problems) > 1:
@@ -202,13 +211,25 @@ def _describe(problem: dict[str, Any]) -> tuple[str, str]:
     return field, reason
 
 
-def _suggestion(loc: list[str]) -> str:
-    """' (did you mean ...?)' for a misspelt key, using the fields of the model it sits in."""
+def _allowed(loc: list[str]) -> list[str]:
+    """The keys allowed where ``loc`` points (empty under a mapping keyed by tier name)."""
     from analysis.overrides import allowed_keys
 
     try:
-        allowed = allowed_keys(loc[:-1])
+        return allowed_keys(loc[:-1])
     except KeyError:
-        return ""
-    close = difflib.get_close_matches(loc[-1], allowed, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
+        return []
+
+
+def _closest(loc: list[str]) -> str | None:
+    """The allowed key closest to a misspelt one, if any is close."""
+    close = difflib.get_close_matches(loc[-1], _allowed(loc), n=1)
+    return close[0] if close else None
+
+
+def _suggestion(loc: list[str]) -> str:
+    """' (did you mean ...?)' for a misspelt key, else the keys allowed there."""
+    close, allowed = _closest(loc), _allowed(loc)
+    if close:
+        return f" (did you mean {close!r}?)"
+    return f" (allowed: {', '.join(allowed)})" if allowed else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from analysis import ScenarioError, apply_overrides, load_scenario
 from analysis.overrides import parse_assignment
@@ -68,6 +69,9 @@ def test_an_absent_optional_section_can_be_started():
         ("managed.per_user_monthly", "managed.per_user_monthly", "expected dotted.key=value"),
         ("managed.per_user_monthly=", "managed.per_user_monthly", "needs a value"),
         ("managed.per_user_monthly=[1, 2", "managed.per_user_monthly", "cannot read the value"),
+        ("security.loss={median: 1, median: 2}", "security.loss", "duplicate key"),
+        (".=1", ".", "expected dotted.key=value"),
+        ("managed..per_user_monthly=1", "managed..per_user_monthly", "expected dotted.key"),
     ],
 )  # fmt: skip
 def test_bad_overrides_name_the_field(office, assignment, field, reason):
@@ -76,6 +80,26 @@ def test_bad_overrides_name_the_field(office, assignment, field, reason):
     assert caught.value.field.startswith(field)
     assert reason in caught.value.reason
     assert str(caught.value).startswith("--set")
+
+
+def test_derived_defaults_follow_the_values_they_derive_from():
+    """devices defaults to employees: raising employees raises devices, as editing a file does."""
+    from analysis import load_scenario_text
+    from tests.conftest import CLOSED_FORM, closed_form
+
+    bigger = closed_form({"organisation.employees": 20})
+    assert bigger.organisation.devices == 20
+    edited = yaml.safe_dump(CLOSED_FORM).replace("employees: 10", "employees: 20")
+    assert bigger == load_scenario_text(edited)
+
+
+def test_null_removes_an_optional_section(office):
+    assert apply_overrides(office, ["parts=null"]).parts is None
+
+
+def test_booleans_are_not_numbers(office):
+    with pytest.raises(ScenarioError, match=r"organisation\.employees: must be a whole number"):
+        apply_overrides(office, ["organisation.employees=true"])
 
 
 def test_parse_assignment_reads_yaml_values():

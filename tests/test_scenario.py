@@ -133,9 +133,20 @@ def test_canonical_json_is_sorted_and_compact():
         ("incidents", {"a.b": CLOSED_FORM["incidents"]["only"]}, "incidents.a.b", "names may use"),
         ("currency", "dollars", "currency", "3-letter ISO 4217 code"),
         ("horizon.years", 0, "horizon.years", "must be >= 1"),
-        ("horizon.discount_rate", -1, "horizon.discount_rate", "must be > -1"),
+        ("horizon.discount_rate", -1, "horizon.discount_rate", "must be >= -0.5"),
         ("security", {"rate_per_year": 0.1, "loss": 5}, "security.rate_per_year",
          "must be a mapping"),
+        ("break_fix.hourly_rate", float("inf"), "break_fix.hourly_rate", "must be a finite"),
+        ("break_fix.hourly_rate", float("nan"), "break_fix.hourly_rate", "must be a finite"),
+        ("break_fix.hourly_rate", True, "break_fix.hourly_rate", "must be a number"),
+        ("organisation.employees", "10", "organisation.employees", "must be a whole number"),
+        ("organisation.employees", 10.0, "organisation.employees", "must be a whole number"),
+        ("organisation.employees", 10**310, "organisation.employees", "must be <= 1e+06"),
+        ("incidents.only.rate_per_year", 1e20, "incidents.only.rate_per_year",
+         "must be <= 100000"),
+        ("incidents.only.fix_hours", {"median": 1e-3, "p90": 2}, "incidents.only.fix_hours",
+         "must be at most 1000 x the median"),
+        ("horizon.price_escalation", 1e10, "horizon.price_escalation", "must be <= 1"),
     ],
 )  # fmt: skip
 def test_bad_values_name_the_field_and_the_reason(path, value, field, reason):
@@ -160,11 +171,14 @@ def test_several_problems_report_the_first_and_count_the_rest():
         ("name: x\nname: y\n", "duplicate key at line 2"),
         ("- 1\n- 2\n", "must be a YAML mapping"),
         ("", "must be a YAML mapping"),
+        ("? [a, b]\n: 1\n", "a key must be a name, not a list, at line 1"),
+        ('"a\\nb": 1\n"a\\nb": 2\n', "'a\\nb': duplicate key at line 2"),
     ],
 )
 def test_bad_yaml_is_reported_in_one_line(text, reason):
-    with pytest.raises(ScenarioError, match=reason) as caught:
+    with pytest.raises(ScenarioError) as caught:
         load_scenario_text(text, "x.yaml")
+    assert reason in str(caught.value)
     assert "\n" not in str(caught.value)
 
 
