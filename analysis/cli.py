@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Simulate a scenario and print both models side by side: mean and P5/P50/P95 of each "
             "cost component, the savings of managed over break-fix and the probability that "
-            "managed is cheaper. Amounts are per year for a 1-year horizon, else totals."
+            "managed is cheaper. Amounts are totals over the scenario's horizon (one year unless "
+            "it sets horizon.years)."
         ),
     )
     run.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate a scenario (file or preset); print its name and sha256, or the "
         "first problem found (exit status 2).",
     )  # fmt: skip
-    check.add_argument("scenario", metavar="FILE", help=_SCENARIO_HELP)
+    check.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
     check.add_argument("--set", dest="overrides", action="append", default=[],
                        metavar="KEY=VALUE", help=_SET_HELP)  # fmt: skip
     check.set_defaults(handler=_validate)
@@ -156,7 +157,10 @@ def _resolve(args: argparse.Namespace) -> Scenario:
 
 def _simulate(args: argparse.Namespace) -> int:
     scenario = _resolve(args)
-    result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
+    try:
+        result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
+    except ValueError as error:  # an argument out of range, e.g. more trials than memory holds
+        raise ScenarioError("", f"--{error}") from None
     print(result.to_json() if args.json else format_table(result))
     return 0
 
@@ -171,8 +175,10 @@ def _presets(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = _resolve(args)
-    tiers = f"{len(scenario.incidents)} tiers: {', '.join(scenario.incidents)}"
-    print(f"ok: {scenario.name} ({tiers}) sha256 {scenario.sha256}")
+    tiers = ", ".join(scenario.incidents)
+    print(
+        f"ok: {scenario.name}: {len(scenario.incidents)} tiers ({tiers}), sha256 {scenario.sha256}"
+    )
     return 0
 
 
@@ -180,7 +186,7 @@ def _fields(args: argparse.Namespace) -> int:
     rows = field_reference()
     width = max(len(path) for path, _, _ in rows)
     for path, description, default in rows:
-        print(f"{path:<{width}}  {description} [default: {default}]")
+        print(f"{path:<{width}}  {description} [{default}]")
     return 0
 
 
@@ -210,12 +216,21 @@ def money(amount: float, currency: str) -> str:
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
 
 
+def share_text(share: float) -> str:
+    """A share as a percentage that never rounds a non-certainty to 0% or 100%."""
+    if 0 < share < 0.001:
+        return "under 0.1%"
+    if 0.999 < share < 1:
+        return "over 99.9%"
+    return f"{share:.1%}"
+
+
 def format_table(result: Result) -> str:
     """The two models side by side, then the savings and the probability managed is cheaper."""
     summary = result.summary()
     currency = summary["currency"]
     years = summary["years"]
-    period = "per year" if years == 1 else f"totals over {years} years"
+    period = "amounts per year" if years == 1 else f"totals over {years} years"
 
     def cell(stats: dict[str, Any], key: str, kind: str) -> str:
         value = stats[key]
@@ -241,7 +256,7 @@ def format_table(result: Result) -> str:
     cheaper = summary["comparison"]["prob_managed_cheaper"]
     title = (
         f"{summary['scenario']['name']}: {summary['trials']:,} trials, seed {summary['seed']}, "
-        f"{years} year{'s' if years > 1 else ''}, {currency}, amounts {period}"
+        f"{years} year{'s' if years > 1 else ''}, {currency}, {period}"
     )
     lines = [
         title,
@@ -254,6 +269,6 @@ def format_table(result: Result) -> str:
         f" ± {money(1.96 * savings['mean_se'], currency)} (95% confidence),"
         f" 90% of trials between {money(savings['p05'], currency)}"
         f" and {money(savings['p95'], currency)}.",
-        f"Managed is cheaper in {cheaper:.1%} of trials.",
+        f"Managed is cheaper in {share_text(cheaper)} of trials.",
     ]
     return "\n".join(lines)

@@ -152,7 +152,8 @@ def test_fields_lists_every_settable_path_with_units(itcost_command):
     assert done.returncode == 0
     paths = {line.split()[0] for line in done.stdout.splitlines()}
     assert {"break_fix.hourly_rate", "incidents.<tier>.fix_hours", "horizon.discount_rate"} <= paths
-    assert "technician rate (money per hour) [default: required]" in done.stdout
+    assert "technician rate (money per hour) [required]" in done.stdout
+    assert "[required in the section]" in done.stdout  # fields of the optional parts, security
     # Every listed path (with a real tier name) is accepted by --set.
     scenario = load_scenario("small-office")
     settable = [path.replace("<tier>", "minor") for path in paths]
