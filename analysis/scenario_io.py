@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,36 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+# Numbers as YAML 1.2 reads them (and as people expect): 1e3 is a number, 010 is ten, 1:30 is
+# text. PyYAML follows YAML 1.1, where 1e3 is text, 010 is octal eight and 1:30 is ninety.
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_INT, _FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9][0-9_]*$"), list("-+0123456789"))
+_StrictLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+_StrictLoader.add_constructor(
+    _INT, lambda loader, node: int(loader.construct_scalar(node).replace("_", ""))
+)
+_StrictLoader.add_constructor(
+    _FLOAT,
+    lambda loader, node: float(
+        loader.construct_scalar(node)
+        .replace("_", "")
+        .lower()
+        .replace(".inf", "inf")
+        .replace(".nan", "nan")
+    ),
+)
 
 
 def parse_yaml(text: str, source: str | None = None) -> Any:
@@ -124,6 +155,13 @@ def _flow_specs(data: Any) -> Any:
     return data
 
 
+def current_umask() -> int:
+    """The process's file-creation mask (reading it means setting it, then restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,6 +169,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes it private
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

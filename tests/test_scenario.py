@@ -211,3 +211,15 @@ def test_field_descriptions_carry_units():
     managed = Scenario.model_fields["managed"].annotation.model_fields
     assert "money per hour" in break_fix["hourly_rate"].description
     assert "hours" in managed["response_hours"].description
+
+
+def test_numbers_are_read_as_yaml_1_2_reads_them():
+    """1e3 is a number, 010 is ten and 1:30 is text (YAML 1.1 said text, eight and ninety)."""
+    from analysis.scenario_io import parse_yaml
+
+    parsed = parse_yaml("a: 1e3\nb: 010\nc: 1:30\nd: 1_000\ne: -.5\nf: .inf\ng: 0x1F\n")
+    assert parsed == {"a": 1000.0, "b": 10, "c": "1:30", "d": 1000, "e": -0.5,
+                      "f": float("inf"), "g": "0x1F"}  # fmt: skip
+    scenario = load_scenario_text(text_of(CLOSED_FORM).replace("hourly_rate: 100",
+                                                               "hourly_rate: 1.5e2"))  # fmt: skip
+    assert scenario.break_fix.hourly_rate == 150
