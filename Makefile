@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Reinstall only when the dependency list changes: `make setup` is quick once done.
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup app test lint format bench clean
+.PHONY: help setup system-deps app test lint format bench report clean
 
 help: ## list the targets
 	@echo "itcost: break-fix vs managed IT support, by Monte Carlo"
@@ -26,8 +26,26 @@ $(STAMP): pyproject.toml
 app: setup ## run the main job: simulate the small-office preset
 	$(BIN)/itcost simulate small-office
 
-test: setup ## run the whole test suite
+test: setup system-deps ## run the whole test suite
 	$(BIN)/python -m pytest
+
+# The report tests print PDFs with Debian's Chromium and read them back with poppler (never a
+# browser download). Installed with apt-get when missing and this is root; else say how.
+SYSTEM_DEPS := chromium:chromium pdftoppm:poppler-utils
+system-deps:
+	@missing=""; for pair in $(SYSTEM_DEPS); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing with apt-get:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $$missing fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "The tests need:$$missing. Install them (Debian: sudo apt-get install$$missing)."; \
+	    exit 1; \
+	  fi; \
+	fi
 
 lint: setup ## check code style with ruff
 	$(BIN)/ruff check .
@@ -39,6 +57,9 @@ format: setup ## reformat the code with ruff
 
 bench: setup ## benchmark the engine on 1,000,000 small-office trials
 	$(BIN)/python benchmarks/bench_engine.py
+
+report: setup system-deps ## write the small-office demo report (HTML and PDF) under reports/
+	$(BIN)/itcost report small-office --client "Small office (demo)" --pdf
 
 clean: ## remove .venv, caches and build output
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -6,13 +6,17 @@ Bad input exits with status 2 and one line on stderr naming the field and the re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from analysis._version import __version__
 from analysis.engine import simulate
+from analysis.formatting import money, share_text
 from analysis.overrides import field_reference
 from analysis.presets import load_scenario, preset_descriptions
 from analysis.result import Result
@@ -99,6 +103,53 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     run.set_defaults(handler=_simulate)
 
+    report = commands.add_parser(
+        "report",
+        help="write a client report (HTML, optionally PDF) from the report notebook",
+        description=(
+            "Run notebooks/client_report.ipynb through papermill and write a run folder "
+            "OUT/<client>/<YYYYMMDD-HHMMSS>/ with scenario.yaml, summary.json, trials.parquet, "
+            "report.ipynb, report.html (self-contained, opens offline) and with --pdf report.pdf. "
+            "Prints the path of the HTML."
+        ),
+    )
+    report.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    report.add_argument(
+        "--client",
+        metavar="NAME",
+        help="client name shown on the report (default: the scenario's name)",
+    )
+    report.add_argument(
+        "--prepared-by", metavar="NAME", default="", help="consultant or firm named on the report"
+    )
+    report.add_argument(
+        "--trials",
+        type=_positive_int,
+        default=100_000,
+        metavar="N",
+        help="Monte Carlo trials (default: %(default)s)",
+    )
+    report.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        default=2026,
+        metavar="S",
+        help="random seed (default: %(default)s)",
+    )
+    report.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP
+    )
+    report.add_argument(
+        "--out",
+        metavar="DIR",
+        default="reports",
+        help="folder for report runs (default: %(default)s)",
+    )
+    report.add_argument(
+        "--pdf", action="store_true", help="also print report.pdf with headless Chromium"
+    )
+    report.set_defaults(handler=_report)
+
     listing = commands.add_parser(
         "presets", help="list the built-in scenario presets",
         description="List the built-in scenario presets with a one-line description each.",
@@ -165,6 +216,47 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from analysis import reports
+
+    scenario = _resolve(args)
+    if args.pdf:
+        reports.find_chromium()  # fail before the run, not after it
+    client = args.client if args.client is not None else scenario.name
+    if not client.strip():
+        raise ScenarioError("--client", "must not be empty")
+    try:
+        with _kernel_chatter_silenced():
+            html_path = reports.run_report(
+                scenario,
+                client,
+                args.trials,
+                args.seed,
+                Path(args.out),
+                prepared_by=args.prepared_by,
+                pdf=args.pdf,
+            )
+    except reports.ReportError as error:
+        print(f"itcost: error: {error}", file=sys.stderr)
+        return 1
+    print(html_path)
+    return 0
+
+
+@contextlib.contextmanager
+def _kernel_chatter_silenced() -> Iterator[None]:
+    """Keep the Jupyter kernel's log lines (it inherits our stderr) off the user's terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _presets(args: argparse.Namespace) -> int:
     descriptions = preset_descriptions()
     width = max(map(len, descriptions))
@@ -197,7 +289,6 @@ def _show(args: argparse.Namespace) -> int:
 
 # -- the readable table ----------------------------------------------------------------------
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
 _ROWS = (
     ("IT support", "support", "money"),
     ("Downtime", "downtime", "money"),
@@ -206,23 +297,6 @@ _ROWS = (
     ("Incidents", "incidents", "count"),
     ("Downtime hours", "downtime_hours", "count"),
 )
-
-
-def money(amount: float, currency: str) -> str:
-    """``$12,345`` or ``-$1,200`` (``12,345 CHF`` for currencies without a symbol here)."""
-    sign = "-" if round(amount) < 0 else ""
-    digits = f"{abs(amount):,.0f}"
-    symbol = _SYMBOLS.get(currency)
-    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
-
-
-def share_text(share: float) -> str:
-    """A share as a percentage that never rounds a non-certainty to 0% or 100%."""
-    if 0 < share < 0.001:
-        return "under 0.1%"
-    if 0.999 < share < 1:
-        return "over 99.9%"
-    return f"{share:.1%}"
 
 
 def format_table(result: Result) -> str:

@@ -162,3 +162,11 @@ def test_fields_lists_every_settable_path_with_units(itcost_command):
         for key in path.split("."):
             current = current[key]
         assert scenario.with_overrides({path: current}) == scenario, path
+
+
+def test_readme_example_is_the_real_output(itcost_command):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    shown = readme.split("$ itcost simulate small-office\n", 1)[1].split("```", 1)[0]
+    assert run(itcost_command, "simulate", "small-office").stdout == shown

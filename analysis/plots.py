@@ -1,0 +1,164 @@
+"""Plotly figures of a simulation result. Functions return figures; they never show them.
+
+Histograms are binned with numpy before they reach plotly, so a figure carries a few hundred
+numbers however many trials were run (reports stay small and open quickly).
+
+Examples
+--------
+>>> from analysis import load_scenario, simulate
+>>> result = simulate(load_scenario("small-office"), trials=2_000, seed=1)
+>>> cost_distribution(result).layout.title.text
+'Annual total cost: break-fix and managed'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from analysis.formatting import money_axis_format
+from analysis.result import Result
+
+#: The two models' names and colours, the same on every chart.
+MODELS = {"break_fix": ("Break-fix", "#d95f02"), "managed": ("Managed services", "#1b9e77")}
+COMPONENTS = {"support": "IT support", "downtime": "Downtime", "security": "Security incidents"}
+_BINS = 60
+_TEMPLATE = "plotly_white"
+
+
+def _period(result: Result) -> str:
+    years = result.scenario.horizon.years
+    return "Annual" if years == 1 else f"{years}-year"
+
+
+def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    figure.update_layout(
+        title={"text": title},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        template=_TEMPLATE,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"t": 90},
+        height=420,
+    )
+    return figure
+
+
+def _histogram(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bin centres and the share of trials in each bin (values outside go to the end bins)."""
+    counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)
+    return (edges[:-1] + edges[1:]) / 2, counts / values.size
+
+
+def cost_distribution(result: Result) -> go.Figure:
+    """Overlaid distributions of the total cost of both models."""
+    columns = [result.columns[f"{model}_total"] for model in MODELS]
+    low = min(np.percentile(c, 0.5) for c in columns)
+    high = max(np.percentile(c, 99.5) for c in columns)
+    edges = np.linspace(low, high, _BINS + 1)
+    figure = go.Figure()
+    for (name, colour), values in zip(MODELS.values(), columns, strict=True):
+        centres, shares = _histogram(values, edges)
+        figure.add_bar(
+            x=centres,
+            y=shares,
+            name=name,
+            marker_color=colour,
+            opacity=0.6,
+            width=edges[1] - edges[0],
+            hovertemplate="%{x:,.0f}: %{y:.1%} of trials<extra>" + name + "</extra>",
+        )
+    figure.update_layout(barmode="overlay", bargap=0)
+    figure.update_xaxes(**money_axis_format(result.scenario.currency))
+    figure.update_yaxes(tickformat=".0%")
+    return _layout(
+        figure,
+        f"{_period(result)} total cost: break-fix and managed",
+        f"{_period(result)} total cost (support + downtime + security)",
+        "Share of simulated years",
+    )
+
+
+def loss_exceedance(result: Result) -> go.Figure:
+    """For each amount, the probability that the total cost exceeds it, for both models."""
+    probabilities = np.concatenate([np.linspace(0, 0.9, 91), 1 - np.geomspace(0.1, 1e-4, 120)])
+    figure = go.Figure()
+    for model, (name, colour) in MODELS.items():
+        amounts = np.percentile(result.columns[f"{model}_total"], probabilities * 100)
+        figure.add_scatter(
+            x=amounts,
+            y=1 - probabilities,
+            name=name,
+            mode="lines",
+            line={"color": colour, "width": 2.5},
+            hovertemplate="%{x:,.0f}: exceeded in %{y:.2%} of years<extra>" + name + "</extra>",
+        )
+    figure.update_xaxes(**money_axis_format(result.scenario.currency))
+    figure.update_yaxes(type="log", tickformat=".1%", range=[-3.3, 0.05])
+    return _layout(
+        figure,
+        "Loss exceedance: how likely is a year costing more than this?",
+        f"{_period(result)} total cost",
+        "Probability of exceeding (log scale)",
+    )
+
+
+def cost_breakdown(result: Result) -> go.Figure:
+    """Mean cost of each model, stacked by component."""
+    figure = go.Figure()
+    names = [name for name, _ in MODELS.values()]
+    for component, label in COMPONENTS.items():
+        means = [result.columns[f"{model}_{component}"].mean() for model in MODELS]
+        figure.add_bar(
+            x=names,
+            y=means,
+            name=label,
+            texttemplate="%{y:,.0f}",
+            hovertemplate="%{x}, " + label + ": %{y:,.0f}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(**money_axis_format(result.scenario.currency))
+    return _layout(
+        figure,
+        "Where the money goes: mean cost by component",
+        "",
+        f"Mean {_period(result).lower()} cost",
+    )
+
+
+def savings_distribution(result: Result) -> go.Figure:
+    """Distribution of break-fix minus managed cost, with zero and the 90% interval marked."""
+    savings = result.columns["savings"]
+    p05, p95 = np.percentile(savings, [5, 95])
+    low, high = np.percentile(savings, [0.5, 99.5])
+    edges = np.linspace(min(low, 0), max(high, 0), _BINS + 1)
+    centres, shares = _histogram(savings, edges)
+    colours = np.where(centres > 0, MODELS["managed"][1], MODELS["break_fix"][1])
+    figure = go.Figure(
+        go.Bar(
+            x=centres,
+            y=shares,
+            marker_color=colours,
+            width=edges[1] - edges[0],
+            showlegend=False,
+            hovertemplate="%{x:,.0f}: %{y:.1%} of trials<extra></extra>",
+        )
+    )
+    figure.add_vline(x=0, line_color="black", line_width=1.5)
+    for value, label in ((p05, "P5"), (p95, "P95")):
+        figure.add_vline(
+            x=value,
+            line_dash="dash",
+            line_color="grey",
+            annotation_text=label,
+            annotation_position="top",
+        )
+    figure.update_layout(bargap=0)
+    figure.update_xaxes(**money_axis_format(result.scenario.currency))
+    figure.update_yaxes(tickformat=".0%")
+    return _layout(
+        figure,
+        "Savings with managed services (right of zero: managed is cheaper)",
+        f"{_period(result)} saving: break-fix cost minus managed cost",
+        "Share of simulated years",
+    )

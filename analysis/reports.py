@@ -1,0 +1,491 @@
+"""Client reports: the pieces the report notebook shows, and the pipeline behind ``itcost report``.
+
+The notebook (``notebooks/client_report.ipynb``) is the document; this module holds everything
+it computes or that more than one front end needs: parameter checks, the plain-language summary,
+the inputs table, the offline plotly display, and running + exporting the notebook.
+
+Examples
+--------
+>>> slugify("Acme & Sons <Ltd>")
+'acme-sons-ltd'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis._version import __version__
+from analysis.formatting import money, share_text
+from analysis.overrides import field_reference
+from analysis.presets import load_scenario, references
+from analysis.result import Result
+from analysis.scenario import Scenario, ScenarioError
+from analysis.scenario_io import current_umask, dump_scenario, write_text_atomic
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+
+
+class ReportError(RuntimeError):
+    """The report could not be produced (the notebook failed, or printing failed)."""
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportParameters:
+    """The report notebook's parameters, checked."""
+
+    scenario: Scenario
+    client_name: str
+    prepared_by: str
+    trials: int
+    seed: int
+    output_dir: Path | None
+
+
+def check_parameters(
+    scenario: str,
+    client_name: str,
+    prepared_by: str,
+    trials: int,
+    seed: int,
+    overrides: dict[str, Any],
+    output_dir: str,
+) -> ReportParameters:
+    """Validate the report notebook's parameters; a bad one raises a one-line ScenarioError.
+
+    Examples
+    --------
+    >>> check_parameters("small-office", "Acme", "", 1000, 1, {}, "").trials
+    1000
+    """
+    for name, value, kind in (
+        ("scenario", scenario, str),
+        ("client_name", client_name, str),
+        ("prepared_by", prepared_by, str),
+        ("output_dir", output_dir, str),
+        ("overrides", overrides, dict),
+    ):
+        if not isinstance(value, kind):
+            raise ScenarioError(name, f"must be {kind.__name__} (got {value!r})", "parameter")
+    for name, value, minimum in (("trials", trials, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ScenarioError(
+                name, f"must be a whole number >= {minimum} (got {value!r})", "parameter"
+            )
+    if not client_name.strip():
+        raise ScenarioError("client_name", "must not be empty", "parameter")
+    try:
+        resolved = load_scenario(scenario).with_overrides(overrides)
+    except ScenarioError as error:
+        where = "overrides" if error.source == "--set" else "scenario"
+        raise ScenarioError(
+            f"{where}: {error.field}".rstrip(": "), error.reason, "parameter"
+        ) from None
+    return ReportParameters(
+        resolved,
+        client_name.strip(),
+        prepared_by.strip(),
+        trials,
+        seed,
+        Path(output_dir) if output_dir else None,
+    )
+
+
+def slugify(text: str) -> str:
+    """A folder name from free text: ASCII letters, digits and hyphens only, never a path."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].strip("-") or "client"
+
+
+def escape(text: str) -> str:
+    """Text safe inside Markdown and HTML: markup is shown, never interpreted.
+
+    ``$`` is escaped too: Jupyter's Markdown reads text between dollar signs as mathematics.
+    Quotes are left alone: as entities their ``#`` would be escaped and show up literally.
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+!|~$])", r"\\\1", html.escape(text, quote=False))
+
+
+def _money(amount: float, currency: str) -> str:
+    return escape(money(amount, currency))
+
+
+# -- what the report says ---------------------------------------------------------------------
+
+
+def _money_per_year(scenario: Scenario) -> float:
+    """d(managed cost)/d(per-user monthly fee): 12 * employees * sum of g_y."""
+    return 12 * scenario.organisation.employees * sum(scenario.horizon.year_factors())
+
+
+def breakeven_fee(result: Result) -> float:
+    """The managed per-user monthly fee at which expected savings are zero.
+
+    Savings fall by ``12 * employees * sum(g_y)`` per unit of fee, exactly, on the same draws.
+    """
+    scenario = result.scenario
+    mean_savings = float(result.columns["savings"].mean())
+    return scenario.managed.per_user_monthly + mean_savings / _money_per_year(scenario)
+
+
+def title(params: ReportParameters) -> str:
+    """The report's heading and who it is for (Markdown)."""
+    prepared = f" by {escape(params.prepared_by)}" if params.prepared_by else ""
+    scenario = params.scenario
+    return (
+        "# IT support: break-fix or managed services?\n\n"
+        f"**Prepared for {escape(params.client_name)}**{prepared} · "
+        f"{scenario.organisation.employees} staff · amounts in {scenario.currency}"
+    )
+
+
+def executive_summary(result: Result, client_name: str) -> str:
+    """The recommendation and its key figures in plain words (Markdown)."""
+    summary = result.summary()
+    scenario, currency = result.scenario, summary["currency"]
+    years = summary["years"]
+    period = "a year" if years == 1 else f"over {years} years"
+    bf, ms = summary["models"]["break_fix"], summary["models"]["managed"]
+    savings = summary["comparison"]["savings"]
+    cheaper = summary["comparison"]["prob_managed_cheaper"]
+    if savings["mean"] > 0:
+        verdict = "**Managed services** are expected to cost less"
+        if cheaper < 0.6:
+            verdict += ", but only narrowly: the two options are close"
+    else:
+        verdict = "**Break-fix** (paying per incident) is expected to cost less"
+        if cheaper > 0.4:
+            verdict += ", but only narrowly: the two options are close"
+    fee = scenario.managed.per_user_monthly
+    flip = breakeven_fee(result)
+    if savings["mean"] > 0:
+        flip_text = (
+            f"Managed services stay the cheaper option on average up to a fee of about "
+            f"**{_money(flip, currency)} per user per month** (quoted: {_money(fee, currency)})."
+        )
+    elif flip > 0:
+        flip_text = (
+            f"Managed services would become the cheaper option on average at a fee below "
+            f"about **{_money(flip, currency)} per user per month** "
+            f"(quoted: {_money(fee, currency)})."
+        )
+    else:
+        flip_text = (
+            "Even at no fee at all, managed services would not pay for themselves here: "
+            "the difference comes from downtime and incident costs."
+        )
+    return "\n".join(
+        [
+            f"### Recommendation for {escape(client_name)}",
+            "",
+            f"{verdict} for {escape(scenario.name)}.",
+            "",
+            f"- **Expected cost {period}**: break-fix {_money(bf['total']['mean'], currency)}, "
+            f"managed services {_money(ms['total']['mean'], currency)}.",
+            f"- **Expected saving with managed services**: {_money(savings['mean'], currency)} "
+            f"(in 90% of simulated {'years' if years == 1 else 'horizons'} between "
+            f"{_money(savings['p05'], currency)} and {_money(savings['p95'], currency)}).",
+            f"- **Managed services are cheaper in {share_text(cheaper)}** of "
+            f"{summary['trials']:,} simulated {'years' if years == 1 else 'horizons'}.",
+            f"- **Expected downtime**: {bf['downtime_hours']['mean']:,.0f} hours with break-fix, "
+            f"{ms['downtime_hours']['mean']:,.0f} hours with managed services "
+            f"(summed over incidents and {period}).",
+            f"- **When the answer would flip**: {flip_text}",
+        ]
+    )
+
+
+def inputs_table(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """The scenario's inputs as (field, value, meaning with unit) rows, for people to read."""
+    data = scenario.model_dump(mode="json")
+    rows = []
+    for path, description, _ in field_reference():
+        if path in {"name", "description"}:
+            continue
+        for concrete in _expand(path, scenario):
+            value = data
+            for key in concrete.split("."):
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is None:
+                continue
+            rows.append((concrete, _value_text(value), description))
+    return rows
+
+
+def _expand(path: str, scenario: Scenario) -> list[str]:
+    if "<tier>" not in path:
+        return [path]
+    return [path.replace("<tier>", tier) for tier in scenario.incidents]
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"median", "p90"}:
+        if value["median"] == value["p90"]:
+            return f"{value['median']:,g}"
+        return f"median {value['median']:,g}, p90 {value['p90']:,g}"
+    if isinstance(value, float):
+        return f"{value:,g}"
+    return str(value)
+
+
+def sources_table() -> list[tuple[str, str, str]]:
+    """(source, figure, how the presets use it) for each reference of data/references.yaml."""
+    rows = []
+    for entry in references():
+        title = f"{entry['title']} ({entry['publisher']}, {entry['year']})"
+        if entry.get("url"):
+            title += f" {entry['url']}"
+        rows.append((title, entry["figure"], entry["used_for"]))
+    return rows
+
+
+def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """A Markdown table with every cell escaped."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(escape(str(cell)) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# -- offline plotly in notebooks and exported HTML -------------------------------------------
+
+
+class PlotlyScript:
+    """Displays plotly.js itself, once, so the exported HTML needs no network."""
+
+    def _repr_html_(self) -> str:
+        from plotly.offline import get_plotlyjs
+
+        return f'<script type="text/javascript">{get_plotlyjs()}</script>'
+
+
+class Chart:
+    """A figure for the report: interactive in JupyterLab (plotly's mimetype) and in exported
+    HTML (a div drawn by the embedded plotly.js). Unlike plotly's own notebook renderer, it
+    loads nothing (such as MathJax) from a CDN.
+    """
+
+    def __init__(self, figure: Any):
+        self.figure = figure
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        div = self.figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            default_width="100%",
+            config={"displaylogo": False},
+        )
+        return {"application/vnd.plotly.v1+json": self.figure.to_plotly_json(), "text/html": div}
+
+
+# -- the pipeline ------------------------------------------------------------------------------
+
+
+def notebook_path() -> Path:
+    """The report notebook: in the checkout's notebooks/, or inside an installed package."""
+    for candidate in (PACKAGE.parent / "notebooks", PACKAGE / "_notebooks"):
+        if (candidate / "client_report.ipynb").is_file():
+            return candidate / "client_report.ipynb"
+    raise FileNotFoundError("notebooks/client_report.ipynb is missing from this installation")
+
+
+def run_report(
+    scenario: Scenario,
+    client_name: str,
+    trials: int,
+    seed: int,
+    out_dir: Path,
+    prepared_by: str = "",
+    pdf: bool = False,
+) -> Path:
+    """Execute the report notebook and write a complete run folder; return the HTML's path.
+
+    The folder ``out_dir/<client-slug>/<YYYYMMDD-HHMMSS>/`` appears only when everything in it
+    is written: the run is built in a temporary folder beside it and renamed into place, so a
+    failure leaves earlier reports as they were.
+    """
+    import nbformat
+    import papermill
+
+    client_dir = Path(out_dir) / slugify(client_name)
+    client_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    final = client_dir / stamp
+    counter = 1
+    while final.exists():  # two runs in the same second
+        counter += 1
+        final = client_dir / f"{stamp}-{counter}"
+    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=client_dir))
+    try:
+        dump_scenario(scenario, work / "scenario.yaml")
+        parameters = {
+            "scenario": "scenario.yaml",
+            "client_name": client_name,
+            "prepared_by": prepared_by,
+            "trials": trials,
+            "seed": seed,
+            "overrides": {},
+            "output_dir": ".",
+        }
+        executed = papermill.execute_notebook(
+            str(notebook_path()),
+            str(work / "report.ipynb"),
+            parameters=parameters,
+            cwd=str(work),
+            progress_bar=False,
+            log_output=False,
+            kernel_name="python3",
+        )
+        _strip_machine_paths(executed)
+        nbformat.write(executed, work / "report.ipynb")
+        html_text = export_html(executed, client_name)
+        (work / "report.html").write_text(html_text, encoding="utf-8")
+        if pdf:
+            print_pdf(work / "report.html", work / "report.pdf")
+        os.chmod(work, 0o777 & ~current_umask())  # mkdtemp made it private: reports are shared
+        os.replace(work, final)
+    except papermill.PapermillExecutionError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        detail = str(error.evalue).splitlines()[0] if error.evalue else ""
+        raise ReportError(
+            f"the report notebook failed in cell {error.exec_count}: {error.ename}: {detail}"
+        ) from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return final / "report.html"
+
+
+def _strip_machine_paths(notebook: Any) -> None:
+    metadata = notebook.metadata.get("papermill", {})
+    metadata["input_path"] = "client_report.ipynb"
+    metadata["output_path"] = "report.ipynb"
+    metadata.pop("environment_variables", None)
+
+
+def export_html(notebook: Any, client_name: str) -> str:
+    """The executed notebook as one self-contained HTML page, without code."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="itcost_report",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    title = f"IT support cost report: {client_name}"
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body
+
+
+def find_chromium() -> str:
+    """The Chromium executable: $ITCOST_CHROMIUM, else chromium on the PATH."""
+    candidates = [
+        os.environ.get("ITCOST_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise ScenarioError(
+        "--pdf",
+        "needs Chromium: install it (Debian: apt-get install chromium) or set "
+        "ITCOST_CHROMIUM to its path",
+    )
+
+
+#: Chromium flags for a machine without a display or network access.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+#: JavaScript that is true once every plotly chart on the page has been drawn.
+CHARTS_DRAWN = (
+    "(() => { const charts = [...document.querySelectorAll('.js-plotly-plot')];"
+    " return charts.length > 0 && charts.every(c => c.querySelector('.main-svg')); })()"
+)
+
+
+def print_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print the HTML report to PDF with headless Chromium, once every chart is drawn."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        try:
+            # The printable width of A4 at 96 dpi with 12 mm margins: charts are drawn at the
+            # width they are printed at, not scaled down (and clipped) from a screen layout.
+            page = browser.new_page(viewport={"width": 700, "height": 990})
+            page.emulate_media(media="print")
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith("file:") else route.abort()
+                ),
+            )
+            page.goto(html_path.resolve().as_uri())
+            page.wait_for_function(CHARTS_DRAWN)
+            page.pdf(
+                path=str(pdf_path),
+                format="A4",
+                print_background=True,
+                margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"},
+            )
+        finally:
+            browser.close()
+
+
+def footer(params: ReportParameters) -> str:
+    """The reproducibility footer (Markdown)."""
+    scenario = params.scenario
+    command = (
+        f'itcost report scenario.yaml --client "{params.client_name}" '
+        f"--trials {params.trials} --seed {params.seed}"
+    )
+    return "\n".join(
+        [
+            "### Reproducibility",
+            "",
+            f"- Scenario: {escape(scenario.name)}, sha256 `{scenario.sha256}`",
+            f"- Seed {params.seed}, {params.trials:,} Monte Carlo trials, itcost {__version__}",
+            f"- Generated {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+            f"- Regenerate from the report folder: `{command.replace('`', '')}`",
+        ]
+    )
+
+
+def write_outputs(params: ReportParameters, result: Result) -> None:
+    """Write scenario.yaml, summary.json and trials.parquet into ``params.output_dir``."""
+    folder = params.output_dir
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    dump_scenario(params.scenario, folder / "scenario.yaml")
+    # Exactly what `itcost simulate --json` prints for the same inputs.
+    write_text_atomic(folder / "summary.json", result.to_json() + "\n")
+    temporary = folder / ".trials.parquet.tmp"
+    result.trials.to_parquet(temporary)
+    os.replace(temporary, folder / "trials.parquet")

@@ -1,0 +1,126 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+scenario: str = "small-office"  # preset name (itcost presets) or path to a scenario YAML file
+client_name: str = "Example client"  # shown on the report; plain text, never markup
+prepared_by: str = ""  # consultant or firm named on the report (optional)
+trials: int = 100_000  # Monte Carlo trials (more: smoother figures, slower)
+seed: int = 2026  # random seed: the same seed and trials give the same numbers
+overrides: dict = {}  # dotted keys to values, as --set: {"managed.per_user_monthly": 140}
+output_dir: str = ""  # folder for scenario.yaml, summary.json and trials.parquet; empty: none
+
+# %%
+# Check every parameter before any work: a bad one stops here with one line naming it.
+from IPython.display import Markdown, display
+
+from analysis import reports, simulate
+from analysis.plots import cost_breakdown, cost_distribution, loss_exceedance, savings_distribution
+
+params = reports.check_parameters(
+    scenario, client_name, prepared_by, trials, seed, overrides, output_dir
+)
+result = simulate(params.scenario, trials=params.trials, seed=params.seed)
+reports.write_outputs(params, result)
+display(reports.PlotlyScript())  # plotly.js, embedded once: the exported report works offline
+
+# %%
+display(Markdown(reports.title(params)))
+
+# %% [markdown]
+# ## Executive summary
+
+# %%
+display(Markdown(reports.executive_summary(result, params.client_name)))
+
+# %% [markdown]
+# ## Your inputs
+#
+# Every figure the simulation used. Durations and amounts given as a median and a 90th
+# percentile (p90) vary from incident to incident: half are below the median, one in ten above
+# the p90.
+
+# %%
+display(
+    Markdown(
+        reports.markdown_table(
+            ("Input", "Value", "Meaning and unit"), reports.inputs_table(params.scenario)
+        )
+    )
+)
+
+# %% [markdown]
+# ## How the total cost is spread
+#
+# Each bar is the share of simulated years with a total cost in that range. Break-fix costs
+# swing with the number and severity of incidents; a managed contract is mostly a fixed fee.
+
+# %%
+reports.Chart(cost_distribution(result))
+
+# %% [markdown]
+# ## How bad can a year get?
+#
+# The chance that a year costs more than a given amount. The further right a curve reaches at
+# the bottom, the larger the rare, expensive years (a ransomware attack, a long outage).
+
+# %%
+reports.Chart(loss_exceedance(result))
+
+# %% [markdown]
+# ## Where the money goes
+
+# %%
+reports.Chart(cost_breakdown(result))
+
+# %% [markdown]
+# ## The saving, year by year
+#
+# Break-fix cost minus managed cost in each simulated year, both driven by the same incidents.
+# Bars right of zero are years in which managed services cost less.
+
+# %%
+reports.Chart(savings_distribution(result))
+
+# %% [markdown]
+# ## Method and assumptions
+#
+# - **Monte Carlo simulation.** We simulate many possible years of IT incidents for the
+#   business. In each, incidents of each severity arrive at random at the rates given; each has
+#   a wait for a technician, a repair time, sometimes a hardware part.
+# - **Same incidents, two ways to pay.** Both options are costed on the same simulated
+#   incidents. Under managed services, proactive care prevents a share of them, the provider
+#   responds sooner and repairs go faster; the contract fee is fixed per user (and device).
+#   Under break-fix, each incident is billed by the hour, with a minimum, a call-out fee and an
+#   after-hours rate.
+# - **Downtime costs money.** While systems are down, affected staff lose part of their
+#   output (at their loaded hourly cost) and part of the revenue stops.
+# - **Rare security events** (ransomware, breaches) happen at a lower rate under managed care.
+# - **What is not modelled.** Staff time spent finding a technician, reputational harm beyond
+#   the stated security losses, and strategic IT advice that a managed provider may include.
+#   Downtime is counted in elapsed hours, so outages over nights and weekends are counted in
+#   full.
+#
+# ### Sources of the default figures
+
+# %%
+display(
+    Markdown(
+        reports.markdown_table(("Source", "Figure", "How it is used"), reports.sources_table())
+    )
+)
+
+# %%
+display(Markdown(reports.footer(params)))
