@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from analysis._version import __version__
-from analysis.engine import simulate
+from analysis.engine import ArgumentError, simulate
 from analysis.formatting import money, share_text
 from analysis.overrides import field_reference
 from analysis.presets import load_scenario, preset_descriptions
@@ -210,7 +210,7 @@ def _simulate(args: argparse.Namespace) -> int:
     scenario = _resolve(args)
     try:
         result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
-    except ValueError as error:  # an argument out of range, e.g. more trials than memory holds
+    except ArgumentError as error:  # e.g. more trials than this machine's memory holds
         raise ScenarioError("", f"--{error}") from None
     print(result.to_json() if args.json else format_table(result))
     return 0

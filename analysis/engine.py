@@ -37,8 +37,9 @@ from analysis.scenario import Scenario
 
 #: Trials per reproducibility block: each block has its own seed, derived from (seed, block).
 BLOCK_TRIALS = 65_536
-#: Incidents drawn together. Results do not depend on it (every stream is consumed in the same
-#: order); it trades Python overhead against cache use.
+#: Incidents drawn together; it trades Python overhead against cache use. The draws do not
+#: depend on it (every stream is consumed in the same order); money sums may differ in their
+#: last bits, since a trial split across two chunks is summed in two parts.
 CHUNK_INCIDENTS = 131072
 #: Per-trial sums kept while a block runs.
 _SUMS = (
@@ -74,7 +75,7 @@ def simulate(
 
     Raises
     ------
-    ValueError
+    ArgumentError
         ``trials``, ``seed`` or ``threads`` out of range, naming the argument; or more trials
         than this machine's memory holds.
 
@@ -109,9 +110,13 @@ def simulate(
     return Result(scenario=scenario, seed=int(seed), columns=columns)
 
 
+class ArgumentError(ValueError):
+    """An argument of :func:`simulate` out of range; the message starts with its name."""
+
+
 def _check_whole(name: str, value: object, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name}: must be a whole number >= {minimum} (got {value!r})")
+        raise ArgumentError(f"{name}: must be a whole number >= {minimum} (got {value!r})")
 
 
 def _available_cores() -> int:
@@ -128,7 +133,7 @@ def _check_memory(trials: int) -> None:
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy will say
         return
     if needed > 0.8 * available:
-        raise ValueError(
+        raise ArgumentError(
             f"trials: {trials:,} trials need about {needed / 2**30:.1f} GiB for their results; "
             f"this machine has {available / 2**30:.1f} GiB"
         )
@@ -208,14 +213,26 @@ def _add_chunk(
     """
     size = int(counts.sum())
     trials = counts.size
-    trial = np.repeat(np.arange(trials), counts)  # the chunk-local trial of each incident
     part = slice(first, first + trials)
-
-    def per_trial(weights: np.ndarray, index: np.ndarray = trial) -> np.ndarray:
-        return np.bincount(index, weights, minlength=trials)
 
     def buffer(name: str, dtype: type = np.float32) -> np.ndarray:
         return work.get(name, size, dtype)
+
+    # The chunk-local trial of each incident (np.repeat, into a reused buffer): a running count
+    # of the trial starts passed so far.
+    trial = buffer("trial", np.intp)
+    trial[:] = 0
+    starts = np.cumsum(counts)[:-1]
+    np.add.at(trial, starts[starts < size], 1)
+    np.cumsum(trial, out=trial)
+
+    def per_trial(weights: np.ndarray, index: np.ndarray = trial) -> np.ndarray:
+        if weights.dtype != np.float64 and weights.size == size:
+            # bincount sums in float64: cast into a reused buffer rather than a fresh array.
+            converted = buffer("weights", np.float64)
+            np.copyto(converted, weights)
+            weights = converted
+        return np.bincount(index, weights, minlength=trials)
 
     def flags(stream: str, share: float) -> np.ndarray:
         uniforms = rng[stream].random(out=buffer("uniforms"), dtype=np.float32)
@@ -230,12 +247,13 @@ def _add_chunk(
     # Break-fix: bill max(H, minimum) hours, at the after-hours multiplier for a share of them.
     billable = np.maximum(fix_hours, np.float32(params.minimum_hours), out=buffer("billable"))
     if params.after_hours_share > 0:
-        after_hours = flags("after_hours", params.after_hours_share)
-        multiplier = np.float32(params.after_hours_multiplier)
-        # A plain multiply by where(flag, multiplier, 1): a masked multiply is several times slower.
-        billable *= np.where(after_hours, multiplier, np.float32(1))
+        # Only a share of incidents: sum their hours and bill the extra (multiplier - 1).
+        which = np.flatnonzero(flags("after_hours", params.after_hours_share))
+        extra = (params.after_hours_multiplier - 1) * per_trial(billable[which], trial[which])
+    else:
+        extra = 0.0
     sums["break_fix_support"][part] += factor * (
-        params.hourly_rate * per_trial(billable) + params.callout_fee * counts
+        params.hourly_rate * (per_trial(billable) + extra) + params.callout_fee * counts
     )
     sums["break_fix_incidents"][part] += counts
     wait_bf += fix_hours
@@ -246,7 +264,7 @@ def _add_chunk(
     # Managed: the same incidents, each prevented with probability `reduction`; repairs take
     # `fix_time_factor` times as long.
     survives = None
-    if params.any_reduction:
+    if tier.reduction > 0:  # the tier's own stream: skipping it shifts no other draw
         survives = ~flags("prevent", tier.reduction)  # prevented when the uniform < reduction
     repair_ms = fix_hours  # H is not needed for itself any more: scale it in place
     repair_ms *= np.float32(params.fix_time_factor)

@@ -68,21 +68,21 @@ def apply_overrides(scenario: Scenario, assignments: Iterable[str] | Mapping[str
     # Only what was given: derived defaults (devices = employees) are derived again afterwards.
     data = scenario.model_dump(mode="json", exclude_unset=True)
     for path, value in pairs:
-        _set_path(data, path, value, scenario.tier_names)
+        _set_path(data, path, value)
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
         raise validation_error_to_scenario_error(error, "--set") from None
 
 
-def _set_path(data: dict[str, Any], path: str, value: Any, tiers: list[str]) -> None:
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     node = data
     for depth, key in enumerate(parts):
         try:
             allowed = allowed_keys(parts[:depth])
-        except KeyError:  # a mapping keyed by tier name: only the scenario's tiers
-            allowed = tiers
+        except KeyError:  # a mapping keyed by tier name: the tiers as they stand now
+            allowed = list(data.get("incidents") or {})
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"

@@ -46,11 +46,6 @@ class EngineParameters:
     security_managed: float
     security_loss: LogNormal
 
-    @property
-    def any_reduction(self) -> bool:
-        """Whether any tier has prevention: then every tier draws its prevention uniforms."""
-        return any(tier.reduction > 0 for tier in self.tiers)
-
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> EngineParameters:
         bf, ms = scenario.break_fix, scenario.managed
@@ -65,7 +60,7 @@ class EngineParameters:
                     rate=tier.rate_per_year,
                     dispersion=tier.dispersion,
                     fix=_lognormal(tier.fix_hours),
-                    reduction=ms.incident_reduction[name],
+                    reduction=scenario.reduction(name),
                     impact_rate=scenario.impact_rate(name),
                 )
                 # In name order: tier order in the file changes neither the hash nor the bits.

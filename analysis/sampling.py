@@ -121,9 +121,10 @@ class Workspace:
 def exp(values: np.ndarray, work: Workspace | None = None) -> np.ndarray:
     """``e ** values`` for float32 or float64 arrays, bit-identical on every platform.
 
-    Overwrites and returns ``values``. Inputs are clipped to [-87, 88] (float32) or
-    [-708, 709] (float64). About 20 vectorised passes over the array; its three temporaries
-    come from ``work`` when given.
+    Overwrites and returns ``values`` (one-dimensional). Inputs are clipped to [-87, 88]
+    (float32) or [-708, 709] (float64). Within about 1 ulp (float32) or 2 ulp (float64) of the
+    true value. About 20 vectorised passes; the float32 path, the engine's hot one, takes its
+    three temporaries from ``work`` when given (the float64 one allocates a few more).
 
     Examples
     --------
@@ -132,6 +133,8 @@ def exp(values: np.ndarray, work: Workspace | None = None) -> np.ndarray:
     >>> bool(np.allclose(exp(x.copy()), np.exp(x), rtol=1e-15))
     True
     """
+    if values.dtype not in (np.float32, np.float64) or values.ndim != 1:
+        raise TypeError(f"exp takes a 1-D float32 or float64 array, not {values.dtype}")
     c = _F32 if values.dtype == np.float32 else _F64
     work = work or Workspace()
     shifted, k, scratch = (

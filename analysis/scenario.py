@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from decimal import Context, Decimal
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -43,6 +45,19 @@ Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
 TierName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 
 
+def exact_log(value: float) -> float:
+    """``ln(value)`` rounded the same on every machine.
+
+    ``math.log`` is the C library's, which picks a CPU-specific variant (with or without FMA)
+    that can differ in the last bit; the engine's draws are computed from these logs, so they
+    come from decimal arithmetic instead, done in software to 40 digits.
+    """
+    return float(Decimal(value).ln(_LOG_CONTEXT))
+
+
+_LOG_CONTEXT = Context(prec=40)
+
+
 class ScenarioError(ValueError):
     """Bad scenario input: ``field`` is the dotted path of the offending value, ``reason`` says why.
 
@@ -62,6 +77,23 @@ class _Model(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", validate_default=True, strict=True, allow_inf_nan=False
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, data: Any) -> Any:
+        """numpy scalars (from sweeps, pandas rows) as Python numbers; 12.0 as 12 for counts."""
+        if not isinstance(data, dict):
+            return data
+        plain = {}
+        for key, value in data.items():
+            if isinstance(value, np.generic):
+                value = value.item()
+            field = cls.model_fields.get(key)
+            if (field is not None and field.annotation in (int, int | None)
+                    and isinstance(value, float) and value.is_integer()):  # fmt: skip
+                value = int(value)
+            plain[key] = value
+        return plain
 
 
 class Spec(_Model):
@@ -97,12 +129,12 @@ class Spec(_Model):
     @property
     def mu(self) -> float:
         """Mean of the underlying normal, ``ln(median)``."""
-        return math.log(self.median)
+        return exact_log(self.median)
 
     @property
     def sigma(self) -> float:
         """Standard deviation of the underlying normal, ``ln(p90 / median) / 1.2816``."""
-        return math.log(self.p90 / self.median) / Z90
+        return (exact_log(self.p90) - exact_log(self.median)) / Z90
 
     @property
     def mean(self) -> float:
@@ -255,9 +287,6 @@ class Scenario(_Model):
                     f"managed.incident_reduction.{key}: not a tier name "
                     f"(tiers: {', '.join(self.incidents)})"
                 )
-        # Every tier gets an explicit share, so code and canonical form need no defaults.
-        filled = {tier: reduction.get(tier, 0.0) for tier in self.incidents}
-        object.__setattr__(self.managed, "incident_reduction", filled)
         return self
 
     # -- derived values -----------------------------------------------------------------------
@@ -265,6 +294,10 @@ class Scenario(_Model):
     @property
     def tier_names(self) -> list[str]:
         return list(self.incidents)
+
+    def reduction(self, tier: str) -> float:
+        """Share of ``tier``'s incidents that managed care prevents (0 when not given)."""
+        return self.managed.incident_reduction.get(tier, 0.0)
 
     def impact_rate(self, tier: str) -> float:
         """Money lost per hour of a ``tier`` outage: ``c_t`` of the model.
@@ -290,7 +323,11 @@ class Scenario(_Model):
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data, defaults filled in and constants written as numbers."""
-        return _collapse_constants(self.model_dump(mode="json"))
+        data = self.model_dump(mode="json")
+        data["managed"]["incident_reduction"] = {
+            tier: self.reduction(tier) for tier in self.incidents
+        }
+        return _collapse_constants(data)
 
     def canonical_json(self) -> str:
         """Key-sorted, whitespace-free JSON of :meth:`to_dict`: equal scenarios give equal text."""

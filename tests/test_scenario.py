@@ -50,7 +50,7 @@ def test_defaults_are_filled_in():
     assert scenario.incidents["only"].dispersion == 0
     assert scenario.managed.per_device_monthly == 0
     assert scenario.managed.onboarding_fee == 0
-    assert scenario.managed.incident_reduction == {"only": 0.0}
+    assert scenario.managed.incident_reduction == {} and scenario.reduction("only") == 0
     assert scenario.parts is None and scenario.security is None
     assert (scenario.horizon.years, scenario.horizon.price_escalation) == (1, 0)
     assert scenario.horizon.discount_rate == 0
@@ -140,7 +140,7 @@ def test_canonical_json_is_sorted_and_compact():
         ("break_fix.hourly_rate", float("nan"), "break_fix.hourly_rate", "must be a finite"),
         ("break_fix.hourly_rate", True, "break_fix.hourly_rate", "must be a number"),
         ("organisation.employees", "10", "organisation.employees", "must be a whole number"),
-        ("organisation.employees", 10.0, "organisation.employees", "must be a whole number"),
+        ("organisation.employees", 10.5, "organisation.employees", "must be a whole number"),
         ("organisation.employees", 10**310, "organisation.employees", "must be <= 1e+06"),
         ("incidents.only.rate_per_year", 1e20, "incidents.only.rate_per_year",
          "must be <= 100000"),
@@ -223,3 +223,15 @@ def test_numbers_are_read_as_yaml_1_2_reads_them():
     scenario = load_scenario_text(text_of(CLOSED_FORM).replace("hourly_rate: 100",
                                                                "hourly_rate: 1.5e2"))  # fmt: skip
     assert scenario.break_fix.hourly_rate == 150
+
+
+def test_numpy_scalars_and_whole_floats_are_accepted():
+    """Sweeps pass numpy values and pandas rows give 12.0 for a count: both mean what they say."""
+    import numpy as np
+
+    scenario = load_scenario_text(text_of(CLOSED_FORM)).with_overrides(
+        {"organisation.employees": np.int64(12), "break_fix.hourly_rate": np.float32(120.5),
+         "horizon.years": 2.0}
+    )  # fmt: skip
+    assert scenario.organisation.employees == 12 and type(scenario.organisation.employees) is int
+    assert scenario.break_fix.hourly_rate == 120.5 and scenario.horizon.years == 2
