@@ -40,7 +40,7 @@ system-deps:
 	    echo "installing with apt-get:$$missing"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      $$missing fonts-dejavu-core >/dev/null; \
+	      $$missing fonts-dejavu-core fonts-liberation >/dev/null; \
 	  else \
 	    echo "The tests need:$$missing. Install them (Debian: sudo apt-get install$$missing)."; \
 	    exit 1; \

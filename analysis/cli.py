@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from analysis._version import __version__
-from analysis.engine import ArgumentError, simulate
+from analysis.engine import ArgumentError, check_arguments, simulate
 from analysis.formatting import money, share_text
 from analysis.overrides import field_reference
 from analysis.presets import load_scenario, preset_descriptions
@@ -220,8 +220,12 @@ def _report(args: argparse.Namespace) -> int:
     from analysis import reports
 
     scenario = _resolve(args)
+    try:
+        check_arguments(args.trials, args.seed)  # fail before the run, not after it
+    except ArgumentError as error:
+        raise ScenarioError("", f"--{error}") from None
     if args.pdf:
-        reports.find_chromium()  # fail before the run, not after it
+        reports.find_chromium()
     client = args.client if args.client is not None else scenario.name
     if not client.strip():
         raise ScenarioError("--client", "must not be empty")

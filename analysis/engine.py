@@ -86,11 +86,7 @@ def simulate(
     >>> 0.0 <= result.summary()["comparison"]["prob_managed_cheaper"] <= 1.0
     True
     """
-    _check_whole("trials", trials, minimum=1)
-    _check_whole("seed", seed, minimum=0)
-    if threads is not None:
-        _check_whole("threads", threads, minimum=1)
-    _check_memory(trials)
+    check_arguments(trials, seed, threads)
     params = EngineParameters.from_scenario(scenario)
     columns = {name: np.empty(trials) for name in COLUMNS}
     n_blocks = -(-trials // BLOCK_TRIALS)
@@ -112,6 +108,18 @@ def simulate(
 
 class ArgumentError(ValueError):
     """An argument of :func:`simulate` out of range; the message starts with its name."""
+
+
+def check_arguments(trials: int, seed: int, threads: int | None = None) -> None:
+    """Raise :class:`ArgumentError` for arguments :func:`simulate` would reject.
+
+    Front ends call it before slow preparations (a report's kernel start, say).
+    """
+    _check_whole("trials", trials, minimum=1)
+    _check_whole("seed", seed, minimum=0)
+    if threads is not None:
+        _check_whole("threads", threads, minimum=1)
+    _check_memory(trials)
 
 
 def _check_whole(name: str, value: object, minimum: int) -> None:

@@ -30,6 +30,12 @@ def money_axis_format(currency: str) -> dict[str, str]:
         "ticksuffix": f" {currency}", "tickformat": ",.0f"}  # fmt: skip
 
 
+def money_template(currency: str, number: str) -> str:
+    """A plotly text template for an amount: ``$%{y:,.0f}`` or ``%{y:,.0f} CHF``."""
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{number}" if symbol else f"{number} {currency}"
+
+
 def share_text(share: float) -> str:
     """A share as a percentage that never rounds a non-certainty to 0% or 100%."""
     if 0 < share < 0.001:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from analysis.formatting import money_axis_format
+from analysis.formatting import money_axis_format, money_template
 from analysis.result import Result
 
 #: The two models' names and colours, the same on every chart.
 MODELS = {"break_fix": ("Break-fix", "#d95f02"), "managed": ("Managed services", "#1b9e77")}
 COMPONENTS = {"support": "IT support", "downtime": "Downtime", "security": "Security incidents"}
+COMPONENT_COLOURS = ("#4c72b0", "#c44e52", "#8c8c8c")  # unlike either model's colour
 _BINS = 60
 _TEMPLATE = "plotly_white"
 
@@ -29,6 +30,11 @@ _TEMPLATE = "plotly_white"
 def _period(result: Result) -> str:
     years = result.scenario.horizon.years
     return "Annual" if years == 1 else f"{years}-year"
+
+
+def _simulated(result: Result) -> str:
+    years = result.scenario.horizon.years
+    return "Share of simulated years" if years == 1 else f"Share of simulated {years}-year horizons"
 
 
 def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -45,8 +51,9 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Fig
 
 
 def _histogram(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bin centres and the share of trials in each bin (values outside go to the end bins)."""
-    counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), bins=edges)
+    """Bin centres and the share of all trials in each bin; values outside are left out (the
+    titles say so) rather than piled into the end bins, where they would look like a cluster."""
+    counts, _ = np.histogram(values, bins=edges)
     return (edges[:-1] + edges[1:]) / 2, counts / values.size
 
 
@@ -74,14 +81,15 @@ def cost_distribution(result: Result) -> go.Figure:
     return _layout(
         figure,
         f"{_period(result)} total cost: break-fix and managed",
-        f"{_period(result)} total cost (support + downtime + security)",
-        "Share of simulated years",
+        f"{_period(result)} total cost (support + downtime + security); middle 99% shown",
+        _simulated(result),
     )
 
 
 def loss_exceedance(result: Result) -> go.Figure:
     """For each amount, the probability that the total cost exceeds it, for both models."""
-    probabilities = np.concatenate([np.linspace(0, 0.9, 91), 1 - np.geomspace(0.1, 1e-4, 120)])
+    # Down to 1 in 2,000: the bottom of the y axis, so no curve runs off the chart.
+    probabilities = np.concatenate([np.linspace(0, 0.9, 91), 1 - np.geomspace(0.1, 5e-4, 120)])
     figure = go.Figure()
     for model, (name, colour) in MODELS.items():
         amounts = np.percentile(result.columns[f"{model}_total"], probabilities * 100)
@@ -97,7 +105,7 @@ def loss_exceedance(result: Result) -> go.Figure:
     figure.update_yaxes(type="log", tickformat=".1%", range=[-3.3, 0.05])
     return _layout(
         figure,
-        "Loss exceedance: how likely is a year costing more than this?",
+        "Loss exceedance: how likely is a total cost above this?",
         f"{_period(result)} total cost",
         "Probability of exceeding (log scale)",
     )
@@ -107,16 +115,20 @@ def cost_breakdown(result: Result) -> go.Figure:
     """Mean cost of each model, stacked by component."""
     figure = go.Figure()
     names = [name for name, _ in MODELS.values()]
-    for component, label in COMPONENTS.items():
+    amount = money_template(result.scenario.currency, "%{y:,.0f}")
+    for (component, label), colour in zip(COMPONENTS.items(), COMPONENT_COLOURS, strict=True):
         means = [result.columns[f"{model}_{component}"].mean() for model in MODELS]
         figure.add_bar(
             x=names,
             y=means,
             name=label,
-            texttemplate="%{y:,.0f}",
-            hovertemplate="%{x}, " + label + ": %{y:,.0f}<extra></extra>",
+            marker_color=colour,
+            texttemplate=amount,
+            textposition="inside",
+            hovertemplate="%{x}, " + label + ": " + amount + "<extra></extra>",
         )
-    figure.update_layout(barmode="stack")
+    # Labels that do not fit their segment are hidden, not spilled over the chart's edge.
+    figure.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"})
     figure.update_yaxes(**money_axis_format(result.scenario.currency))
     return _layout(
         figure,
@@ -159,6 +171,6 @@ def savings_distribution(result: Result) -> go.Figure:
     return _layout(
         figure,
         "Savings with managed services (right of zero: managed is cheaper)",
-        f"{_period(result)} saving: break-fix cost minus managed cost",
-        "Share of simulated years",
+        f"{_period(result)} saving: break-fix cost minus managed cost; middle 99% shown",
+        _simulated(result),
     )

@@ -16,6 +16,7 @@ import datetime as dt
 import html
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import unicodedata
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis._version import __version__
+from analysis.engine import ArgumentError, check_arguments
 from analysis.formatting import money, share_text
 from analysis.overrides import field_reference
 from analysis.presets import load_scenario, references
@@ -79,11 +81,11 @@ def check_parameters(
     ):
         if not isinstance(value, kind):
             raise ScenarioError(name, f"must be {kind.__name__} (got {value!r})", "parameter")
-    for name, value, minimum in (("trials", trials, 1), ("seed", seed, 0)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ScenarioError(
-                name, f"must be a whole number >= {minimum} (got {value!r})", "parameter"
-            )
+    try:
+        check_arguments(trials, seed)
+    except ArgumentError as error:
+        name, reason = str(error).split(": ", 1)
+        raise ScenarioError(name, reason, "parameter") from None
     if not client_name.strip():
         raise ScenarioError("client_name", "must not be empty", "parameter")
     try:
@@ -152,57 +154,64 @@ def title(params: ReportParameters) -> str:
     )
 
 
+def periods(scenario: Scenario) -> tuple[str, str]:
+    """What one trial is called: ("year", "years") or ("3-year horizon", "3-year horizons")."""
+    years = scenario.horizon.years
+    return ("year", "years") if years == 1 else (f"{years}-year horizon", f"{years}-year horizons")
+
+
 def executive_summary(result: Result, client_name: str) -> str:
     """The recommendation and its key figures in plain words (Markdown)."""
     summary = result.summary()
     scenario, currency = result.scenario, summary["currency"]
-    years = summary["years"]
-    period = "a year" if years == 1 else f"over {years} years"
+    many = periods(scenario)[1]
+    per = "a year" if scenario.horizon.years == 1 else f"over {scenario.horizon.years} years"
     bf, ms = summary["models"]["break_fix"], summary["models"]["managed"]
     savings = summary["comparison"]["savings"]
     cheaper = summary["comparison"]["prob_managed_cheaper"]
-    if savings["mean"] > 0:
-        verdict = "**Managed services** are expected to cost less"
-        if cheaper < 0.6:
-            verdict += ", but only narrowly: the two options are close"
-    else:
-        verdict = "**Break-fix** (paying per incident) is expected to cost less"
-        if cheaper > 0.4:
-            verdict += ", but only narrowly: the two options are close"
-    fee = scenario.managed.per_user_monthly
-    flip = breakeven_fee(result)
-    if savings["mean"] > 0:
+    managed_wins = savings["mean"] > 0
+    winner = "**Managed services**" if managed_wins else "**Break-fix** (paying per incident)"
+    verdict = f"{winner} are expected to cost less"
+    if 0.4 < cheaper < 0.6:
+        verdict += ", but only narrowly: the two options are close"
+    fee, flip = scenario.managed.per_user_monthly, breakeven_fee(result)
+    if managed_wins:
         flip_text = (
-            f"Managed services stay the cheaper option on average up to a fee of about "
-            f"**{_money(flip, currency)} per user per month** (quoted: {_money(fee, currency)})."
+            f"managed services stay the cheaper option on average up to a fee of about "
+            f"**{_money(flip, currency)} per user per month** "
+            f"(quoted: {_money(fee, currency)})."
         )
     elif flip > 0:
         flip_text = (
-            f"Managed services would become the cheaper option on average at a fee below "
-            f"about **{_money(flip, currency)} per user per month** "
+            f"managed services would become the cheaper option on average at a fee "
+            f"below about **{_money(flip, currency)} per user per month** "
             f"(quoted: {_money(fee, currency)})."
         )
     else:
-        flip_text = (
-            "Even at no fee at all, managed services would not pay for themselves here: "
-            "the difference comes from downtime and incident costs."
-        )
+        flip_text = "even at no fee at all, managed services would not pay for themselves here."
+    difference = (
+        f"- **Expected saving with managed services**: {_money(savings['mean'], currency)}"
+        if managed_wins
+        else f"- **Expected extra cost of managed services**: {_money(-savings['mean'], currency)}"
+    )
+    downtime_share = bf["downtime"]["mean"] / bf["total"]["mean"] if bf["total"]["mean"] else 0
     return "\n".join(
         [
             f"### Recommendation for {escape(client_name)}",
             "",
-            f"{verdict} for {escape(scenario.name)}.",
+            f"{verdict} for {escape(client_name)} (modelled as: {escape(scenario.name)}).",
             "",
-            f"- **Expected cost {period}**: break-fix {_money(bf['total']['mean'], currency)}, "
+            f"- **Expected cost {per}**: break-fix {_money(bf['total']['mean'], currency)}, "
             f"managed services {_money(ms['total']['mean'], currency)}.",
-            f"- **Expected saving with managed services**: {_money(savings['mean'], currency)} "
-            f"(in 90% of simulated {'years' if years == 1 else 'horizons'} between "
+            f"{difference} (in 90% of simulated {many} the saving lies between "
             f"{_money(savings['p05'], currency)} and {_money(savings['p95'], currency)}).",
             f"- **Managed services are cheaper in {share_text(cheaper)}** of "
-            f"{summary['trials']:,} simulated {'years' if years == 1 else 'horizons'}.",
-            f"- **Expected downtime**: {bf['downtime_hours']['mean']:,.0f} hours with break-fix, "
-            f"{ms['downtime_hours']['mean']:,.0f} hours with managed services "
-            f"(summed over incidents and {period}).",
+            f"{summary['trials']:,} simulated {many}.",
+            f"- **Downtime** is {downtime_share:.0%} of the expected break-fix cost. Outages add "
+            f"up to {bf['downtime_hours']['mean']:,.0f} hours {per} with break-fix and "
+            f"{ms['downtime_hours']['mean']:,.0f} with managed services, counted incident by "
+            "incident (most are minor and stop only one or two people) and in elapsed hours, "
+            "nights included.",
             f"- **When the answer would flip**: {flip_text}",
         ]
     )
@@ -241,14 +250,19 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def sources_table() -> list[tuple[str, str, str]]:
-    """(source, figure, how the presets use it) for each reference of data/references.yaml."""
+def sources_table() -> list[tuple[str, str]]:
+    """(source, figure) for each published reference of data/references.yaml.
+
+    Our own assumptions (publisher ``itcost``) are summed up in the method text instead.
+    """
     rows = []
     for entry in references():
-        title = f"{entry['title']} ({entry['publisher']}, {entry['year']})"
+        if entry["publisher"] == "itcost":
+            continue
+        source = f"{entry['title']}. {entry['publisher']}, {entry['year']}."
         if entry.get("url"):
-            title += f" {entry['url']}"
-        rows.append((title, entry["figure"], entry["used_for"]))
+            source += f" {entry['url']}"
+        rows.append((source, " ".join(entry["figure"].split())))
     return rows
 
 
@@ -394,8 +408,11 @@ def export_html(notebook: Any, client_name: str) -> str:
 
 def find_chromium() -> str:
     """The Chromium executable: $ITCOST_CHROMIUM, else chromium on the PATH."""
+    chosen = os.environ.get("ITCOST_CHROMIUM")
+    if chosen and not Path(chosen).is_file():
+        raise ScenarioError("ITCOST_CHROMIUM", f"{chosen} is not a file")
     candidates = [
-        os.environ.get("ITCOST_CHROMIUM"),
+        chosen,
         shutil.which("chromium"),
         shutil.which("chromium-browser"),
         shutil.which("google-chrome"),
@@ -461,10 +478,20 @@ def print_pdf(html_path: Path, pdf_path: Path) -> None:
 def footer(params: ReportParameters) -> str:
     """The reproducibility footer (Markdown)."""
     scenario = params.scenario
-    command = (
-        f'itcost report scenario.yaml --client "{params.client_name}" '
-        f"--trials {params.trials} --seed {params.seed}"
-    )
+    words = [
+        "itcost",
+        "report",
+        "scenario.yaml",
+        "--client",
+        params.client_name,
+        "--trials",
+        str(params.trials),
+        "--seed",
+        str(params.seed),
+    ]
+    if params.prepared_by:
+        words += ["--prepared-by", params.prepared_by]
+    command = shlex.join(words)  # quoted for a POSIX shell, whatever the names contain
     return "\n".join(
         [
             "### Reproducibility",
@@ -472,7 +499,7 @@ def footer(params: ReportParameters) -> str:
             f"- Scenario: {escape(scenario.name)}, sha256 `{scenario.sha256}`",
             f"- Seed {params.seed}, {params.trials:,} Monte Carlo trials, itcost {__version__}",
             f"- Generated {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-            f"- Regenerate from the report folder: `{command.replace('`', '')}`",
+            f"- Regenerate from the report folder: {escape(command)}",
         ]
     )
 

@@ -64,16 +64,16 @@ display(
 # %% [markdown]
 # ## How the total cost is spread
 #
-# Each bar is the share of simulated years with a total cost in that range. Break-fix costs
+# Each bar is the share of simulations with a total cost in that range. Break-fix costs
 # swing with the number and severity of incidents; a managed contract is mostly a fixed fee.
 
 # %%
 reports.Chart(cost_distribution(result))
 
 # %% [markdown]
-# ## How bad can a year get?
+# ## How bad can it get?
 #
-# The chance that a year costs more than a given amount. The further right a curve reaches at
+# The chance that the total cost exceeds a given amount. The further right a curve reaches at
 # the bottom, the larger the rare, expensive years (a ransomware attack, a long outage).
 
 # %%
@@ -86,10 +86,10 @@ reports.Chart(loss_exceedance(result))
 reports.Chart(cost_breakdown(result))
 
 # %% [markdown]
-# ## The saving, year by year
+# ## The saving, simulation by simulation
 #
-# Break-fix cost minus managed cost in each simulated year, both driven by the same incidents.
-# Bars right of zero are years in which managed services cost less.
+# Break-fix cost minus managed cost in each simulation, both driven by the same incidents.
+# Bars right of zero are the cases in which managed services cost less.
 
 # %%
 reports.Chart(savings_distribution(result))
@@ -114,13 +114,13 @@ reports.Chart(savings_distribution(result))
 #   full.
 #
 # ### Sources of the default figures
+#
+# The published figures behind the presets' defaults. The other defaults (incident rates,
+# prevention shares, response and repair times) are our stated assumptions, each with its
+# reasoning in the tool's `data/references.yaml`; where you know your own figures, use them.
 
 # %%
-display(
-    Markdown(
-        reports.markdown_table(("Source", "Figure", "How it is used"), reports.sources_table())
-    )
-)
+display(Markdown(reports.markdown_table(("Source", "Figure"), reports.sources_table())))
 
 # %%
 display(Markdown(reports.footer(params)))

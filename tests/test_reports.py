@@ -149,6 +149,7 @@ def test_notebook_pair_in_sync_and_committed_without_outputs():
         (["small-office", "--trials", "-5"], "argument --trials: must be >= 1"),
         (["small-office", "--set", "colour=1"], "--set: colour: no such field"),
         (["small-office", "--client", " "], "--client: must not be empty"),
+        (["small-office", "--trials", "99999999999"], "--trials: 99,999,999,999 trials need"),
     ],
 )
 def test_bad_report_arguments_exit_2(itcost_command, tmp_path, args, message):
