@@ -218,19 +218,32 @@ def executive_summary(result: Result, client_name: str) -> str:
 
 
 def inputs_table(scenario: Scenario) -> list[tuple[str, str, str]]:
-    """The scenario's inputs as (field, value, meaning with unit) rows, for people to read."""
-    data = scenario.model_dump(mode="json")
+    """The scenario's inputs as (meaning with unit, value, field for --set) rows.
+
+    Shares are shown as percentages and "money" as the scenario's currency.
+    """
+    data = scenario.to_dict()
     rows = []
     for path, description, _ in field_reference():
-        if path in {"name", "description"}:
+        if path in {"name", "description", "currency"}:
             continue
+        share = "(0-1)" in description
+        meaning = description.split("; a number or")[0].replace(" (0-1)", "")
+        meaning = meaning.replace("money", scenario.currency)
+        tier_position = path.split(".").index("<tier>") if "<tier>" in path else None
         for concrete in _expand(path, scenario):
             value = data
             for key in concrete.split("."):
                 value = value.get(key) if isinstance(value, dict) else None
             if value is None:
                 continue
-            rows.append((concrete, _value_text(value), description))
+            if tier_position is None:
+                label = meaning[:1].upper() + meaning[1:]
+            else:
+                tier = concrete.split(".")[tier_position]
+                label = f"{tier[:1].upper() + tier[1:]} incidents: {meaning}"
+            text = f"{value:.0%}" if share and isinstance(value, float) else _value_text(value)
+            rows.append((label, text, concrete))
     return rows
 
 
@@ -242,8 +255,6 @@ def _expand(path: str, scenario: Scenario) -> list[str]:
 
 def _value_text(value: Any) -> str:
     if isinstance(value, dict) and set(value) == {"median", "p90"}:
-        if value["median"] == value["p90"]:
-            return f"{value['median']:,g}"
         return f"median {value['median']:,g}, p90 {value['p90']:,g}"
     if isinstance(value, float):
         return f"{value:,g}"

@@ -56,7 +56,7 @@ display(Markdown(reports.executive_summary(result, params.client_name)))
 display(
     Markdown(
         reports.markdown_table(
-            ("Input", "Value", "Meaning and unit"), reports.inputs_table(params.scenario)
+            ("Input and unit", "Value", "Field (for --set)"), reports.inputs_table(params.scenario)
         )
     )
 )
