@@ -60,6 +60,30 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
 
 
+def _add_scenario_arguments(command: argparse.ArgumentParser, sampling: bool = False) -> None:
+    """SCENARIO and --set, and with ``sampling`` also --trials and --seed."""
+    command.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    if sampling:
+        command.add_argument(
+            "--trials",
+            type=_positive_int,
+            default=100_000,
+            metavar="N",
+            help="Monte Carlo trials (default: %(default)s)",
+        )
+        command.add_argument(
+            "--seed",
+            type=_non_negative_int,
+            default=2026,
+            metavar="S",
+            help="random seed; the same seed and trials give the same numbers "
+            "(default: %(default)s)",
+        )
+    command.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="itcost",
@@ -82,25 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
             "it sets horizon.years)."
         ),
     )
-    run.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    _add_scenario_arguments(run, sampling=True)
     run.add_argument(
-        "--trials", type=_positive_int, default=100_000, metavar="N",
-        help="Monte Carlo trials (default: %(default)s)",
-    )  # fmt: skip
-    run.add_argument(
-        "--seed", type=_non_negative_int, default=2026, metavar="S",
-        help="random seed; the same seed and trials give the same numbers (default: %(default)s)",
-    )  # fmt: skip
-    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                     help=_SET_HELP)  # fmt: skip
-    run.add_argument(
-        "--threads", type=_positive_int, default=None, metavar="N",
+        "--threads",
+        type=_positive_int,
+        default=None,
+        metavar="N",
         help="worker threads (default: all cores); results do not depend on it",
-    )  # fmt: skip
+    )
     run.add_argument(
-        "--json", action="store_true",
+        "--json",
+        action="store_true",
         help="print the summary JSON (schema itcost.summary/1) instead of a table",
-    )  # fmt: skip
+    )
     run.set_defaults(handler=_simulate)
 
     report = commands.add_parser(
@@ -113,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Prints the path of the HTML."
         ),
     )
-    report.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    _add_scenario_arguments(report, sampling=True)
     report.add_argument(
         "--client",
         metavar="NAME",
@@ -121,23 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--prepared-by", metavar="NAME", default="", help="consultant or firm named on the report"
-    )
-    report.add_argument(
-        "--trials",
-        type=_positive_int,
-        default=100_000,
-        metavar="N",
-        help="Monte Carlo trials (default: %(default)s)",
-    )
-    report.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        default=2026,
-        metavar="S",
-        help="random seed (default: %(default)s)",
-    )
-    report.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP
     )
     report.add_argument(
         "--out",
@@ -151,37 +152,37 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=_report)
 
     listing = commands.add_parser(
-        "presets", help="list the built-in scenario presets",
+        "presets",
+        help="list the built-in scenario presets",
         description="List the built-in scenario presets with a one-line description each.",
-    )  # fmt: skip
+    )
     listing.set_defaults(handler=_presets)
 
     check = commands.add_parser(
-        "validate", help="check a scenario file and print its hash",
+        "validate",
+        help="check a scenario file and print its hash",
         description="Validate a scenario (file or preset); print its name and sha256, or the "
         "first problem found (exit status 2).",
-    )  # fmt: skip
-    check.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
-    check.add_argument("--set", dest="overrides", action="append", default=[],
-                       metavar="KEY=VALUE", help=_SET_HELP)  # fmt: skip
+    )
+    _add_scenario_arguments(check)
     check.set_defaults(handler=_validate)
 
     fields = commands.add_parser(
-        "fields", help="list every scenario field with its unit and default",
+        "fields",
+        help="list every scenario field with its unit and default",
         description="List every scenario field that a YAML file or --set can give: its dotted "
         "path, what it means with its unit, and its default. Sections 'parts' and 'security' "
         "are optional as a whole.",
-    )  # fmt: skip
+    )
     fields.set_defaults(handler=_fields)
 
     show = commands.add_parser(
-        "show", help="print a scenario as YAML, with defaults and overrides applied",
+        "show",
+        help="print a scenario as YAML, with defaults and overrides applied",
         description="Print the fully resolved scenario as YAML: a starting point for your own file "
         "(itcost show small-office > acme.yaml).",
-    )  # fmt: skip
-    show.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
-    show.add_argument("--set", dest="overrides", action="append", default=[],
-                      metavar="KEY=VALUE", help=_SET_HELP)  # fmt: skip
+    )
+    _add_scenario_arguments(show)
     show.set_defaults(handler=_show)
     return parser
 
