@@ -70,3 +70,10 @@ def test_presets_load_from_a_non_editable_install(tmp_path):
         env=env,
     ).stdout  # fmt: skip
     assert "manufacturer" in presets
+    # The report notebook and its HTML template ship inside the wheel too.
+    check = (
+        "from analysis import reports; print(reports.notebook_path(), reports.TEMPLATES.is_dir())"
+    )
+    shipped = subprocess.run([str(python), "-c", check], capture_output=True, text=True,
+                             cwd=tmp_path, env=env, check=True).stdout  # fmt: skip
+    assert shipped.startswith(site) and shipped.strip().endswith("True")
