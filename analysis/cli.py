@@ -195,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as error:
         print(f"itcost: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ArgumentError as error:  # e.g. more trials than this machine's memory holds
+        print(f"itcost: error: --{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("itcost: interrupted", file=sys.stderr)
         return 130
@@ -209,10 +212,7 @@ def _resolve(args: argparse.Namespace) -> Scenario:
 
 def _simulate(args: argparse.Namespace) -> int:
     scenario = _resolve(args)
-    try:
-        result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
-    except ArgumentError as error:  # e.g. more trials than this machine's memory holds
-        raise ScenarioError("", f"--{error}") from None
+    result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
     print(result.to_json() if args.json else format_table(result))
     return 0
 
@@ -221,10 +221,7 @@ def _report(args: argparse.Namespace) -> int:
     from analysis import reports
 
     scenario = _resolve(args)
-    try:
-        check_arguments(args.trials, args.seed)  # fail before the run, not after it
-    except ArgumentError as error:
-        raise ScenarioError("", f"--{error}") from None
+    check_arguments(args.trials, args.seed)  # fail before the run, not after it
     if args.pdf:
         reports.find_chromium()
     client = args.client if args.client is not None else scenario.name

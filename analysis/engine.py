@@ -230,7 +230,8 @@ def _add_chunk(
     # of the trial starts passed so far.
     trial = buffer("trial", np.intp)
     trial[:] = 0
-    starts = np.cumsum(counts)[:-1]
+    ends = np.cumsum(counts)  # one past each trial's last incident
+    starts = ends[:-1]
     np.add.at(trial, starts[starts < size], 1)
     np.cumsum(trial, out=trial)
 
@@ -285,7 +286,7 @@ def _add_chunk(
         running = work.get("running", size + 1, np.int32)  # running[i]: among the first i
         running[0] = 0
         np.cumsum(survives.view(np.int8), dtype=np.int32, out=running[1:])
-        sums["managed_incidents"][part] += np.diff(running[np.cumsum(counts)], prepend=0)
+        sums["managed_incidents"][part] += np.diff(running[ends], prepend=0)
     hours = per_trial(wait_ms)
     sums["managed_downtime_hours"][part] += hours
     sums["managed_downtime"][part] += (factor * tier.impact_rate) * hours

@@ -36,6 +36,11 @@ def money_template(currency: str, number: str) -> str:
     return f"{symbol}{number}" if symbol else f"{number} {currency}"
 
 
+def simulated_periods(years: int) -> str:
+    """What the trials of a horizon are called, in the plural: "years" or "3-year horizons"."""
+    return "years" if years == 1 else f"{years}-year horizons"
+
+
 def share_text(share: float) -> str:
     """A share as a percentage that never rounds a non-certainty to 0% or 100%."""
     if 0 < share < 0.001:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from analysis.formatting import money_axis_format, money_template
+from analysis.formatting import money_axis_format, money_template, simulated_periods
 from analysis.result import Result
 
 #: The two models' names and colours, the same on every chart.
@@ -33,8 +33,7 @@ def _period(result: Result) -> str:
 
 
 def _simulated(result: Result) -> str:
-    years = result.scenario.horizon.years
-    return "Share of simulated years" if years == 1 else f"Share of simulated {years}-year horizons"
+    return f"Share of simulated {simulated_periods(result.scenario.horizon.years)}"
 
 
 def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:

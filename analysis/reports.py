@@ -26,7 +26,7 @@ from typing import Any
 
 from analysis._version import __version__
 from analysis.engine import ArgumentError, check_arguments
-from analysis.formatting import money, share_text
+from analysis.formatting import money, share_text, simulated_periods
 from analysis.overrides import field_reference
 from analysis.presets import load_scenario, references
 from analysis.result import Result
@@ -154,17 +154,11 @@ def title(params: ReportParameters) -> str:
     )
 
 
-def periods(scenario: Scenario) -> tuple[str, str]:
-    """What one trial is called: ("year", "years") or ("3-year horizon", "3-year horizons")."""
-    years = scenario.horizon.years
-    return ("year", "years") if years == 1 else (f"{years}-year horizon", f"{years}-year horizons")
-
-
 def executive_summary(result: Result, client_name: str) -> str:
     """The recommendation and its key figures in plain words (Markdown)."""
     summary = result.summary()
     scenario, currency = result.scenario, summary["currency"]
-    many = periods(scenario)[1]
+    many = simulated_periods(scenario.horizon.years)
     per = "a year" if scenario.horizon.years == 1 else f"over {scenario.horizon.years} years"
     bf, ms = summary["models"]["break_fix"], summary["models"]["managed"]
     savings = summary["comparison"]["savings"]

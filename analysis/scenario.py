@@ -291,10 +291,6 @@ class Scenario(_Model):
 
     # -- derived values -----------------------------------------------------------------------
 
-    @property
-    def tier_names(self) -> list[str]:
-        return list(self.incidents)
-
     def reduction(self, tier: str) -> float:
         """Share of ``tier``'s incidents that managed care prevents (0 when not given)."""
         return self.managed.incident_reduction.get(tier, 0.0)
