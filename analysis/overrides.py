@@ -14,9 +14,11 @@ Examples
 from __future__ import annotations
 
 import difflib
+import json
 import types
 import typing
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -140,19 +142,40 @@ def _unwrap(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
 _DERIVED_DEFAULTS = {"organisation.devices": "employees", "managed.incident_reduction.<tier>": "0"}
 
 
-def field_reference() -> list[tuple[str, str, str]]:
-    """Every settable scenario field: ``(dotted path, description with unit, default)``.
+@dataclass(frozen=True)
+class FieldDoc:
+    """One settable scenario field, as front ends label it.
 
-    Tier names appear as ``<tier>``. The last item is ``"required"``, ``"required in the
-    section"`` (inside the optional ``parts`` and ``security``) or ``"default: ..."``.
+    ``kind`` is ``"count"`` (a whole number), ``"share"`` (0-1), ``"spec"`` (a number or
+    ``{median, p90}``), ``"number"`` or ``"text"``. ``default`` is ``"required"``,
+    ``"required in the section"`` or ``"default: ..."``.
+    """
+
+    path: str  # dotted; "<tier>" stands for each tier name
+    title: str  # a short label ("Break-fix hourly rate")
+    description: str  # what it means, with its unit in parentheses
+    kind: str
+    default: str
+
+    @property
+    def unit(self) -> str:
+        """The unit in the description's last parentheses (``"money per hour"``), or ``""``."""
+        text = self.description.split("; a number or")[0]
+        return text[text.rfind("(") + 1 : -1] if text.endswith(")") else ""
+
+
+def scenario_fields() -> list[FieldDoc]:
+    """Every settable scenario field, in the scenario's order, with its label, unit and kind.
+
+    The single source of labels and help texts for the CLI, the reports and the app.
 
     Examples
     --------
-    >>> row = ("break_fix.callout_fee", "trip charge per incident (money)", "default: 0.0")
-    >>> row in field_reference()
-    True
+    >>> field = {f.path: f for f in scenario_fields()}["break_fix.hourly_rate"]
+    >>> field.title, field.unit, field.kind
+    ('Break-fix hourly rate', 'money per hour', 'number')
     """
-    rows: list[tuple[str, str, str]] = []
+    fields: list[FieldDoc] = []
 
     def walk(model: type[BaseModel], prefix: str, optional_section: bool) -> None:
         for name, info in model.model_fields.items():
@@ -172,7 +195,91 @@ def field_reference() -> list[tuple[str, str, str]]:
             description = info.description or ""
             if inner is Spec:
                 description += "; a number or {median: M, p90: Q}"
-            rows.append((path, description, default))
+            title = info.title or name.replace("_", " ").capitalize()
+            fields.append(FieldDoc(path, title, description, _kind(info, inner), default))
 
     walk(Scenario, "", optional_section=False)
-    return rows
+    return fields
+
+
+def _kind(info: Any, inner: type[BaseModel] | None) -> str:
+    if inner is Spec:
+        return "spec"
+    annotation = info.annotation
+    if typing.get_origin(annotation) is dict:  # a share per tier
+        annotation = typing.get_args(annotation)[1]
+    if annotation in (int, int | None):
+        return "count"
+    if annotation is str:
+        return "text"
+    bounds: dict[str, Any] = {}
+    for bound in [*info.metadata, *getattr(annotation, "__metadata__", ())]:
+        for part in getattr(bound, "metadata", [bound]):  # a Field() inside Annotated
+            bounds.update(
+                {name: getattr(part, name) for name in ("ge", "le") if hasattr(part, name)}
+            )
+    return "share" if bounds == {"ge": 0, "le": 1} else "number"
+
+
+def field_reference() -> list[tuple[str, str, str]]:
+    """Every settable scenario field: ``(dotted path, description with unit, default)``.
+
+    Tier names appear as ``<tier>``. The last item is ``"required"``, ``"required in the
+    section"`` (inside the optional ``parts`` and ``security``) or ``"default: ..."``.
+
+    Examples
+    --------
+    >>> row = ("break_fix.callout_fee", "trip charge per incident (money)", "default: 0.0")
+    >>> row in field_reference()
+    True
+    """
+    return [(field.path, field.description, field.default) for field in scenario_fields()]
+
+
+# -- differences between scenarios, as --set assignments ---------------------------------------
+
+
+def scenario_diff(base: Scenario, scenario: Scenario) -> dict[str, Any]:
+    """The dotted-path assignments that turn ``base`` into ``scenario``.
+
+    ``apply_overrides(base, scenario_diff(base, scenario))`` has the same sha256 as ``scenario``.
+    Sections that differ in their keys (another set of tiers, an added or removed optional
+    section) are given whole; ``None`` removes a section.
+
+    Examples
+    --------
+    >>> from analysis import load_scenario
+    >>> base = load_scenario("small-office")
+    >>> scenario_diff(base, base.with_overrides({"break_fix.hourly_rate": 160}))
+    {'break_fix.hourly_rate': 160.0}
+    """
+    changes: dict[str, Any] = {}
+
+    def walk(old: Any, new: Any, prefix: str) -> None:
+        if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
+            for key in new:
+                walk(old[key], new[key], f"{prefix}{key}.")
+        elif old != new or type(old) is not type(new):
+            changes[prefix[:-1]] = new
+
+    walk(base.to_dict(), scenario.to_dict(), "")
+    return changes
+
+
+def format_value(value: Any) -> str:
+    """``value`` as the text of a ``--set`` assignment: YAML that reads back as ``value``.
+
+    Examples
+    --------
+    >>> format_value(1.5), format_value({"median": 2, "p90": 6}), format_value(None)
+    ('1.5', '{"median": 2, "p90": 6}', 'null')
+    >>> format_value("Acme"), format_value("true")
+    ('Acme', '"true"')
+    """
+    if isinstance(value, str):
+        try:
+            plain = parse_yaml(value) == value and value == value.strip()
+        except ScenarioError:
+            plain = False
+        return value if plain else json.dumps(value)
+    return json.dumps(value, allow_nan=False)

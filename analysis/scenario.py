@@ -102,8 +102,12 @@ class Spec(_Model):
     In YAML, write a plain number for a constant or ``{median: M, p90: Q}`` with ``Q >= M > 0``.
     """
 
-    median: float = Field(gt=0, le=MAX_MONEY, description="median (50th percentile)")
-    p90: float = Field(gt=0, description="90th percentile; equal to the median for a constant")
+    median: float = Field(
+        gt=0, le=MAX_MONEY, description="median (50th percentile)", title="median"
+    )
+    p90: float = Field(
+        gt=0, description="90th percentile; equal to the median for a constant", title="p90"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -143,16 +147,24 @@ class Spec(_Model):
 
 
 class Organisation(_Model):
-    employees: int = Field(gt=0, le=1_000_000, description="people who depend on IT")
+    employees: int = Field(gt=0, le=1_000_000, description="people who depend on IT", title="Staff")
     devices: int | None = Field(
-        None, ge=0, le=10_000_000, description="managed endpoints, for per-device pricing"
+        None,
+        ge=0,
+        le=10_000_000,
+        description="managed endpoints, for per-device pricing",
+        title="Devices",
     )
     loaded_hourly_cost: Money = Field(
-        description="wage plus overhead per employee-hour (money per hour)"
+        description="wage plus overhead per employee-hour (money per hour)",
+        title="Loaded hourly wage",
     )
-    revenue_per_hour: Money = Field(description="revenue earned per business hour (money per hour)")
+    revenue_per_hour: Money = Field(
+        description="revenue earned per business hour (money per hour)", title="Revenue per hour"
+    )
     productivity_loss: Share = Field(
-        description="share of an affected employee's output lost while systems are down (0-1)"
+        description="share of an affected employee's output lost while systems are down (0-1)",
+        title="Output lost while down",
     )
 
     @model_validator(mode="after")
@@ -164,84 +176,133 @@ class Organisation(_Model):
 
 class Tier(_Model):
     rate_per_year: Annotated[float, Field(ge=0, le=MAX_RATE)] = Field(
-        description="expected incidents per year without proactive care (break-fix)"
+        description="expected incidents under break-fix, without proactive care (per year)",
+        title="Incidents per year",
     )
     dispersion: Annotated[float, Field(ge=0, le=100)] = Field(
         0.0,
-        description="negative-binomial dispersion k: variance = rate + k * rate^2 (0: Poisson)",
+        description="negative-binomial dispersion k: variance = rate + k * rate^2; 0 is Poisson",
+        title="Dispersion",
     )
-    users_affected: Share = Field(description="share of employees who cannot work (0-1)")
-    revenue_impact: Share = Field(description="share of revenue lost while it lasts (0-1)")
-    fix_hours: Spec = Field(description="hands-on repair time per incident (hours)")
+    users_affected: Share = Field(
+        description="share of employees who cannot work (0-1)", title="Staff affected"
+    )
+    revenue_impact: Share = Field(
+        description="share of revenue lost while it lasts (0-1)", title="Revenue lost"
+    )
+    fix_hours: Spec = Field(
+        description="hands-on repair time per incident (hours)", title="Repair time"
+    )
 
 
 class BreakFix(_Model):
-    hourly_rate: Money = Field(description="technician rate (money per hour)")
-    minimum_hours: Annotated[float, Field(ge=0, le=1000)] = Field(
-        0.0, description="billable hours per incident are at least this (hours)"
+    hourly_rate: Money = Field(
+        description="technician rate (money per hour)", title="Break-fix hourly rate"
     )
-    callout_fee: Money = Field(0.0, description="trip charge per incident (money)")
+    minimum_hours: Annotated[float, Field(ge=0, le=1000)] = Field(
+        0.0,
+        description="billable hours per incident are at least this (hours)",
+        title="Minimum billable hours",
+    )
+    callout_fee: Money = Field(
+        0.0, description="trip charge per incident (money)", title="Call-out fee"
+    )
     after_hours_share: Share = Field(
-        0.0, description="share of incidents billed at the after-hours multiplier (0-1)"
+        0.0,
+        description="share of incidents billed at the after-hours multiplier (0-1)",
+        title="After-hours share",
     )
     after_hours_multiplier: float = Field(
-        1.0, ge=1.0, le=10.0, description="rate multiplier for after-hours work (x)"
+        1.0,
+        ge=1.0,
+        le=10.0,
+        description="rate multiplier for after-hours work (x)",
+        title="After-hours multiplier",
     )
-    response_hours: Spec = Field(description="wait until a technician starts (hours)")
+    response_hours: Spec = Field(
+        description="wait until a technician starts (hours)", title="Break-fix response time"
+    )
 
 
 class Managed(_Model):
-    per_user_monthly: Money = Field(description="contract fee per employee (money per month)")
-    per_device_monthly: Money = Field(0.0, description="contract fee per device (money per month)")
-    onboarding_fee: Money = Field(0.0, description="one-off fee in year 1 (money)")
+    per_user_monthly: Money = Field(
+        description="contract fee per employee (money per month)", title="Managed fee per user"
+    )
+    per_device_monthly: Money = Field(
+        0.0, description="contract fee per device (money per month)", title="Managed fee per device"
+    )
+    onboarding_fee: Money = Field(
+        0.0, description="one-off fee in year 1 (money)", title="Onboarding fee"
+    )
     incident_reduction: dict[TierName, Share] = Field(
         default_factory=dict,
         description="share of each tier's incidents prevented by proactive care (0-1)",
+        title="Incidents prevented",
     )
-    response_hours: Spec = Field(description="wait until the provider starts (hours)")
+    response_hours: Spec = Field(
+        description="wait until the provider starts (hours)", title="Managed response time"
+    )
     fix_time_factor: float = Field(
         1.0,
         gt=0,
         le=10.0,
         description="multiplier on repair time from monitoring and documentation (x)",
+        title="Repair time factor",
     )
     out_of_scope_share: Share = Field(
-        0.0, description="share of remaining incidents billed outside the contract (0-1)"
+        0.0,
+        description="share of remaining incidents billed outside the contract (0-1)",
+        title="Out-of-scope share",
     )
     out_of_scope_rate: Money = Field(
-        0.0, description="hourly rate for out-of-scope work (money per hour)"
+        0.0,
+        description="hourly rate for out-of-scope work (money per hour)",
+        title="Out-of-scope hourly rate",
     )
 
 
 class Parts(_Model):
-    probability: Share = Field(description="chance that a repair replaces hardware (0-1)")
-    cost: Spec = Field(description="cost of the replaced hardware (money)")
+    probability: Share = Field(
+        description="chance that a repair replaces hardware (0-1)", title="Repairs needing parts"
+    )
+    cost: Spec = Field(description="cost of the replaced hardware (money)", title="Parts cost")
 
 
 class SecurityRates(_Model):
     break_fix: Annotated[float, Field(ge=0, le=100)] = Field(
-        description="severe security events per year under break-fix"
+        description="severe security events per year under break-fix",
+        title="Events per year, break-fix",
     )
     managed: Annotated[float, Field(ge=0, le=100)] = Field(
-        description="severe security events per year under managed care"
+        description="severe security events per year under managed care",
+        title="Events per year, managed",
     )
 
 
 class Security(_Model):
-    rate_per_year: SecurityRates = Field(description="expected severe events per year, per model")
-    loss: Spec = Field(description="loss per event (money)")
+    rate_per_year: SecurityRates = Field(
+        description="expected severe events per year, per model", title="Events per year"
+    )
+    loss: Spec = Field(description="loss per event (money)", title="Loss per event")
 
 
 class Horizon(_Model):
-    years: int = Field(1, ge=1, le=50, description="years simulated; results are totals")
+    years: int = Field(
+        1, ge=1, le=50, description="years simulated; results are totals", title="Years"
+    )
     price_escalation: float = Field(
         0.0,
         ge=-0.5,
         le=1.0,
         description="yearly growth of every price and loss (fraction, 0.03 = 3%)",
+        title="Price escalation",
     )
     discount_rate: float = Field(
-        0.0, ge=-0.5, le=1.0, description="yearly discount rate for present values (fraction)"
+        0.0,
+        ge=-0.5,
+        le=1.0,
+        description="yearly discount rate for present values (fraction)",
+        title="Discount rate",
     )
 
     def year_factors(self) -> list[float]:
@@ -256,19 +317,32 @@ class Horizon(_Model):
 class Scenario(_Model):
     """A complete scenario. Immutable; build variants with :meth:`with_overrides`."""
 
-    name: str = Field(min_length=1, description="scenario name shown in reports")
-    description: str = Field("", description="one line describing the business")
+    name: str = Field(
+        min_length=1, description="scenario name shown in reports", title="Scenario name"
+    )
+    description: str = Field(
+        "", description="one line describing the business", title="Description"
+    )
     currency: str = Field(
-        "USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every money amount"
+        "USD",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of every money amount",
+        title="Currency",
     )
     organisation: Organisation
     incidents: dict[TierName, Tier] = Field(
-        min_length=1, description="incident tiers by name; rates are for the break-fix world"
+        min_length=1,
+        description="incident tiers by name; rates are for the break-fix world",
+        title="Incident tiers",
     )
     break_fix: BreakFix
     managed: Managed
-    parts: Parts | None = Field(None, description="hardware replaced during repairs (optional)")
-    security: Security | None = Field(None, description="rare severe events (optional)")
+    parts: Parts | None = Field(
+        None, description="hardware replaced during repairs (optional)", title="Hardware parts"
+    )
+    security: Security | None = Field(
+        None, description="rare severe events (optional)", title="Security events"
+    )
     horizon: Horizon = Field(default_factory=Horizon)
 
     @field_validator("incidents", mode="before")
