@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -78,11 +79,56 @@ def references() -> list[dict[str, Any]]:
     return list(data["references"])
 
 
+def field_sources(name: str) -> dict[str, list[str]]:
+    """The reference ids that preset ``name`` cites for each field, from its YAML comments.
+
+    Presets cite sources in a line's comment, in parentheses: ``revenue_per_hour: 750  # ...
+    (itcost-revenue-small-office)``. A citation on a section's line (``parts:``) covers every
+    field inside it: look a field up with :func:`sources_for`.
+
+    Examples
+    --------
+    >>> field_sources("small-office")["organisation.loaded_hourly_cost"]
+    ['bls-ecec-dec2024']
+    """
+    known = {entry["id"] for entry in references()}
+    sources: dict[str, list[str]] = {}
+    stack: list[tuple[int, str]] = []  # (indent, key) of the sections the line is inside
+    for line in preset_path(name).read_text(encoding="utf-8").splitlines():
+        content, _, comment = line.partition("#")
+        match = re.match(r"( *)([A-Za-z0-9_-]+):", content)
+        if not match:
+            continue
+        indent, key = len(match.group(1)), match.group(2)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = ".".join([*(k for _, k in stack), key])
+        cited = [token for token in re.findall(r"[a-z0-9-]+", " ".join(
+            re.findall(r"\(([^)]*)\)", comment))) if token in known]  # fmt: skip
+        if cited:
+            sources[path] = list(dict.fromkeys(cited))
+        if not content[match.end() :].strip():  # a section: the next lines are inside it
+            stack.append((indent, key))
+    return sources
+
+
+def sources_for(sources: dict[str, list[str]], path: str) -> list[str]:
+    """The ids cited for ``path`` or, failing that, for the nearest section holding it."""
+    parts = path.split(".")
+    for depth in range(len(parts), 0, -1):
+        found = sources.get(".".join(parts[:depth]))
+        if found:
+            return found
+    return []
+
+
 __all__ = [
     "data_dir",
+    "field_sources",
     "load_scenario",
     "preset_descriptions",
     "preset_names",
     "preset_path",
     "references",
+    "sources_for",
 ]
