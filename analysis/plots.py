@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.formatting import money_axis_format, money_template, simulated_periods
@@ -172,4 +173,64 @@ def savings_distribution(result: Result) -> go.Figure:
         "Savings with managed services (right of zero: managed is cheaper)",
         f"{_period(result)} saving: break-fix cost minus managed cost; middle 99% shown",
         _simulated(result),
+    )
+
+
+def downtime_hours(result: Result) -> go.Figure:
+    """Overlaid distributions of the outage hours of both models."""
+    columns = [result.columns[f"{model}_downtime_hours"] for model in MODELS]
+    high = max(np.percentile(c, 99.5) for c in columns)
+    edges = np.linspace(0, high, _BINS + 1)
+    figure = go.Figure()
+    for (name, colour), values in zip(MODELS.values(), columns, strict=True):
+        centres, shares = _histogram(values, edges)
+        figure.add_bar(
+            x=centres,
+            y=shares,
+            name=name,
+            marker_color=colour,
+            opacity=0.6,
+            width=edges[1] - edges[0],
+            hovertemplate="%{x:,.0f} h: %{y:.1%} of trials<extra>" + name + "</extra>",
+        )
+    figure.update_layout(barmode="overlay", bargap=0)
+    figure.update_yaxes(tickformat=".0%")
+    return _layout(
+        figure,
+        "Downtime hours: break-fix and managed",
+        f"{_period(result)} outage hours, summed over incidents (wait + repair); middle 99% shown",
+        _simulated(result),
+    )
+
+
+def tier_costs(table: pd.DataFrame, currency: str) -> go.Figure:
+    """Mean incident cost (support + downtime) of each tier, both models side by side.
+
+    ``table`` is :func:`analysis.insights.tier_breakdown`'s; fixed fees and security events
+    belong to no tier and are left out.
+    """
+    figure = go.Figure()
+    amount = money_template(currency, "%{y:,.0f}")
+    for model, (name, colour) in MODELS.items():
+        part = table[model]
+        figure.add_bar(
+            x=list(table.index),
+            y=part["support"] + part["downtime"],
+            name=name,
+            marker_color=colour,
+            customdata=np.column_stack([part["incidents"], part["downtime_hours"]]),
+            texttemplate=amount,
+            textposition="outside",
+            hovertemplate=(
+                "%{x}: " + amount + " (%{customdata[0]:,.1f} incidents, "
+                "%{customdata[1]:,.0f} downtime hours)<extra>" + name + "</extra>"
+            ),
+        )
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(**money_axis_format(currency))
+    return _layout(
+        figure,
+        "Cost of incidents by tier: support bills plus downtime",
+        "Incident tier",
+        "Mean cost per simulated period",
     )

@@ -27,6 +27,7 @@ from typing import Any
 from analysis._version import __version__
 from analysis.engine import ArgumentError, check_arguments
 from analysis.formatting import money, share_text, simulated_periods
+from analysis.insights import breakeven_fee
 from analysis.overrides import field_reference
 from analysis.presets import load_scenario, references
 from analysis.result import Result
@@ -126,21 +127,6 @@ def _money(amount: float, currency: str) -> str:
 
 
 # -- what the report says ---------------------------------------------------------------------
-
-
-def _money_per_year(scenario: Scenario) -> float:
-    """d(managed cost)/d(per-user monthly fee): 12 * employees * sum of g_y."""
-    return 12 * scenario.organisation.employees * sum(scenario.horizon.year_factors())
-
-
-def breakeven_fee(result: Result) -> float:
-    """The managed per-user monthly fee at which expected savings are zero.
-
-    Savings fall by ``12 * employees * sum(g_y)`` per unit of fee, exactly, on the same draws.
-    """
-    scenario = result.scenario
-    mean_savings = float(result.columns["savings"].mean())
-    return scenario.managed.per_user_monthly + mean_savings / _money_per_year(scenario)
 
 
 def title(params: ReportParameters) -> str:

@@ -27,6 +27,7 @@ output_dir: str = ""  # folder for scenario.yaml, summary.json and trials.parque
 from IPython.display import Markdown, display
 
 from analysis import reports, simulate
+from analysis.insights import METHOD
 from analysis.plots import cost_breakdown, cost_distribution, loss_exceedance, savings_distribution
 
 params = reports.check_parameters(
@@ -96,23 +97,11 @@ reports.Chart(savings_distribution(result))
 
 # %% [markdown]
 # ## Method and assumptions
-#
-# - **Monte Carlo simulation.** We simulate many possible years of IT incidents for the
-#   business. In each, incidents of each severity arrive at random at the rates given; each has
-#   a wait for a technician, a repair time, sometimes a hardware part.
-# - **Same incidents, two ways to pay.** Both options are costed on the same simulated
-#   incidents. Under managed services, proactive care prevents a share of them, the provider
-#   responds sooner and repairs go faster; the contract fee is fixed per user (and device).
-#   Under break-fix, each incident is billed by the hour, with a minimum, a call-out fee and an
-#   after-hours rate.
-# - **Downtime costs money.** While systems are down, affected staff lose part of their
-#   output (at their loaded hourly cost) and part of the revenue stops.
-# - **Rare security events** (ransomware, breaches) happen at a lower rate under managed care.
-# - **What is not modelled.** Staff time spent finding a technician, reputational harm beyond
-#   the stated security losses, and strategic IT advice that a managed provider may include.
-#   Downtime is counted in elapsed hours, so outages over nights and weekends are counted in
-#   full.
-#
+
+# %%
+display(Markdown(METHOD))
+
+# %% [markdown]
 # ### Sources of the default figures
 #
 # The published figures behind the presets' defaults. The other defaults (incident rates,
