@@ -220,7 +220,7 @@ def tier_costs(table: pd.DataFrame, currency: str) -> go.Figure:
             marker_color=colour,
             customdata=np.column_stack([part["incidents"], part["downtime_hours"]]),
             texttemplate=amount,
-            textposition="outside",
+            textposition="auto",
             hovertemplate=(
                 "%{x}: " + amount + " (%{customdata[0]:,.1f} incidents, "
                 "%{customdata[1]:,.0f} downtime hours)<extra>" + name + "</extra>"

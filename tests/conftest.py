@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import analysis
+from analysis import reports
 from analysis.scenario_io import scenario_from_data
 
 #: Statistical tests accept an estimate within this many standard errors of its closed form.
@@ -65,3 +67,31 @@ def itcost_command() -> list[str]:
     found = str(script) if script.exists() else shutil.which("itcost")
     assert found, "the itcost console script is not installed: run `make setup`"
     return [found]
+
+
+# -- browser tests: Debian's Chromium (never a browser download) and poppler ----------------------
+
+
+def _missing(problem: str) -> None:
+    """Skip a browser test whose tool is missing; fail instead when REQUIRE_E2E=1 (CI)."""
+    if os.environ.get("REQUIRE_E2E") == "1":
+        pytest.fail(f"REQUIRE_E2E=1, but {problem}")
+    pytest.skip(f"{problem}; install it to run this test (REQUIRE_E2E=1 makes this a failure)")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium executable that Playwright drives (``executable_path``)."""
+    try:
+        return reports.find_chromium()
+    except analysis.ScenarioError as error:
+        _missing(f"Chromium is missing ({error.reason})")
+        raise  # not reached: _missing skips or fails
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    """pdftoppm and pdftotext, to read PDFs back."""
+    missing = [tool for tool in ("pdftoppm", "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        _missing(f"{' and '.join(missing)} missing (Debian: apt-get install poppler-utils)")

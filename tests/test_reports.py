@@ -34,7 +34,7 @@ def test_notebook_through_papermill_matches_simulate(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def report_run(tmp_path_factory, itcost_command):
+def report_run(tmp_path_factory, itcost_command, chromium):
     """One `itcost report --pdf` run, shared by the tests that inspect its output."""
     out = tmp_path_factory.mktemp("reports")
     done = subprocess.run(
@@ -82,15 +82,13 @@ def test_html_has_no_code_and_embeds_plotly(report_run):
     assert "<script>alert" not in text and "&lt;script&gt;alert" in text
 
 
-def test_html_renders_offline_in_chromium(report_run, tmp_path):
+def test_html_renders_offline_in_chromium(report_run, chromium, tmp_path):
     from playwright.sync_api import sync_playwright
 
     _, html_path = report_run
     outside, failed, dialogs, errors = [], [], [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=reports.find_chromium(), args=reports.CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=chromium, args=reports.CHROMIUM_ARGS)
         page = browser.new_page()
 
         def block_network(route):
@@ -117,7 +115,7 @@ def test_html_renders_offline_in_chromium(report_run, tmp_path):
     assert (tmp_path / "report.png").stat().st_size > 50_000
 
 
-def test_pdf_first_page_shows_the_executive_summary(report_run, tmp_path):
+def test_pdf_first_page_shows_the_executive_summary(report_run, poppler, tmp_path):
     _, html_path = report_run
     pdf = html_path.with_name("report.pdf")
     subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-png", str(pdf),

@@ -1,0 +1,51 @@
+"""itcost calculator: break-fix or managed IT support? Run with ``make app``.
+
+The entry point: the pages, and the sidebar every page shares (the preset, the scenario file,
+the precision). All modelling is in the ``analysis`` package; this app only lays it out.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboards/app.py` puts this folder on sys.path; AppTest and other runners
+# may not, and the helper modules beside this file are imported by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import app_sidebar
+import app_state
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(
+    page_title="itcost: break-fix or managed IT?",
+    # A file, not an emoji or icon name: those favicons are fetched from the internet.
+    page_icon=str(HERE / "favicon.png"),
+    layout="wide",
+    menu_items={"About": "itcost: break-fix vs managed IT support, by Monte Carlo simulation."},
+)
+
+PAGES = [
+    st.Page("views/calculator.py", title="Calculator", icon=":material/calculate:", default=True),
+    st.Page(
+        "views/deep_dive.py", title="Deep dive", icon=":material/query_stats:", url_path="deep-dive"
+    ),
+    st.Page("views/report.py", title="Report", icon=":material/description:", url_path="report"),
+    st.Page(
+        "views/sources.py",
+        title="Assumptions & sources",
+        icon=":material/menu_book:",
+        url_path="sources",
+    ),
+]
+
+page = st.navigation(PAGES)
+state = app_state.inputs()
+download_slot = app_sidebar.render(state)
+app_state.show_messages(state)
+page.run()
+app_sidebar.download(state, download_slot)  # after the page: the file holds its changes
+app_state.sync_link(state)

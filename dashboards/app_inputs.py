@@ -1,0 +1,315 @@
+"""The Calculator's inputs: one widget per scenario field, labelled from the scenario model.
+
+Labels, units and help texts come from :func:`analysis.overrides.scenario_fields` (the same
+text as ``itcost fields``). Widgets show friendlier units than the file (percentages for
+shares, incidents per month); only the values a user changed are applied to the scenario the
+inputs started from, and the result is validated as a whole. An invalid value shows its
+error under its own widget.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+import analysis
+from analysis.overrides import FieldDoc, apply_overrides, scenario_fields
+from analysis.presets import field_sources, sources_for
+from app_state import DEFAULT_PRESET, Inputs
+
+FIELDS = {field.path: field for field in scenario_fields()}
+OPTIONAL_SECTIONS = ("parts", "security")
+SECTION_LABELS = {"parts": "Include hardware parts", "security": "Include security events"}
+
+
+def generic(path: str) -> str:
+    """The field path with tier names replaced by ``<tier>``."""
+    parts = path.split(".")
+    if parts[0] == "incidents" and len(parts) > 1:
+        parts[1] = "<tier>"
+    if parts[:2] == ["managed", "incident_reduction"] and len(parts) > 2:
+        parts[2] = "<tier>"
+    return ".".join(parts)
+
+
+def unit_label(field: FieldDoc, currency: str) -> str:
+    """The unit as a widget label shows it: ``USD/hour``, ``%``, ``hours``."""
+    unit = field.unit
+    if field.kind == "share" or unit.startswith("fraction"):
+        return "%"
+    names = {
+        "x": "times",
+        "money": currency,
+        "money per hour": f"{currency}/hour",
+        "money per month": f"{currency}/month",
+    }
+    return names.get(unit, unit)
+
+
+def _step(value: float) -> float:
+    """A step for the +/- buttons: about a tenth of the value's order of magnitude."""
+    if value <= 0:
+        return 1.0
+    return max(10.0 ** (math.floor(math.log10(value)) - 1), 0.01)
+
+
+class Form:
+    """Renders input widgets and collects the changes made to ``state.base``."""
+
+    def __init__(self, state: Inputs):
+        self.state = state
+        self.base = state.base
+        data = state.base.model_dump(mode="json")
+        data["managed"]["incident_reduction"] = {
+            tier: state.base.reduction(tier) for tier in state.base.incidents
+        }
+        # Values for a section the base lacks, once a user switches it on.
+        defaults = analysis.load_scenario(DEFAULT_PRESET).model_dump(mode="json")
+        for section in OPTIONAL_SECTIONS:
+            if data[section] is None:
+                data[section] = defaults[section]
+        self.data = data
+        preset = analysis.load_scenario(state.preset)
+        self.sources = field_sources(state.preset) if state.base == preset else {}
+        self.changes: dict[str, Any] = {}
+        self.values: dict[str, Any] = {}
+        self.slots: dict[str, Any] = {}
+        self.sections_off: set[str] = set()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def key(self, path: str) -> str:
+        return f"in{self.state.generation}:{path}"
+
+    def initial(self, path: str) -> Any:
+        node: Any = self.data
+        for part in path.split("."):
+            node = node[part]
+        return node
+
+    def help(self, path: str) -> str:
+        field = FIELDS[generic(path)]
+        text = field.description.split("; a number or")[0].replace("money", self.base.currency)
+        text = text[:1].upper() + text[1:] + f". Scenario field: `{path}`."
+        cited = sources_for(self.sources, path)
+        if cited:
+            text += f" Source: {', '.join(cited)} (see Assumptions & sources)."
+        return text
+
+    def label(self, path: str, prefix: str = "") -> str:
+        field = FIELDS[generic(path)]
+        title = (
+            field.title if not prefix else f"{prefix}: {field.title[:1].lower()}{field.title[1:]}"
+        )
+        unit = unit_label(field, self.base.currency)
+        return f"{title} ({unit})" if unit else title
+
+    def _record(self, path: str, value: Any, initial: Any) -> None:
+        self.values[path] = value
+        if value != initial:
+            self.changes[path] = value
+        self.slots[path] = st.empty()
+
+    # -- widgets -----------------------------------------------------------------------------
+
+    def number(self, path: str, prefix: str = "", per_month: bool = False) -> None:
+        """A number input for a count, share, fraction or amount (a rate as per month)."""
+        field = FIELDS[generic(path)]
+        initial = self.initial(path)
+        percent = field.kind == "share" or field.unit.startswith("fraction")
+        label = self.label(path, prefix)
+        options: dict[str, Any] = {"min_value": 0.0, "format": "%.2f"}
+        if field.kind == "count":
+            options = {"min_value": 0, "step": 1, "format": "%d"}
+            shown: Any = int(initial)
+        elif percent:
+            shown = initial * 100
+            low = -50.0 if field.unit.startswith("fraction") else 0.0
+            options = {"min_value": low, "max_value": 100.0, "step": 1.0, "format": "%.1f"}
+        elif per_month:
+            shown = initial / 12
+            label = f"{prefix} incidents per month"
+            options["step"] = _step(shown)
+        else:
+            shown = float(initial)
+            options["step"] = _step(shown)
+        entered = st.number_input(
+            label,
+            value=shown,
+            key=self.key(path),
+            help=self.help(path),
+            persist_state="session",
+            **options,
+        )
+        if entered == shown:
+            value = initial
+        elif percent:
+            value = entered / 100
+        elif per_month:
+            value = entered * 12
+        else:
+            value = entered
+        self._record(path, value, initial)
+
+    def spec(self, path: str, prefix: str = "") -> None:
+        """Median and 90th percentile of a duration or amount, side by side."""
+        initial = self.initial(path)
+        label = self.label(path, prefix)
+        entered = {}
+        for column, part in zip(st.columns(2), ("median", "p90"), strict=True):
+            shown = float(initial[part])
+            with column:
+                value = st.number_input(
+                    label.replace(" (", f", {part} (", 1) if "(" in label else f"{label}, {part}",
+                    value=shown,
+                    min_value=0.0,
+                    step=_step(shown),
+                    format="%.2f",
+                    key=self.key(f"{path}.{part}"),
+                    help=self.help(path) + " Half of the cases take less than the median; "
+                    "one in ten more than the p90 (equal values: a constant).",
+                    persist_state="session",
+                )
+            entered[part] = value if value != shown else initial[part]
+        self._record(path, entered, initial)
+
+    def text(self, path: str) -> None:
+        initial = self.initial(path)
+        value = st.text_input(
+            FIELDS[path].title,
+            value=initial,
+            key=self.key(path),
+            help=self.help(path),
+            persist_state="session",
+        )
+        self._record(path, value, initial)
+
+    def section(self, name: str) -> bool:
+        """A switch for an optional section; its fields follow only when it is on."""
+        present = getattr(self.base, name) is not None
+        on = st.toggle(
+            SECTION_LABELS[name],
+            value=present,
+            key=self.key(f"{name}.on"),
+            help=FIELDS[f"{name}.{'cost' if name == 'parts' else 'loss'}"].description,
+            persist_state="session",
+        )
+        if not on:
+            self.sections_off.add(name)
+        self.slots[name] = st.empty()
+        return on
+
+    # -- the result --------------------------------------------------------------------------
+
+    def finish(self, top_slot: Any) -> None:
+        """Apply the changes to the base; record the valid scenario or show the error in place."""
+        changes = {}
+        for section in OPTIONAL_SECTIONS:
+            present = getattr(self.base, section) is not None
+            if section in self.sections_off:
+                if present:
+                    changes[section] = None
+            elif not present:  # switched on: the section as a whole
+                changes[section] = _nest(self.values, section)
+        for path, value in self.changes.items():
+            section = path.split(".")[0]
+            if section in self.sections_off or (changes.get(section)):
+                continue
+            changes[path] = value
+        try:
+            scenario = apply_overrides(self.base, changes) if changes else self.base
+        except analysis.ScenarioError as error:
+            self.state.error = error
+            self._slot_for(error.field, top_slot).error(
+                self.error_text(error), icon=":material/error:"
+            )
+            return
+        self.state.error = None
+        self.state.scenario = scenario
+
+    def error_text(self, error: analysis.ScenarioError) -> str:
+        field = FIELDS.get(generic(error.field))
+        name = f"{field.title} ({error.field})" if field else error.field or "Scenario"
+        return f"{name}: {error.reason}"
+
+    def _slot_for(self, path: str, top_slot: Any) -> Any:
+        if path in self.slots:
+            return self.slots[path]
+        holders = [p for p in self.slots if path.startswith(p + ".")]
+        if holders:
+            return self.slots[max(holders, key=len)]
+        inside = [p for p in self.slots if p.startswith(path + ".")]
+        return self.slots[inside[0]] if inside and path else top_slot
+
+
+def _nest(values: dict[str, Any], section: str) -> dict[str, Any]:
+    """The values under ``section`` as a nested mapping."""
+    nested: dict[str, Any] = {}
+    for path, value in values.items():
+        parts = path.split(".")
+        if parts[0] != section:
+            continue
+        node = nested
+        for part in parts[1:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return nested
+
+
+def render(state: Inputs) -> None:
+    """All the inputs: the few an owner knows up front, the rest in expanders."""
+    form = Form(state)
+    base = state.base
+    tiers = list(base.incidents)
+    top_slot = st.empty()
+
+    st.markdown("**Your business**")
+    form.number("organisation.employees")
+    form.number("organisation.devices")
+    form.number("organisation.revenue_per_hour")
+    form.number("organisation.loaded_hourly_cost")
+    st.markdown("**Incidents per month** (without proactive care)")
+    for tier in tiers:
+        form.number(f"incidents.{tier}.rate_per_year", prefix=tier.capitalize(), per_month=True)
+    st.markdown("**Prices**")
+    form.number("break_fix.hourly_rate")
+    form.number("managed.per_user_monthly")
+
+    with st.expander("Downtime impact and incident tiers"):
+        form.number("organisation.productivity_loss")
+        for tier in tiers:
+            name = tier.capitalize()
+            st.markdown(f"*{name} incidents*")
+            form.number(f"incidents.{tier}.users_affected", prefix=name)
+            form.number(f"incidents.{tier}.revenue_impact", prefix=name)
+            form.spec(f"incidents.{tier}.fix_hours", prefix=name)
+            form.number(f"incidents.{tier}.dispersion", prefix=name)
+    with st.expander("Break-fix terms"):
+        for name in ("minimum_hours", "callout_fee", "after_hours_share", "after_hours_multiplier"):
+            form.number(f"break_fix.{name}")
+        form.spec("break_fix.response_hours")
+    with st.expander("Managed contract"):
+        form.number("managed.per_device_monthly")
+        form.number("managed.onboarding_fee")
+        for tier in tiers:
+            form.number(f"managed.incident_reduction.{tier}", prefix=tier.capitalize())
+        form.spec("managed.response_hours")
+        for name in ("fix_time_factor", "out_of_scope_share", "out_of_scope_rate"):
+            form.number(f"managed.{name}")
+    with st.expander("Hardware parts and security events"):
+        if form.section("parts"):
+            form.number("parts.probability")
+            form.spec("parts.cost")
+        if form.section("security"):
+            form.number("security.rate_per_year.break_fix")
+            form.number("security.rate_per_year.managed")
+            form.spec("security.loss")
+    with st.expander("Horizon and scenario"):
+        form.number("horizon.years")
+        form.number("horizon.price_escalation")
+        form.number("horizon.discount_rate")
+        form.text("name")
+        form.text("currency")
+    form.finish(top_slot)

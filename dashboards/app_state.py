@@ -1,0 +1,144 @@
+"""The app's session: which scenario the inputs start from, the last valid scenario, the link.
+
+Every page reads the same :class:`Inputs` from ``st.session_state``. The Calculator page's
+widgets start from ``Inputs.base``; each valid change becomes ``Inputs.scenario``, and an
+invalid one is kept as ``Inputs.error`` while the results stay those of the last valid
+scenario. A link carries the preset and the fields that differ from it as ``--set``-style
+query parameters (``?preset=law-firm&break_fix.hourly_rate=160``), so it reproduces the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+import analysis
+from analysis.engine import ArgumentError, check_arguments
+from analysis.insights import tier_breakdown
+from analysis.overrides import format_value, scenario_diff
+
+DEFAULT_PRESET = "small-office"
+DEFAULT_SEED = 2026
+#: Trial counts offered, and the default: a full recompute of any preset (simulation,
+#: statistics and charts) stays under half a second on a two-core laptop at this count
+#: (`make bench` measures it).
+TRIAL_CHOICES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
+DEFAULT_TRIALS = 20_000
+#: Query parameters that are not scenario fields.
+LINK_SETTINGS = ("preset", "trials", "seed")
+
+_KEY = "itcost_inputs"
+
+
+@dataclass
+class Inputs:
+    """What the app is showing, for this browser session."""
+
+    preset: str  # the preset that links are written against
+    base: analysis.Scenario  # what the Calculator's widgets start from
+    origin: str  # where ``base`` came from, in words
+    scenario: analysis.Scenario  # the last valid scenario: every result is for this one
+    trials: int = DEFAULT_TRIALS
+    seed: int = DEFAULT_SEED
+    generation: int = 0  # bumped when ``base`` changes, so that every widget starts afresh
+    error: analysis.ScenarioError | None = None  # of the inputs as they stand, if invalid
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
+
+    def start_from(self, base: analysis.Scenario, origin: str) -> None:
+        """Make ``base`` the starting point of every input (a preset, an upload)."""
+        self.base = self.scenario = base
+        self.origin = origin
+        self.error = None
+        self.generation += 1
+
+
+def inputs() -> Inputs:
+    """This session's inputs, created from the page's link on first use."""
+    if _KEY not in st.session_state:
+        st.session_state[_KEY] = _from_link(st.query_params.to_dict())
+    return st.session_state[_KEY]
+
+
+def _from_link(params: dict[str, str]) -> Inputs:
+    """Inputs from query parameters; a bad parameter is reported and left out."""
+    messages: list[tuple[str, str]] = []
+    preset = params.get("preset", DEFAULT_PRESET)
+    if preset not in analysis.preset_names():
+        problem = f"Link: preset: no such preset {preset!r}"
+        messages.append(("error", f"{problem}; showing {DEFAULT_PRESET} instead."))
+        preset = DEFAULT_PRESET
+    base = analysis.load_scenario(preset)
+    settings = {"trials": DEFAULT_TRIALS, "seed": DEFAULT_SEED}
+    for name in ("trials", "seed"):
+        if name in params:
+            try:
+                value = int(params[name])
+                check_arguments(**{"trials": 1, "seed": 0, name: value})
+                settings[name] = value
+            except (ValueError, ArgumentError):
+                problem = f"Link: {name}: must be a whole number (got {params[name]!r})"
+                messages.append(("error", f"{problem}; using {settings[name]:,}."))
+    changes = {key: value for key, value in params.items() if key not in LINK_SETTINGS}
+    scenario = base
+    if changes:
+        try:
+            scenario = base.with_overrides([f"{key}={value}" for key, value in changes.items()])
+        except analysis.ScenarioError as error:
+            problem = f"Link: {error.field}: {error.reason}"
+            messages.append(("error", f"{problem}. Showing {preset} without the link's changes."))
+    origin = f"preset {preset}" + (" with the link's changes" if scenario is not base else "")
+    state = Inputs(preset, scenario, origin, scenario, messages=messages, **settings)
+    return state
+
+
+def link_params(state: Inputs) -> dict[str, str]:
+    """The query parameters that reproduce ``state``: only what differs from the defaults."""
+    params = {"preset": state.preset}
+    if state.trials != DEFAULT_TRIALS:
+        params["trials"] = str(state.trials)
+    if state.seed != DEFAULT_SEED:
+        params["seed"] = str(state.seed)
+    preset = analysis.load_scenario(state.preset)
+    for path, value in scenario_diff(preset, state.scenario).items():
+        params[path] = format_value(value)
+    return params
+
+
+def sync_link(state: Inputs) -> None:
+    """Write the link of ``state`` into the address bar, when it changed."""
+    params = link_params(state)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def show_messages(state: Inputs) -> None:
+    """Show, once, what became of the link or of an uploaded file."""
+    for kind, text in state.messages:
+        getattr(st, kind)(text)
+    state.messages.clear()
+
+
+# -- results, cached by what determines them ----------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner="Simulating...")
+def _simulate(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> analysis.Result:
+    # `_scenario` is not hashed (leading underscore): its sha256 stands for it.
+    return analysis.simulate(_scenario, trials=trials, seed=seed)
+
+
+@st.cache_data(max_entries=16, show_spinner="Simulating each tier...")
+def _tiers(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> pd.DataFrame:
+    return tier_breakdown(_scenario, trials, seed)
+
+
+def result(state: Inputs) -> analysis.Result:
+    """The simulation of the last valid scenario (cached by its sha256, trials and seed)."""
+    return _simulate(state.scenario.sha256, state.trials, state.seed, state.scenario)
+
+
+def tiers(state: Inputs) -> pd.DataFrame:
+    """:func:`analysis.insights.tier_breakdown` of the last valid scenario (cached)."""
+    return _tiers(state.scenario.sha256, state.trials, state.seed, state.scenario)
