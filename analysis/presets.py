@@ -14,9 +14,10 @@ True
 
 from __future__ import annotations
 
+import copy
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def preset_path(name: str) -> Path:
 
 def preset_descriptions() -> dict[str, str]:
     """Each preset's one-line description, by name."""
-    return {name: load_scenario_file(preset_path(name)).description for name in preset_names()}
+    return {name: load_scenario(name).description for name in preset_names()}
 
 
 def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
@@ -69,14 +70,29 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
     path = Path(name_or_path)
     if path.is_file() or path.suffix in {".yaml", ".yml"} or len(path.parts) > 1:
         return load_scenario_file(path)
-    return load_scenario_file(preset_path(str(name_or_path)))
+    return _parsed(preset_path(str(name_or_path)), load_scenario_file)
+
+
+def _parsed(path: Path, parse: Any) -> Any:
+    """``parse(path)``, read again only when the file changes: the app asks for presets and
+    references on every rerun, and parsing YAML is slow next to a small simulation."""
+    stat = path.stat()
+    return _parsed_version(path, stat.st_mtime_ns, stat.st_size, parse)
+
+
+@lru_cache(maxsize=32)
+def _parsed_version(path: Path, mtime_ns: int, size: int, parse: Any) -> Any:
+    return parse(path)
 
 
 def references() -> list[dict[str, Any]]:
     """The sources of the presets' figures, from ``data/references.yaml``."""
-    path = data_dir() / "references.yaml"
-    data = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    return list(data["references"])
+    data = _parsed(data_dir() / "references.yaml", _read_yaml)
+    return copy.deepcopy(list(data["references"]))  # the caller's to change
+
+
+def _read_yaml(path: Path) -> Any:
+    return parse_yaml(path.read_text(encoding="utf-8"), str(path))
 
 
 def field_sources(name: str) -> dict[str, list[str]]:
