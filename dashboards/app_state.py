@@ -25,7 +25,7 @@ DEFAULT_SEED = 2026
 #: statistics and charts) stays under half a second on a two-core laptop at this count
 #: (`make bench` measures it).
 TRIAL_CHOICES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
-DEFAULT_TRIALS = 20_000
+DEFAULT_TRIALS = 10_000
 #: Query parameters that are not scenario fields.
 LINK_SETTINGS = ("preset", "trials", "seed")
 
