@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from analysis import ScenarioError, apply_overrides, load_scenario
-from analysis.overrides import parse_assignment
+from analysis import ScenarioError, apply_overrides, load_scenario, preset_names
+from analysis.overrides import (
+    field_reference,
+    format_value,
+    parse_assignment,
+    scenario_diff,
+    scenario_fields,
+)
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +113,55 @@ def test_parse_assignment_reads_yaml_values():
     assert parse_assignment("a.b = 2.5") == ("a.b", 2.5)
     assert parse_assignment("a={median: 1, p90: 2}") == ("a", {"median": 1, "p90": 2})
     assert parse_assignment("name=x=y") == ("name", "x=y")
+
+
+# -- differences between scenarios, as links carry them -------------------------------------------
+
+
+@pytest.mark.parametrize("preset", preset_names())
+@pytest.mark.parametrize("other", ["small-office", "manufacturer"])
+def test_scenario_diff_turns_one_scenario_into_another(preset, other):
+    """Every preset from every other: tiers, shares and optional sections all travel."""
+    base, target = load_scenario(other), load_scenario(preset)
+    target = target.with_overrides({"parts": None, "name": "Acme: 50% true"})
+    changes = scenario_diff(base, target)
+    assert apply_overrides(base, changes).sha256 == target.sha256
+    as_text = [f"{path}={format_value(value)}" for path, value in changes.items()]
+    assert apply_overrides(base, as_text).sha256 == target.sha256  # through --set text
+    assert scenario_diff(target, target) == {}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        1.5,
+        1e-7,
+        123456789.25,
+        True,
+        None,
+        "plain",
+        "true",
+        " padded",
+        "a: b",
+        "10",
+        {"median": 2, "p90": 6},
+        {"only": {"rate_per_year": 1}},
+    ],
+)
+def test_format_value_reads_back_as_itself(value):
+    _, parsed = parse_assignment(f"name={format_value(value)}")
+    assert parsed == value and type(parsed) is type(value)
+
+
+def test_scenario_fields_label_every_field_with_its_unit():
+    fields = {field.path: field for field in scenario_fields()}
+    assert [f.path for f in scenario_fields()] == [row[0] for row in field_reference()]
+    assert all(field.title for field in fields.values())
+    assert fields["organisation.productivity_loss"].kind == "share"
+    assert fields["horizon.price_escalation"].kind == "number"  # may be negative
+    assert fields["organisation.employees"].kind == "count"
+    assert fields["incidents.<tier>.fix_hours"].kind == "spec"
+    assert fields["managed.incident_reduction.<tier>"].kind == "share"
+    assert fields["managed.per_user_monthly"].unit == "money per month"
+    assert fields["incidents.<tier>.fix_hours"].unit == "hours"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from analysis import load_scenario, preset_descriptions, preset_names, references, simulate
-from analysis.presets import data_dir
+from analysis.presets import data_dir, field_sources, sources_for
 
 REQUIRED = {
     "small-office": 10,
@@ -68,3 +68,17 @@ def test_presets_cite_only_defined_references_and_every_reference_is_used():
                           if token.startswith("itcost-") or re.search(r"\d", token)}  # fmt: skip
     assert cited - known == set(), "cited but not defined in data/references.yaml"
     assert known - cited == set(), "defined but cited by no preset"
+
+
+def test_field_sources_follow_the_preset_comments():
+    known = {entry["id"] for entry in references()}
+    for name in preset_names():
+        sources = field_sources(name)
+        assert sources, name
+        assert {ref for refs in sources.values() for ref in refs} <= known
+    office = field_sources("small-office")
+    assert office["break_fix.hourly_rate"] == ["iknowtech-rates-2023", "maconindex-pricing-2026"]
+    # A section's citation covers its fields; a field's own citation wins.
+    assert sources_for(office, "parts.cost") == ["itcost-parts"]
+    assert sources_for(office, "incidents.minor.fix_hours") == office["incidents"]
+    assert sources_for(office, "organisation.employees") == []
