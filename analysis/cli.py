@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -184,6 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_scenario_arguments(show)
     show.set_defaults(handler=_show)
+
+    app = commands.add_parser(
+        "app",
+        help="serve the calculator app in the browser (Streamlit)",
+        description="Serve the interactive calculator at http://localhost:PORT until Ctrl-C. "
+        "Headless: no browser is opened, no usage statistics are sent.",
+    )
+    app.add_argument("--port", type=_positive_int, default=8501, help="port (default 8501)")
+    app.set_defaults(handler=_app)
     return parser
 
 
@@ -282,6 +292,29 @@ def _fields(args: argparse.Namespace) -> int:
     for path, description, default in rows:
         print(f"{path:<{width}}  {description} [{default}]")
     return 0
+
+
+def app_path() -> Path:
+    """The calculator's entry point: dashboards/ in a checkout, or inside an installed package."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent / "dashboards", package / "_dashboards"):
+        if (candidate / "app.py").is_file():
+            return candidate / "app.py"
+    raise FileNotFoundError("dashboards/app.py is missing from this installation")
+
+
+def _app(args: argparse.Namespace) -> int:
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path()),
+        "--server.port", str(args.port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        # Without an address to print, a headless server asks a web service for its public IP.
+        "--browser.serverAddress", "localhost",
+    ]  # fmt: skip
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:  # Ctrl-C reaches streamlit too, which stops on its own
+        return 0
 
 
 def _show(args: argparse.Namespace) -> int:

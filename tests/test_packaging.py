@@ -77,3 +77,12 @@ def test_presets_load_from_a_non_editable_install(tmp_path):
     shipped = subprocess.run([str(python), "-c", check], capture_output=True, text=True,
                              cwd=tmp_path, env=env, check=True).stdout  # fmt: skip
     assert shipped.startswith(site) and shipped.strip().endswith("True")
+    # So does the calculator app, which runs from the installed copy.
+    app_check = (
+        "from analysis.cli import app_path; from streamlit.testing.v1 import AppTest; "
+        "at = AppTest.from_file(str(app_path()), default_timeout=120); at.run(); "
+        "print(app_path(), [e.value for e in at.exception], at.metric[0].label)"
+    )
+    served = subprocess.run([str(python), "-c", app_check], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, check=True).stdout  # fmt: skip
+    assert served.startswith(site) and served.strip().endswith("[] Break-fix cost")
