@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ import analysis
 from analysis.overrides import scenario_diff
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
+
+from app_state import DEFAULT_TRIALS  # noqa: E402
+
 PAGES = {
     "views/calculator.py": "Break-fix or managed IT support?",
     "views/deep_dive.py": "Deep dive",
@@ -102,7 +107,9 @@ def test_calculator_shows_the_five_cards_and_a_verdict():
         "Managed is cheaper in",
         "Downtime hours",
     ]
-    result = analysis.simulate(analysis.load_scenario("small-office"), trials=20_000, seed=2026)
+    trials, seed = inputs(at).trials, inputs(at).seed
+    assert (trials, seed) == (DEFAULT_TRIALS, 2026)
+    result = analysis.simulate(analysis.load_scenario("small-office"), trials=trials, seed=seed)
     summary = result.summary()
     values = cards(at)
     assert values["Break-fix cost"] == round(summary["models"]["break_fix"]["total"]["mean"])
@@ -261,16 +268,16 @@ def test_query_parameters_restore_the_inputs():
     run(at)
     at.number_input(key=key(at, "break_fix.hourly_rate")).set_value(210.0)
     at.number_input(key=key(at, "managed.response_hours.median")).set_value(2.0)
-    at.select_slider(key="itcost_trials").set_value(10_000)
+    at.select_slider(key="itcost_trials").set_value(20_000)
     run(at)
     shown = inputs(at).scenario
     link = dict(at.query_params)
-    assert link["preset"] == "dental-clinic" and link["trials"] == "10000"
+    assert link["preset"] == "dental-clinic" and link["trials"] == "20000"
     assert link["break_fix.hourly_rate"] == "210.0"
 
     opened = start(link)
     assert inputs(opened).scenario.sha256 == shown.sha256
-    assert inputs(opened).trials == 10_000
+    assert inputs(opened).trials == 20_000
     assert opened.number_input(key=key(opened, "break_fix.hourly_rate")).value == 210.0
     assert cards(opened) == cards(at)
     assert dict(opened.query_params) == link

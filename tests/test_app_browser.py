@@ -23,6 +23,10 @@ from analysis.reports import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboards" / "app.py"
+sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
+
+from app_state import DEFAULT_TRIALS  # noqa: E402
+
 #: Seconds for the server to answer its health check, and for a page to settle (a cold first
 #: run imports plotly and simulates; a loaded CI machine is slow).
 STARTUP, SETTLE = 90, 60
@@ -80,9 +84,13 @@ def page(server, chromium):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(SETTLE * 1000)
         page = context.new_page()
-        page.outside, page.errors = [], []
-        page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:"))
-                else page.outside.append(r.url))  # fmt: skip
+        page.outside, page.errors = [], []  # read by the tests at the end
+
+        def record(request) -> None:
+            if not request.url.startswith((server, "data:", "blob:")):
+                page.outside.append(request.url)
+
+        page.on("request", record)
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         yield page
         browser.close()
@@ -124,7 +132,7 @@ def test_change_an_input_see_the_cards_change_and_download_the_trials(server, pa
     trials = pd.read_csv(csv_path, index_col="trial")
     expected = analysis.simulate(
         analysis.load_scenario("small-office").with_overrides({"organisation.employees": 20}),
-        trials=20_000,
+        trials=DEFAULT_TRIALS,
         seed=2026,
     ).trials
     pd.testing.assert_frame_equal(trials, expected, check_exact=False, rtol=1e-12)
