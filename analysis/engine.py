@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from analysis.parameters import EngineParameters, TierParameters
-from analysis.result import COLUMNS, Result
+from analysis.result import COLUMNS, HYBRID_COLUMNS, Result
 from analysis.sampling import (
     Streams,
     Workspace,
@@ -41,12 +41,8 @@ BLOCK_TRIALS = 65_536
 #: depend on it (every stream is consumed in the same order); money sums may differ in their
 #: last bits, since a trial split across two chunks is summed in two parts.
 CHUNK_INCIDENTS = 131072
-#: Per-trial sums kept while a block runs.
-_SUMS = (
-    "break_fix_support", "break_fix_downtime", "break_fix_security", "break_fix_incidents",
-    "break_fix_downtime_hours", "managed_support", "managed_downtime", "managed_security",
-    "managed_incidents", "managed_downtime_hours",
-)  # fmt: skip
+#: Per-trial sums kept for each model while a block runs.
+_SUMMED = ("support", "downtime", "security", "incidents", "downtime_hours")
 #: Bytes per trial that a run keeps: the result columns and, briefly, their DataFrame copy.
 _BYTES_PER_TRIAL = 2 * 8 * len(COLUMNS)
 
@@ -88,7 +84,8 @@ def simulate(
     """
     check_arguments(trials, seed, threads)
     params = EngineParameters.from_scenario(scenario)
-    columns = {name: np.empty(trials) for name in COLUMNS}
+    names = COLUMNS + (HYBRID_COLUMNS if params.hybrid else ())
+    columns = {name: np.empty(trials) for name in names}
     n_blocks = -(-trials // BLOCK_TRIALS)
 
     def run(block: int) -> None:
@@ -151,25 +148,35 @@ def _simulate_block(
     params: EngineParameters, n: int, seed: int, block: int, out: dict, offset: int
 ) -> None:
     """Simulate ``n`` trials of block ``block`` into ``out[...][offset:offset+n]``."""
-    sums = {name: np.zeros(n) for name in _SUMS}
+    models = params.models
+    sums = {f"{model}_{quantity}": np.zeros(n) for model in models for quantity in _SUMMED}
     streams = {tier.name: tier_streams(seed, block, tier.name) for tier in params.tiers}
     security = security_streams(seed, block)
     work = Workspace()
     for factor in params.year_factors:
+        breaches = {model: np.zeros(n) for model in models[1:]}  # late responses this year
         for tier in params.tiers:
             counts = _incident_counts(tier, n, streams[tier.name])
-            _add_incidents(params, tier, counts, streams[tier.name], factor, sums, work)
+            _add_incidents(params, tier, counts, streams[tier.name], factor, sums, breaches, work)
         _add_security(params, n, security, factor, sums)
+        if params.sla_credit > 0:
+            for model, cap in zip(models[1:], params.sla_caps, strict=False):
+                credits = np.minimum(params.sla_credit * breaches[model], cap)
+                sums[f"{model}_support"] -= factor * credits
 
     part = slice(offset, offset + n)
     sums["managed_support"] += params.managed_fees_present_value
-    for model in ("break_fix", "managed"):
-        for quantity in ("support", "downtime", "security", "incidents", "downtime_hours"):
+    if params.hybrid:
+        sums["hybrid_support"] += params.hybrid_fees_present_value
+    for model in models:
+        for quantity in _SUMMED:
             out[f"{model}_{quantity}"][part] = sums[f"{model}_{quantity}"]
         out[f"{model}_total"][part] = (
             sums[f"{model}_support"] + sums[f"{model}_downtime"] + sums[f"{model}_security"]
         )
     out["savings"][part] = out["break_fix_total"][part] - out["managed_total"][part]
+    if params.hybrid:
+        out["savings_hybrid"][part] = out["break_fix_total"][part] - out["hybrid_total"][part]
 
 
 def _incident_counts(tier: TierParameters, n: int, rng: Streams) -> np.ndarray:
@@ -188,6 +195,7 @@ def _add_incidents(
     rng: Streams,
     factor: float,
     sums: dict[str, np.ndarray],
+    breaches: dict[str, np.ndarray],
     work: Workspace,
 ) -> None:
     """Draw one tier-year's incidents in fixed-size chunks and add them to the per-trial sums.
@@ -201,7 +209,7 @@ def _add_incidents(
         first = int(np.searchsorted(ends, start, side="right"))  # trial holding incident start
         last = int(np.searchsorted(ends, stop - 1, side="right")) + 1
         in_chunk = np.diff(np.minimum(ends[first:last], stop) - start, prepend=0)
-        _add_chunk(params, tier, in_chunk, first, rng, factor, sums, work)
+        _add_chunk(params, tier, in_chunk, first, rng, factor, sums, breaches, work)
 
 
 def _add_chunk(
@@ -212,16 +220,25 @@ def _add_chunk(
     rng: Streams,
     factor: float,
     sums: dict[str, np.ndarray],
+    breaches: dict[str, np.ndarray],
     work: Workspace,
 ) -> None:
     """Draw ``counts.sum()`` incidents of trials ``first, first + 1, ...`` and add them up.
 
     Every money amount is multiplied by ``factor``, the year's g_y. O(incidents) time; the
-    incident-sized arrays are ``work``'s reused buffers.
+    incident-sized arrays are ``work``'s reused buffers. A hybrid contract treats the tier as
+    managed care does or as break-fix does: the same per-trial sums go to either model.
     """
     size = int(counts.sum())
     trials = counts.size
     part = slice(first, first + trials)
+    hybrid = ("hybrid",) if params.hybrid else ()
+    as_break_fix = ("break_fix", *(() if tier.hybrid_managed else hybrid))
+    as_managed = ("managed", *(hybrid if tier.hybrid_managed else ()))
+
+    def add(quantity: str, values: np.ndarray | float, models: tuple[str, ...]) -> None:
+        for model in models:
+            sums[f"{model}_{quantity}"][part] += values
 
     def buffer(name: str, dtype: type = np.float32) -> np.ndarray:
         return work.get(name, size, dtype)
@@ -261,53 +278,68 @@ def _add_chunk(
         extra = (params.after_hours_multiplier - 1) * per_trial(billable[which], trial[which])
     else:
         extra = 0.0
-    sums["break_fix_support"][part] += factor * (
-        params.hourly_rate * (per_trial(billable) + extra) + params.callout_fee * counts
+    add(
+        "support",
+        factor * (params.hourly_rate * (per_trial(billable) + extra) + params.callout_fee * counts),
+        as_break_fix,
     )
-    sums["break_fix_incidents"][part] += counts
+    add("incidents", counts, as_break_fix)
     wait_bf += fix_hours
     hours = per_trial(wait_bf)
-    sums["break_fix_downtime_hours"][part] += hours
-    sums["break_fix_downtime"][part] += (factor * tier.impact_rate) * hours
+    add("downtime_hours", hours, as_break_fix)
+    add("downtime", (factor * tier.impact_rate) * hours, as_break_fix)
 
     # Managed: the same incidents, each prevented with probability `reduction`; repairs take
     # `fix_time_factor` times as long.
     survives = None
     if tier.reduction > 0:  # the tier's own stream: skipping it shifts no other draw
         survives = ~flags("prevent", tier.reduction)  # prevented when the uniform < reduction
+
+    def count_per_trial(which: np.ndarray) -> np.ndarray:
+        """How many incidents of each trial are flagged: from a running count, much cheaper
+        than a bincount of booleans."""
+        running = work.get("running", size + 1, np.int32)  # running[i]: among the first i
+        running[0] = 0
+        np.cumsum(which.view(np.int8), dtype=np.int32, out=running[1:])
+        return np.diff(running[ends], prepend=0)
+
+    if params.sla_credit > 0:  # a response later than the SLA promises earns a credit
+        late = np.greater(wait_ms, np.float32(params.sla_hours), out=buffer("late", np.bool_))
+        if survives is not None:
+            late &= survives
+        for model in as_managed:
+            breaches[model][part] += count_per_trial(late)
     repair_ms = fix_hours  # H is not needed for itself any more: scale it in place
     repair_ms *= np.float32(params.fix_time_factor)
     wait_ms += repair_ms
     if survives is None:
-        sums["managed_incidents"][part] += counts
+        add("incidents", counts, as_managed)
     else:
         wait_ms *= survives
-        # Survivors per trial from a running count: much cheaper than a bincount of booleans.
-        running = work.get("running", size + 1, np.int32)  # running[i]: among the first i
-        running[0] = 0
-        np.cumsum(survives.view(np.int8), dtype=np.int32, out=running[1:])
-        sums["managed_incidents"][part] += np.diff(running[ends], prepend=0)
+        add("incidents", count_per_trial(survives), as_managed)
     hours = per_trial(wait_ms)
-    sums["managed_downtime_hours"][part] += hours
-    sums["managed_downtime"][part] += (factor * tier.impact_rate) * hours
+    add("downtime_hours", hours, as_managed)
+    add("downtime", (factor * tier.impact_rate) * hours, as_managed)
     if params.out_of_scope_share > 0:
         billed = flags("out_of_scope", params.out_of_scope_share)
         if survives is not None:
             billed &= survives
         which = np.flatnonzero(billed)  # a small share: sum only those
-        sums["managed_support"][part] += (factor * params.out_of_scope_rate) * per_trial(
-            repair_ms[which], trial[which]
+        add(
+            "support",
+            (factor * params.out_of_scope_rate) * per_trial(repair_ms[which], trial[which]),
+            as_managed,
         )
 
     # Parts: the same hardware cost wherever the incident exists.
     if params.parts_probability > 0:
         which = np.flatnonzero(flags("parts", params.parts_probability))
         cost = lognormal(rng["parts_cost"], np.empty(which.size), *params.parts_cost)
-        sums["break_fix_support"][part] += factor * per_trial(cost, trial[which])
+        add("support", factor * per_trial(cost, trial[which]), as_break_fix)
         if survives is not None:
             kept = survives[which]
             cost, which = cost[kept], which[kept]
-        sums["managed_support"][part] += factor * per_trial(cost, trial[which])
+        add("support", factor * per_trial(cost, trial[which]), as_managed)
 
 
 def _add_security(
@@ -319,8 +351,10 @@ def _add_security(
     falls below (its rate / that rate). So the model with the lower rate sees a subset of the
     other's events, with the same losses (common random numbers), as in DESIGN.
     """
-    bf_rate, ms_rate = params.security_break_fix, params.security_managed
-    top = max(bf_rate, ms_rate)
+    rates = {"break_fix": params.security_break_fix, "managed": params.security_managed}
+    if params.hybrid:
+        rates["hybrid"] = params.security_hybrid
+    top = max(rates.values())
     if top == 0:
         return
     counts = rng["counts"].poisson(top, size=n)
@@ -329,5 +363,5 @@ def _add_security(
     loss = lognormal(rng["loss"], np.empty(events), *params.security_loss)
     loss *= factor
     keep = rng["keep"].random(events)
-    for model, rate in (("break_fix", bf_rate), ("managed", ms_rate)):
+    for model, rate in rates.items():
         sums[f"{model}_security"] += np.bincount(trial, loss * (keep < rate / top), minlength=n)

@@ -23,6 +23,7 @@ class TierParameters:
     fix: LogNormal  # repair hours
     reduction: float  # share prevented under managed care
     impact_rate: float  # money per outage hour, c_t
+    hybrid_managed: bool  # covered by the hybrid contract (managed care) rather than break-fix
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,16 @@ class EngineParameters:
     security_break_fix: float
     security_managed: float
     security_loss: LogNormal
+    hybrid: bool  # the scenario has a hybrid contract: a third model is simulated
+    hybrid_fees_present_value: float
+    security_hybrid: float
+    sla_hours: float  # a managed response later than this is a breach; inf without an SLA
+    sla_credit: float  # money per breach
+    sla_caps: tuple[float, float]  # yearly credit caps of the managed and hybrid contracts
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return ("break_fix", "managed", "hybrid") if self.hybrid else ("break_fix", "managed")
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> EngineParameters:
@@ -53,6 +64,10 @@ class EngineParameters:
         yearly_fees = [scenario.managed_annual_fee] * len(factors)
         yearly_fees[0] += ms.onboarding_fee
         parts, security = scenario.parts, scenario.security
+        hybrid, sla = scenario.hybrid, ms.sla
+        covered = set(hybrid.managed_tiers) if hybrid else set()
+        hybrid_fees = [scenario.hybrid_annual_fee] * len(factors)
+        hybrid_fees[0] += hybrid.onboarding_fee if hybrid else 0.0
         return cls(
             tiers=tuple(
                 TierParameters(
@@ -62,6 +77,7 @@ class EngineParameters:
                     fix=_lognormal(tier.fix_hours),
                     reduction=scenario.reduction(name),
                     impact_rate=scenario.impact_rate(name),
+                    hybrid_managed=name in covered,
                 )
                 # In name order: tier order in the file changes neither the hash nor the bits.
                 for name, tier in sorted(scenario.incidents.items())
@@ -86,4 +102,19 @@ class EngineParameters:
             security_break_fix=security.rate_per_year.break_fix if security else 0.0,
             security_managed=security.rate_per_year.managed if security else 0.0,
             security_loss=_lognormal(security.loss) if security else _UNIT,
+            hybrid=hybrid is not None,
+            hybrid_fees_present_value=sum(
+                g * fee for g, fee in zip(factors, hybrid_fees, strict=True)
+            ),
+            security_hybrid=scenario.hybrid_security_rate,
+            sla_hours=sla.response_hours if sla else float("inf"),
+            sla_credit=sla.credit_per_breach if sla else 0.0,
+            sla_caps=(
+                (
+                    sla.max_credit_share * scenario.managed_annual_fee,
+                    sla.max_credit_share * scenario.hybrid_annual_fee,
+                )
+                if sla
+                else (0.0, 0.0)
+            ),
         )

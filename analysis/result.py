@@ -32,6 +32,8 @@ MODELS = ("break_fix", "managed")
 #: Per-model quantities, in the order of ``Result.trials`` columns.
 QUANTITIES = ("total", "support", "downtime", "security", "incidents", "downtime_hours")
 COLUMNS = (*(f"{model}_{quantity}" for model in MODELS for quantity in QUANTITIES), "savings")
+#: The columns a hybrid contract adds, after COLUMNS: its six quantities and break-fix minus it.
+HYBRID_COLUMNS = (*(f"hybrid_{quantity}" for quantity in QUANTITIES), "savings_hybrid")
 #: Keys of every STATS object in the summary.
 STAT_KEYS = ("mean", "std", "mean_se", "p05", "p50", "p95", "p99", "cvar95")
 
@@ -69,12 +71,19 @@ class Result:
     def n_trials(self) -> int:
         return len(self.columns["savings"])
 
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The models simulated: break-fix, managed and, when the scenario has one, hybrid."""
+        return (*MODELS, "hybrid") if "hybrid_total" in self.columns else MODELS
+
     @cached_property
     def trials(self) -> pd.DataFrame:
-        """One row per trial: the six quantities of each model, then ``savings``."""
+        """One row per trial: the six quantities of each model, then ``savings``; with a hybrid
+        contract, its six quantities and ``savings_hybrid`` follow."""
         import pandas as pd  # imported here: the command line starts faster without it
 
-        frame = pd.DataFrame({name: self.columns[name] for name in COLUMNS})
+        names = COLUMNS + (HYBRID_COLUMNS if "hybrid_total" in self.columns else ())
+        frame = pd.DataFrame({name: self.columns[name] for name in names})
         frame.index.name = "trial"
         return frame
 
@@ -88,6 +97,13 @@ class Result:
     @cached_property
     def _summary(self) -> dict[str, Any]:
         savings = self.columns["savings"]
+        comparison = {
+            "savings": describe(savings),
+            "prob_managed_cheaper": float(np.mean(savings > 0)),
+        }
+        if "hybrid" in self.models:
+            comparison["savings_hybrid"] = describe(self.columns["savings_hybrid"])
+            comparison["prob_hybrid_cheaper"] = float(np.mean(self.columns["savings_hybrid"] > 0))
         return {
             "schema": SCHEMA,
             "scenario": {"name": self.scenario.name, "sha256": self.scenario.sha256},
@@ -98,12 +114,9 @@ class Result:
             "version": __version__,
             "models": {
                 model: {q: describe(self.columns[f"{model}_{q}"]) for q in QUANTITIES}
-                for model in MODELS
+                for model in self.models
             },
-            "comparison": {
-                "savings": describe(savings),
-                "prob_managed_cheaper": float(np.mean(savings > 0)),
-            },
+            "comparison": comparison,
         }
 
     def to_json(self, indent: int | None = 2) -> str:

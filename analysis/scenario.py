@@ -224,6 +224,22 @@ class BreakFix(_Model):
     )
 
 
+class Sla(_Model):
+    """A service-level agreement: credits for managed incidents answered late."""
+
+    response_hours: float = Field(
+        gt=0, le=1000, description="promised response time (hours)", title="SLA response time"
+    )
+    credit_per_breach: Money = Field(
+        description="credit for each incident answered later than promised (money)",
+        title="Credit per breach",
+    )
+    max_credit_share: Share = Field(
+        description="yearly credits are capped at this share of the year's contract fee (0-1)",
+        title="Credit cap",
+    )
+
+
 class Managed(_Model):
     per_user_monthly: Money = Field(
         description="contract fee per employee (money per month)", title="Managed fee per user"
@@ -258,6 +274,9 @@ class Managed(_Model):
         0.0,
         description="hourly rate for out-of-scope work (money per hour)",
         title="Out-of-scope hourly rate",
+    )
+    sla: Sla | None = Field(
+        None, description="credits for late responses (optional)", title="Service-level agreement"
     )
 
 
@@ -314,6 +333,64 @@ class Horizon(_Model):
         return factors
 
 
+class Hybrid(_Model):
+    """Managed care for some tiers, break-fix for the rest, on the same incidents."""
+
+    managed_tiers: list[TierName] = Field(
+        description="tiers the hybrid contract covers; the others are paid per incident",
+        title="Tiers under contract",
+    )
+    per_user_monthly: Money = Field(
+        description="hybrid contract fee per employee (money per month)",
+        title="Hybrid fee per user",
+    )
+    per_device_monthly: Money = Field(
+        0.0,
+        description="hybrid contract fee per device (money per month)",
+        title="Hybrid fee per device",
+    )
+    onboarding_fee: Money = Field(
+        0.0, description="one-off hybrid fee in year 1 (money)", title="Hybrid onboarding fee"
+    )
+    security_rate_per_year: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None,
+        description="severe security events per year under the hybrid contract (default: the "
+        "managed rate if it covers every tier, else the break-fix rate)",
+        title="Hybrid security events per year",
+    )
+
+    @field_validator("managed_tiers")
+    @classmethod
+    def _no_repeats(cls, tiers: list[str]) -> list[str]:
+        repeated = sorted({tier for tier in tiers if tiers.count(tier) > 1})
+        if repeated:
+            raise ValueError(f"lists {', '.join(repeated)} more than once")
+        return tiers
+
+
+class Budget(_Model):
+    """A yearly IT budget, and when in the year incidents happen."""
+
+    annual_it_spend: Money | None = Field(
+        None,
+        description="yearly IT budget to test against (money; default: the managed contract's "
+        "annual fee)",
+        title="Annual IT budget",
+    )
+    seasonality: list[Annotated[float, Field(ge=0, le=1e6)]] | None = Field(
+        None,
+        description="12 relative weights of incidents by month, January first (default: even)",
+        title="Seasonality",
+    )
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve_months(cls, weights: list[float] | None) -> list[float] | None:
+        if weights is not None and (len(weights) != 12 or sum(weights) <= 0):
+            raise ValueError("must be 12 non-negative weights, not all zero")
+        return weights
+
+
 class Scenario(_Model):
     """A complete scenario. Immutable; build variants with :meth:`with_overrides`."""
 
@@ -344,6 +421,12 @@ class Scenario(_Model):
         None, description="rare severe events (optional)", title="Security events"
     )
     horizon: Horizon = Field(default_factory=Horizon)
+    hybrid: Hybrid | None = Field(
+        None, description="managed care for some tiers only (optional)", title="Hybrid contract"
+    )
+    budget: Budget | None = Field(
+        None, description="IT budget and seasonality (optional)", title="Budget"
+    )
 
     @field_validator("incidents", mode="before")
     @classmethod
@@ -359,6 +442,12 @@ class Scenario(_Model):
             if key not in self.incidents:
                 raise ValueError(
                     f"managed.incident_reduction.{key}: not a tier name "
+                    f"(tiers: {', '.join(self.incidents)})"
+                )
+        for key in self.hybrid.managed_tiers if self.hybrid else ():
+            if key not in self.incidents:
+                raise ValueError(
+                    f"hybrid.managed_tiers: {key} is not a tier name "
                     f"(tiers: {', '.join(self.incidents)})"
                 )
         return self
@@ -382,6 +471,34 @@ class Scenario(_Model):
         )
 
     @property
+    def hybrid_security_rate(self) -> float:
+        """Severe security events per year under the hybrid contract (0 without security)."""
+        if self.security is None or self.hybrid is None:
+            return 0.0
+        if self.hybrid.security_rate_per_year is not None:
+            return self.hybrid.security_rate_per_year
+        rates = self.security.rate_per_year
+        covers_all = set(self.hybrid.managed_tiers) == set(self.incidents)
+        return rates.managed if covers_all else rates.break_fix
+
+    @property
+    def hybrid_annual_fee(self) -> float:
+        """The hybrid contract's yearly fixed fee, without onboarding (0 without a hybrid)."""
+        if self.hybrid is None:
+            return 0.0
+        org = self.organisation
+        return 12 * (
+            self.hybrid.per_user_monthly * org.employees
+            + self.hybrid.per_device_monthly * org.devices
+        )
+
+    @property
+    def it_budget(self) -> float:
+        """The yearly IT budget: ``budget.annual_it_spend``, else the managed annual fee."""
+        given = self.budget.annual_it_spend if self.budget else None
+        return self.managed_annual_fee if given is None else given
+
+    @property
     def managed_annual_fee(self) -> float:
         """The managed contract's yearly fixed fee, without onboarding (money per year)."""
         org, managed = self.organisation, self.managed
@@ -397,6 +514,13 @@ class Scenario(_Model):
         data["managed"]["incident_reduction"] = {
             tier: self.reduction(tier) for tier in self.incidents
         }
+        if data["hybrid"] is not None:  # a set: the order of the list does not matter
+            data["hybrid"]["managed_tiers"] = sorted(data["hybrid"]["managed_tiers"])
+        # Sections added after itcost 0.1 are left out when absent, so the hashes of
+        # scenarios written before them stay the same.
+        for section, key in ((data["managed"], "sla"), (data, "hybrid"), (data, "budget")):
+            if section[key] is None:
+                del section[key]
         return _collapse_constants(data)
 
     def canonical_json(self) -> str:

@@ -154,8 +154,16 @@ def test_fields_lists_every_settable_path_with_units(itcost_command):
     assert {"break_fix.hourly_rate", "incidents.<tier>.fix_hours", "horizon.discount_rate"} <= paths
     assert "technician rate (money per hour) [required]" in done.stdout
     assert "[required in the section]" in done.stdout  # fields of the optional parts, security
-    # Every listed path (with a real tier name) is accepted by --set.
-    scenario = load_scenario("small-office")
+    # Every listed path (with a real tier name) is accepted by --set, on a scenario that has
+    # every optional section.
+    scenario = load_scenario("small-office").with_overrides(
+        {
+            "managed.sla": {"response_hours": 4, "credit_per_breach": 50, "max_credit_share": 0.1},
+            "hybrid": {"managed_tiers": ["critical"], "per_user_monthly": 60,
+                       "security_rate_per_year": 0.05},
+            "budget": {"annual_it_spend": 20000, "seasonality": [1] * 12},
+        }
+    )  # fmt: skip
     settable = [path.replace("<tier>", "minor") for path in paths]
     for path in settable:
         current = scenario.model_dump(mode="json")
