@@ -48,7 +48,11 @@ _BYTES_PER_TRIAL = 2 * 8 * len(COLUMNS)
 
 
 def simulate(
-    scenario: Scenario, trials: int = 100_000, seed: int = 2026, threads: int | None = None
+    scenario: Scenario,
+    trials: int = 100_000,
+    seed: int = 2026,
+    threads: int | None = None,
+    monthly: bool = False,
 ) -> Result:
     """Simulate ``trials`` independent horizons of both support models.
 
@@ -63,6 +67,10 @@ def simulate(
     threads
         Worker threads across blocks (default: the cores this process may use, at most one per
         block). Results do not depend on it.
+    monthly
+        Also keep each model's IT spend month by month (``Result.monthly``; see
+        :mod:`analysis.budget`). Each incident falls in a month drawn from its own stream
+        (``budget.seasonality``, else evenly), so every other result is unchanged.
 
     Returns
     -------
@@ -82,16 +90,22 @@ def simulate(
     >>> 0.0 <= result.summary()["comparison"]["prob_managed_cheaper"] <= 1.0
     True
     """
-    check_arguments(trials, seed, threads)
     params = EngineParameters.from_scenario(scenario)
+    month_count = 12 * len(params.year_factors) * len(params.models) if monthly else 0
+    check_arguments(trials, seed, threads, month_count)
     names = COLUMNS + (HYBRID_COLUMNS if params.hybrid else ())
     columns = {name: np.empty(trials) for name in names}
+    months = (
+        {model: np.empty((trials, 12 * len(params.year_factors))) for model in params.models}
+        if monthly
+        else None
+    )
     n_blocks = -(-trials // BLOCK_TRIALS)
 
     def run(block: int) -> None:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
-        _simulate_block(params, stop - start, int(seed), block, columns, start)
+        _simulate_block(params, stop - start, int(seed), block, columns, start, months)
 
     workers = min(threads or _available_cores(), n_blocks)
     if workers == 1:
@@ -100,23 +114,26 @@ def simulate(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(run, range(n_blocks)))
-    return Result(scenario=scenario, seed=int(seed), columns=columns)
+    return Result(scenario=scenario, seed=int(seed), columns=columns, monthly=months)
 
 
 class ArgumentError(ValueError):
     """An argument of :func:`simulate` out of range; the message starts with its name."""
 
 
-def check_arguments(trials: int, seed: int, threads: int | None = None) -> None:
+def check_arguments(
+    trials: int, seed: int, threads: int | None = None, months_per_trial: int = 0
+) -> None:
     """Raise :class:`ArgumentError` for arguments :func:`simulate` would reject.
 
     Front ends call it before slow preparations (a report's kernel start, say).
+    ``months_per_trial`` is the number of monthly figures kept per trial, if any.
     """
     _check_whole("trials", trials, minimum=1)
     _check_whole("seed", seed, minimum=0)
     if threads is not None:
         _check_whole("threads", threads, minimum=1)
-    _check_memory(trials)
+    _check_memory(trials, months_per_trial)
 
 
 def _check_whole(name: str, value: object, minimum: int) -> None:
@@ -131,8 +148,8 @@ def _available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _check_memory(trials: int) -> None:
-    needed = trials * _BYTES_PER_TRIAL
+def _check_memory(trials: int, months_per_trial: int = 0) -> None:
+    needed = trials * (_BYTES_PER_TRIAL + 8 * months_per_trial)
     try:
         available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy will say
@@ -145,24 +162,44 @@ def _check_memory(trials: int) -> None:
 
 
 def _simulate_block(
-    params: EngineParameters, n: int, seed: int, block: int, out: dict, offset: int
+    params: EngineParameters,
+    n: int,
+    seed: int,
+    block: int,
+    out: dict,
+    offset: int,
+    months: dict[str, np.ndarray] | None = None,
 ) -> None:
-    """Simulate ``n`` trials of block ``block`` into ``out[...][offset:offset+n]``."""
+    """Simulate ``n`` trials of block ``block`` into ``out[...][offset:offset+n]`` (and the
+    monthly IT spend into ``months[model][offset:offset+n]`` when given)."""
     models = params.models
     sums = {f"{model}_{quantity}": np.zeros(n) for model in models for quantity in _SUMMED}
     streams = {tier.name: tier_streams(seed, block, tier.name) for tier in params.tiers}
     security = security_streams(seed, block)
     work = Workspace()
-    for factor in params.year_factors:
+    for year, factor in enumerate(params.year_factors):
         breaches = {model: np.zeros(n) for model in models[1:]}  # late responses this year
+        spend = {model: np.zeros((n, 12)) for model in models} if months is not None else None
         for tier in params.tiers:
             counts = _incident_counts(tier, n, streams[tier.name])
-            _add_incidents(params, tier, counts, streams[tier.name], factor, sums, breaches, work)
+            _add_incidents(
+                params, tier, counts, streams[tier.name], factor, sums, breaches, spend, work
+            )
         _add_security(params, n, security, factor, sums)
         if params.sla_credit > 0:
             for model, cap in zip(models[1:], params.sla_caps, strict=False):
                 credits = np.minimum(params.sla_credit * breaches[model], cap)
                 sums[f"{model}_support"] -= factor * credits
+                if spend is not None:  # credited on the year's last invoice
+                    spend[model][:, 11] -= factor * credits
+        if spend is not None:
+            contracts = zip(models[1:], params.monthly_fees, params.onboarding_fees, strict=False)
+            for model, fee, onboarding in contracts:
+                spend[model] += factor * fee
+                if year == 0:
+                    spend[model][:, 0] += onboarding
+            for model in models:
+                months[model][offset : offset + n, 12 * year : 12 * (year + 1)] = spend[model]
 
     part = slice(offset, offset + n)
     sums["managed_support"] += params.managed_fees_present_value
@@ -196,6 +233,7 @@ def _add_incidents(
     factor: float,
     sums: dict[str, np.ndarray],
     breaches: dict[str, np.ndarray],
+    spend: dict[str, np.ndarray] | None,
     work: Workspace,
 ) -> None:
     """Draw one tier-year's incidents in fixed-size chunks and add them to the per-trial sums.
@@ -209,7 +247,7 @@ def _add_incidents(
         first = int(np.searchsorted(ends, start, side="right"))  # trial holding incident start
         last = int(np.searchsorted(ends, stop - 1, side="right")) + 1
         in_chunk = np.diff(np.minimum(ends[first:last], stop) - start, prepend=0)
-        _add_chunk(params, tier, in_chunk, first, rng, factor, sums, breaches, work)
+        _add_chunk(params, tier, in_chunk, first, rng, factor, sums, breaches, spend, work)
 
 
 def _add_chunk(
@@ -221,6 +259,7 @@ def _add_chunk(
     factor: float,
     sums: dict[str, np.ndarray],
     breaches: dict[str, np.ndarray],
+    spend: dict[str, np.ndarray] | None,
     work: Workspace,
 ) -> None:
     """Draw ``counts.sum()`` incidents of trials ``first, first + 1, ...`` and add them up.
@@ -252,6 +291,20 @@ def _add_chunk(
     np.add.at(trial, starts[starts < size], 1)
     np.cumsum(trial, out=trial)
 
+    if spend is not None:  # the month of each incident, for budget risk: trial * 12 + month
+        uniforms = rng["month"].random(size)
+        trial_month = np.searchsorted(params.month_cdf, uniforms, side="right")
+        trial_month += 12 * trial
+
+    def add_monthly(values: np.ndarray, models: tuple[str, ...], which=None) -> None:
+        """Add per-incident amounts (of incidents ``which``, else all) to each month."""
+        if spend is None:
+            return
+        index = trial_month if which is None else trial_month[which]
+        by_month = np.bincount(index, values, minlength=12 * trials).reshape(trials, 12)
+        for model in models:
+            spend[model][part] += by_month
+
     def per_trial(weights: np.ndarray, index: np.ndarray = trial) -> np.ndarray:
         if weights.dtype != np.float64 and weights.size == size:
             # bincount sums in float64: cast into a reused buffer rather than a fresh array.
@@ -277,7 +330,14 @@ def _add_chunk(
         which = np.flatnonzero(flags("after_hours", params.after_hours_share))
         extra = (params.after_hours_multiplier - 1) * per_trial(billable[which], trial[which])
     else:
-        extra = 0.0
+        which, extra = None, 0.0
+    if spend is not None:
+        bills = billable.astype(np.float64)
+        if which is not None:
+            bills[which] *= params.after_hours_multiplier
+        bills *= params.hourly_rate
+        bills += params.callout_fee
+        add_monthly(factor * bills, as_break_fix)
     add(
         "support",
         factor * (params.hourly_rate * (per_trial(billable) + extra) + params.callout_fee * counts),
@@ -330,16 +390,20 @@ def _add_chunk(
             (factor * params.out_of_scope_rate) * per_trial(repair_ms[which], trial[which]),
             as_managed,
         )
+        hours = repair_ms[which].astype(np.float64)  # float32 times a float stays float32
+        add_monthly((factor * params.out_of_scope_rate) * hours, as_managed, which)
 
     # Parts: the same hardware cost wherever the incident exists.
     if params.parts_probability > 0:
         which = np.flatnonzero(flags("parts", params.parts_probability))
         cost = lognormal(rng["parts_cost"], np.empty(which.size), *params.parts_cost)
         add("support", factor * per_trial(cost, trial[which]), as_break_fix)
+        add_monthly(factor * cost, as_break_fix, which)
         if survives is not None:
             kept = survives[which]
             cost, which = cost[kept], which[kept]
         add("support", factor * per_trial(cost, trial[which]), as_managed)
+        add_monthly(factor * cost, as_managed, which)
 
 
 def _add_security(

@@ -52,6 +52,9 @@ class EngineParameters:
     sla_hours: float  # a managed response later than this is a breach; inf without an SLA
     sla_credit: float  # money per breach
     sla_caps: tuple[float, float]  # yearly credit caps of the managed and hybrid contracts
+    monthly_fees: tuple[float, float]  # contract fee per month of the managed and hybrid models
+    onboarding_fees: tuple[float, float]  # in the first month, of the managed and hybrid models
+    month_cdf: tuple[float, ...]  # cumulative share of incidents by month (12 values, last 1)
 
     @property
     def models(self) -> tuple[str, ...]:
@@ -65,6 +68,10 @@ class EngineParameters:
         yearly_fees[0] += ms.onboarding_fee
         parts, security = scenario.parts, scenario.security
         hybrid, sla = scenario.hybrid, ms.sla
+        weights = scenario.budget.seasonality if scenario.budget else None
+        weights = weights or [1.0] * 12
+        cumulative = [sum(weights[: month + 1]) / sum(weights) for month in range(12)]
+        cumulative[-1] = 1.0  # exactly: a uniform draw below 1 always finds its month
         covered = set(hybrid.managed_tiers) if hybrid else set()
         hybrid_fees = [scenario.hybrid_annual_fee] * len(factors)
         hybrid_fees[0] += hybrid.onboarding_fee if hybrid else 0.0
@@ -109,6 +116,9 @@ class EngineParameters:
             security_hybrid=scenario.hybrid_security_rate,
             sla_hours=sla.response_hours if sla else float("inf"),
             sla_credit=sla.credit_per_breach if sla else 0.0,
+            monthly_fees=(scenario.managed_annual_fee / 12, scenario.hybrid_annual_fee / 12),
+            onboarding_fees=(ms.onboarding_fee, hybrid.onboarding_fee if hybrid else 0.0),
+            month_cdf=tuple(cumulative),
             sla_caps=(
                 (
                     sla.max_credit_share * scenario.managed_annual_fee,

@@ -22,6 +22,7 @@ from analysis.result import Result
 
 #: The two models' names and colours, the same on every chart.
 MODELS = {"break_fix": ("Break-fix", "#d95f02"), "managed": ("Managed services", "#1b9e77")}
+HYBRID_COLOUR = "#7570b3"
 COMPONENTS = {"support": "IT support", "downtime": "Downtime", "security": "Security incidents"}
 COMPONENT_COLOURS = ("#4c72b0", "#c44e52", "#8c8c8c")  # unlike either model's colour
 _BINS = 60
@@ -234,3 +235,40 @@ def tier_costs(table: pd.DataFrame, currency: str) -> go.Figure:
         "Incident tier",
         "Mean cost per simulated period",
     )
+
+
+def monthly_spend(result: Result) -> go.Figure:
+    """Each model's IT spend by month of the first year: the median and the 5-95% band."""
+    if result.monthly is None:
+        raise ValueError("monthly_spend needs simulate(..., monthly=True)")
+    months = np.arange(1, 13)
+    figure = go.Figure()
+    amount = money_template(result.scenario.currency, "%{y:,.0f}")
+    for model in result.models:
+        name, colour = MODELS.get(model, ("Hybrid", HYBRID_COLOUR))
+        low, middle, high = np.percentile(result.monthly[model][:, :12], [5, 50, 95], axis=0)
+        figure.add_scatter(x=months, y=high, mode="lines", line={"width": 0}, showlegend=False,
+                           hoverinfo="skip", legendgroup=model)  # fmt: skip
+        figure.add_scatter(
+            x=months, y=low, mode="lines", line={"width": 0}, fill="tonexty",
+            fillcolor=_translucent(colour), name=f"{name}: 90% of months", legendgroup=model,
+            hovertemplate="month %{x}: P5 " + amount + "<extra>" + name + "</extra>",
+        )  # fmt: skip
+        figure.add_scatter(
+            x=months, y=middle, mode="lines+markers", line={"color": colour, "width": 2.5},
+            name=f"{name}: median", legendgroup=model,
+            hovertemplate="month %{x}: median " + amount + "<extra>" + name + "</extra>",
+        )  # fmt: skip
+    figure.update_xaxes(tickvals=months, ticktext=[f"{m}" for m in months])
+    figure.update_yaxes(**money_axis_format(result.scenario.currency), rangemode="tozero")
+    return _layout(
+        figure,
+        "IT spend month by month: how predictable is each model?",
+        "Month of the first year",
+        "IT spend in the month (bills, fees, parts)",
+    )
+
+
+def _translucent(colour: str, alpha: float = 0.25) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"

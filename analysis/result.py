@@ -66,6 +66,9 @@ class Result:
     scenario: Scenario
     seed: int
     columns: dict[str, np.ndarray]
+    #: Each model's IT spend (support) per trial and month, ``(trials, 12 * years)``, when
+    #: simulated with ``monthly=True``; else None.
+    monthly: dict[str, np.ndarray] | None = None
 
     @property
     def n_trials(self) -> int:

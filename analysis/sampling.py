@@ -31,6 +31,7 @@ TIER_STREAMS = (
     "out_of_scope",  # managed out-of-scope flag
     "parts",  # whether a repair replaces hardware
     "parts_cost",  # the cost of replaced hardware, one normal per replacement
+    "month",  # the month an incident falls in (drawn only for budget risk)
 )
 #: The streams of security events, in spawn order.
 SECURITY_STREAMS = ("counts", "loss", "keep")

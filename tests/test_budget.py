@@ -1,0 +1,90 @@
+"""Budget risk: monthly IT spend per model, from the same draws as everything else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import load_scenario, simulate
+from analysis.budget import budget_risk, yearly_spend
+from tests.conftest import assert_within_se, closed_form
+
+TRIALS, SEED = 20_000, 3
+
+
+def rich():
+    return load_scenario("law-firm").with_overrides(
+        {
+            "horizon": {"years": 2, "price_escalation": 0.05},
+            "managed.sla": {"response_hours": 2, "credit_per_breach": 40, "max_credit_share": 0.05},
+            "hybrid": {
+                "managed_tiers": ["critical"],
+                "per_user_monthly": 50,
+                "onboarding_fee": 900,
+            },
+        }
+    )
+
+
+def test_months_add_up_to_each_trials_support_cost():
+    result = simulate(rich(), trials=TRIALS, seed=SEED, monthly=True)
+    for model in ("break_fix", "managed", "hybrid"):
+        months = result.monthly[model]
+        assert months.shape == (TRIALS, 24)
+        # Per trial; only the order of the floating-point additions differs.
+        np.testing.assert_allclose(months.sum(axis=1), result.columns[f"{model}_support"],
+                                   rtol=1e-12)  # fmt: skip
+        assert yearly_spend(result, model).shape == (TRIALS, 2)
+
+
+def test_monthly_figures_change_no_other_result():
+    plain = simulate(rich(), trials=TRIALS, seed=SEED).columns
+    monthly = simulate(rich(), trials=TRIALS, seed=SEED, monthly=True).columns
+    for name, values in plain.items():
+        assert np.array_equal(monthly[name], values), name
+
+
+def test_without_incidents_the_managed_monthly_spend_does_not_vary():
+    scenario = closed_form({"incidents.only.rate_per_year": 0, "managed.per_user_monthly": 90})
+    result = simulate(scenario, trials=5_000, seed=SEED, monthly=True)
+    months = result.monthly["managed"]
+    assert np.all(months == 90 * 10)  # ten users' monthly fee, every month of every trial
+    risk = budget_risk(result)["managed"]
+    assert risk["monthly_std"] == 0 and risk["monthly_mean"] == 900
+    assert risk["prob_over_budget"] == 0  # the budget defaults to the contract fee itself
+
+
+def test_seasonality_puts_incidents_in_their_months():
+    """Every bill of the closed-form scenario is 2 hours x 100: spend counts incidents."""
+    weights = [0] * 12
+    weights[2] = 3  # March
+    weights[10] = 1  # November
+    scenario = closed_form({"budget": {"seasonality": weights}})
+    months = simulate(scenario, trials=TRIALS, seed=SEED, monthly=True).monthly["break_fix"]
+    assert not months[:, [0, 1, 3, 4, 5, 6, 7, 8, 9, 11]].any()
+    counts = months / 200
+    assert np.array_equal(counts, np.round(counts))
+    march, total = counts[:, 2].sum(), counts.sum()
+    # Each incident falls in March with probability 3/4, independently: a binomial share.
+    assert_within_se(march / total, 0.75, np.sqrt(0.75 * 0.25 / total))
+
+
+def test_budget_probability_counts_years_over_the_escalated_budget():
+    scenario = rich().with_overrides({"budget.annual_it_spend": 60_000})
+    result = simulate(scenario, trials=TRIALS, seed=SEED, monthly=True)
+    risk = budget_risk(result)
+    years = yearly_spend(result, "break_fix")
+    expected = np.mean(years > 60_000 * np.array([1.0, 1.05]))
+    assert risk["break_fix"]["prob_over_budget"] == expected
+    assert 0 < expected < 1
+    worst = result.monthly["break_fix"].max(axis=1)
+    assert risk["break_fix"]["worst_month_p95"] == np.percentile(worst, 95)
+    # In a month without onboarding or credits, break-fix spend varies more between
+    # trials than the contract's (out-of-scope work and parts only).
+    june = result.monthly["break_fix"][:, 5].std(), result.monthly["managed"][:, 5].std()
+    assert june[0] > 2 * june[1]
+
+
+def test_budget_risk_needs_monthly_figures():
+    with pytest.raises(ValueError, match="monthly=True"):
+        budget_risk(simulate(rich(), trials=100, seed=SEED))
