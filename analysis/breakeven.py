@@ -1,0 +1,173 @@
+"""Break-even: the value of one input at which expected savings are zero, with its uncertainty.
+
+Every evaluation simulates with the same seed, so the scenarios compare on common random
+numbers: mean savings is then a smooth (for fees, prices and revenue, exactly linear) function
+of the input, and a bracketing root finder converges on it. The managed per-user fee needs no
+search at all: savings fall by the same amount in every trial per unit of fee.
+
+Examples
+--------
+>>> from analysis import load_scenario
+>>> answer = breakeven(load_scenario("small-office"), "incidents.*.rate_per_year", trials=4_000)
+>>> answer.found, 0 < answer.value < 1  # managed wins now; with fewer incidents it would not
+(True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import brentq
+
+from analysis.engine import simulate
+from analysis.insights import fee_sensitivity
+from analysis.scenario import Scenario, ScenarioError
+
+#: The inputs :func:`breakeven` solves for. ``incidents.*.rate_per_year`` scales every tier's
+#: rate by one multiplier (its current value is 1).
+PARAMETERS = (
+    "managed.per_user_monthly",
+    "incidents.*.rate_per_year",
+    "incidents.<tier>.rate_per_year",
+    "organisation.revenue_per_hour",
+    "break_fix.hourly_rate",
+)
+#: How far above its current value a break-even is looked for (below: down to zero).
+SEARCH_FACTOR = 20.0
+
+
+@dataclass(frozen=True)
+class Breakeven:
+    """The answer of :func:`breakeven`; ``value`` and ``stderr`` are None when not ``found``."""
+
+    parameter: str
+    found: bool
+    value: float | None
+    stderr: float | None
+    current: float
+    searched: tuple[float, float]  # the range looked in
+    note: str  # in words: what the value means, or why there is none
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` form: parameter, found, value, stderr, current (and the rest)."""
+        data = asdict(self)
+        data["searched"] = list(self.searched)
+        return data
+
+
+def breakeven(
+    scenario: Scenario,
+    parameter: str = "managed.per_user_monthly",
+    trials: int = 20_000,
+    seed: int = 2026,
+) -> Breakeven:
+    """Solve for the value of ``parameter`` at which expected savings (break-fix minus managed)
+    are zero.
+
+    Parameters
+    ----------
+    scenario
+        The scenario; only ``parameter`` is varied.
+    parameter
+        One of :data:`PARAMETERS`, with a real tier name for ``incidents.<tier>.rate_per_year``.
+        ``incidents.*.rate_per_year`` solves for a multiplier of every tier's rate.
+    trials, seed
+        Each evaluation's simulation; all share the seed (common random numbers).
+
+    Returns
+    -------
+    Breakeven
+        ``value`` with ``stderr``, its Monte Carlo standard error (the savings' standard error
+        at the root over the slope there), or ``found=False`` with a ``note`` when savings do
+        not change sign between zero and :data:`SEARCH_FACTOR` times the current value.
+    """
+    setter, current = _setter(scenario, parameter)
+    if parameter == "managed.per_user_monthly":
+        return _fee_breakeven(scenario, trials, seed, current)
+
+    def savings(value: float) -> np.ndarray:
+        return simulate(setter(value), trials=trials, seed=seed).columns["savings"]
+
+    def mean(value: float) -> float:
+        return float(savings(value).mean())
+
+    # A bracket: [0, current], else doubling upwards (a run at 20x the incident rate costs 20
+    # runs, so the far end is tried last).
+    limit = max(current, 1e-9) * SEARCH_FACTOR
+    low, high = 0.0, max(current, 1e-9)
+    at_low, at_high = mean(low), mean(high)
+    while _same_sign(at_low, at_high) and high < limit:
+        low, at_low = high, at_high
+        high = min(2 * high, limit)
+        at_high = mean(high)
+    if _same_sign(at_low, at_high):
+        wins = "managed services are" if at_high > 0 else "break-fix is"
+        return Breakeven(
+            parameter, False, None, None, current, (0.0, limit),
+            f"no break-even between 0 and {limit:,.4g}: {wins} cheaper on average throughout",
+        )  # fmt: skip
+    value = brentq(mean, low, high, xtol=1e-9 * max(high, 1.0), rtol=1e-10)
+    step = max(abs(value), 1e-6) * 1e-3
+    slope = (mean(value + step) - mean(max(value - step, 0.0))) / (
+        value + step - max(value - step, 0.0)
+    )
+    at_root = savings(value)
+    stderr = float(at_root.std(ddof=1) / math.sqrt(trials) / abs(slope)) if slope else math.inf
+    return Breakeven(parameter, True, float(value), stderr, current, (0.0, limit),
+                     _meaning(parameter, value, current))  # fmt: skip
+
+
+def _same_sign(a: float, b: float) -> bool:
+    return a != 0 and b != 0 and math.copysign(1, a) == math.copysign(1, b)
+
+
+def _fee_breakeven(scenario: Scenario, trials: int, seed: int, current: float) -> Breakeven:
+    """Savings fall by fee_sensitivity per unit of fee in every trial: exact from one run."""
+    savings = simulate(scenario, trials=trials, seed=seed).columns["savings"]
+    slope = fee_sensitivity(scenario)
+    value = current + float(savings.mean()) / slope
+    stderr = float(savings.std(ddof=1) / math.sqrt(trials) / slope)
+    parameter = "managed.per_user_monthly"
+    if value < 0:
+        return Breakeven(parameter, False, None, None, current, (0.0, math.inf),
+                         "no break-even: even at no fee at all, break-fix is cheaper on "
+                         "average")  # fmt: skip
+    return Breakeven(parameter, True, value, stderr, current, (0.0, math.inf),
+                     _meaning(parameter, value, current))  # fmt: skip
+
+
+def _meaning(parameter: str, value: float, current: float) -> str:
+    side = "below" if value < current else "above"
+    if parameter == "incidents.*.rate_per_year":
+        return (f"expected savings are zero when every incident rate is {value:.3g} times "
+                f"today's ({side} the current 1)")  # fmt: skip
+    return f"expected savings are zero at {value:,.4g} ({side} the current {current:,.4g})"
+
+
+def _setter(scenario: Scenario, parameter: str) -> tuple[Callable[[float], Scenario], float]:
+    """A function giving the scenario with ``parameter`` set to a value, and its current value."""
+    if parameter == "incidents.*.rate_per_year":
+        rates = {name: tier.rate_per_year for name, tier in scenario.incidents.items()}
+
+        def scaled(multiplier: float) -> Scenario:
+            return scenario.with_overrides(
+                {
+                    f"incidents.{name}.rate_per_year": rate * multiplier
+                    for name, rate in rates.items()
+                }
+            )
+
+        return scaled, 1.0
+    parts = parameter.split(".")
+    known = {p.replace("<tier>", parts[1]) if len(parts) > 1 else p for p in PARAMETERS}
+    if parameter not in known or (parts[0] == "incidents" and parts[1] not in scenario.incidents):
+        choices = ", ".join(p.replace("<tier>", "TIER") for p in PARAMETERS)
+        raise ScenarioError("--parameter", f"cannot solve for {parameter!r} (choose: {choices})")
+    node: Any = scenario
+    for key in parts:
+        node = node[key] if isinstance(node, dict) else getattr(node, key)
+    return (lambda value: scenario.with_overrides({parameter: value})), float(node)
