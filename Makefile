@@ -23,11 +23,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# The calculator at http://localhost:$(PORT) (open it in a browser; Ctrl-C stops it). Headless:
-# no browser is opened from here, and no usage statistics are sent.
+# The calculator at http://localhost:$(PORT), for this computer only (open it in a browser;
+# Ctrl-C stops it). Headless: no browser is opened from here, no usage statistics are sent.
 PORT ?= 8501
 app: setup ## run the calculator app (Streamlit) at http://localhost:8501
-	$(BIN)/streamlit run dashboards/app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/streamlit run dashboards/app.py --server.port $(PORT) --server.address localhost \
+	  --server.headless true \
 	  --browser.gatherUsageStats false --browser.serverAddress localhost
 
 test: setup system-deps ## run the whole test suite

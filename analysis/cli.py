@@ -54,6 +54,13 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    port = _positive_int(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535 (got {text})")
+    return port
+
+
 def _whole_number(text: str) -> int:
     try:
         return int(text)
@@ -189,10 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     app = commands.add_parser(
         "app",
         help="serve the calculator app in the browser (Streamlit)",
-        description="Serve the interactive calculator at http://localhost:PORT until Ctrl-C. "
-        "Headless: no browser is opened, no usage statistics are sent.",
+        description="Serve the interactive calculator at http://localhost:PORT until Ctrl-C, "
+        "to this computer only. Headless: no browser is opened, no usage statistics are sent.",
     )
-    app.add_argument("--port", type=_positive_int, default=8501, help="port (default 8501)")
+    app.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
     app.set_defaults(handler=_app)
     return parser
 
@@ -306,7 +313,8 @@ def app_path() -> Path:
 def _app(args: argparse.Namespace) -> int:
     command = [
         sys.executable, "-m", "streamlit", "run", str(app_path()),
-        "--server.port", str(args.port), "--server.headless", "true",
+        "--server.port", str(args.port), "--server.address", "localhost",
+        "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         # Without an address to print, a headless server asks a web service for its public IP.
         "--browser.serverAddress", "localhost",

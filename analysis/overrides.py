@@ -242,9 +242,19 @@ def field_reference() -> list[tuple[str, str, str]]:
 def scenario_diff(base: Scenario, scenario: Scenario) -> dict[str, Any]:
     """The dotted-path assignments that turn ``base`` into ``scenario``.
 
-    ``apply_overrides(base, scenario_diff(base, scenario))`` has the same sha256 as ``scenario``.
-    Sections that differ in their keys (another set of tiers, an added or removed optional
-    section) are given whole; ``None`` removes a section.
+    Parameters
+    ----------
+    base, scenario
+        Two scenarios.
+
+    Returns
+    -------
+    dict
+        Dotted paths to values, such that ``apply_overrides(base, changes)`` has the sha256 of
+        ``scenario``. Sections that differ in their keys (another set of tiers, an added or
+        removed optional section) are given whole; ``None`` removes a section. Devices that
+        ``scenario`` derives from staff stay derived (``organisation.devices: None`` when
+        ``base`` gives a number).
 
     Examples
     --------
@@ -263,11 +273,19 @@ def scenario_diff(base: Scenario, scenario: Scenario) -> dict[str, Any]:
             changes[prefix[:-1]] = new
 
     walk(base.to_dict(), scenario.to_dict(), "")
+    derived = "devices" not in scenario.organisation.model_fields_set
+    if derived:
+        changes.pop("organisation.devices", None)
+        if "devices" in base.organisation.model_fields_set:
+            changes["organisation.devices"] = None
     return changes
 
 
 def format_value(value: Any) -> str:
     """``value`` as the text of a ``--set`` assignment: YAML that reads back as ``value``.
+
+    Strings stay plain where YAML reads them back unchanged, else they are quoted; everything
+    else is written as JSON (which YAML reads).
 
     Examples
     --------

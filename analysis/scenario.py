@@ -171,6 +171,8 @@ class Organisation(_Model):
     def _default_devices(self) -> Organisation:
         if self.devices is None:
             object.__setattr__(self, "devices", self.employees)
+            # Derived, as if not given: a copy with other staff derives it again.
+            self.__pydantic_fields_set__.discard("devices")
         return self
 
 

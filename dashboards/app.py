@@ -12,13 +12,14 @@ from pathlib import Path
 import streamlit as st
 
 # `streamlit run dashboards/app.py` puts this folder on sys.path; AppTest and other runners
-# may not, and the helper modules beside this file are imported by name.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import app_sidebar
-import app_state
-
+# may not, and the helper modules beside this file are imported by name. (This script runs
+# again on every rerun: add the folder once.)
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import app_sidebar  # noqa: E402 - found through the sys.path entry above
+import app_state  # noqa: E402
 
 st.set_page_config(
     page_title="itcost: break-fix or managed IT?",

@@ -17,7 +17,7 @@ import streamlit as st
 import analysis
 from analysis.overrides import FieldDoc, apply_overrides, scenario_fields
 from analysis.presets import field_sources, sources_for
-from app_state import DEFAULT_PRESET, Inputs
+from app_state import DEFAULT_PRESET, Inputs, plain
 
 FIELDS = {field.path: field for field in scenario_fields()}
 OPTIONAL_SECTIONS = ("parts", "security")
@@ -55,8 +55,23 @@ def _step(value: float) -> float:
     return max(10.0 ** (math.floor(math.log10(value)) - 1), 0.01)
 
 
+def _exact(value: float) -> float:
+    """A converted widget value without binary noise: 33.3 % is 0.333, not 0.33299999999999996."""
+    return float(f"{value:.12g}")
+
+
+def _at(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
 class Form:
-    """Renders input widgets and collects the changes made to ``state.base``."""
+    """Renders input widgets and collects the changes made to ``state.base``.
+
+    Widgets start from the base's values; ``changes`` collects, by dotted path, only the values
+    a user changed, and :meth:`finish` applies them to the base and validates the result.
+    """
 
     def __init__(self, state: Inputs):
         self.state = state
@@ -65,14 +80,19 @@ class Form:
         data["managed"]["incident_reduction"] = {
             tier: state.base.reduction(tier) for tier in state.base.incidents
         }
-        # Values for a section the base lacks, once a user switches it on.
-        defaults = analysis.load_scenario(DEFAULT_PRESET).model_dump(mode="json")
+        # Values for a section the base lacks, once a user switches it on: the preset's, else
+        # the default preset's.
+        preset = analysis.load_scenario(state.preset)
         for section in OPTIONAL_SECTIONS:
             if data[section] is None:
-                data[section] = defaults[section]
+                fallback = getattr(preset, section) or getattr(
+                    analysis.load_scenario(DEFAULT_PRESET), section
+                )
+                data[section] = fallback.model_dump(mode="json")
         self.data = data
-        preset = analysis.load_scenario(state.preset)
-        self.sources = field_sources(state.preset) if state.base == preset else {}
+        self.preset_data = preset.to_dict()
+        self.base_data = state.base.to_dict()
+        self.sources = field_sources(state.preset)
         self.changes: dict[str, Any] = {}
         self.values: dict[str, Any] = {}
         self.slots: dict[str, Any] = {}
@@ -81,24 +101,26 @@ class Form:
     # -- helpers -----------------------------------------------------------------------------
 
     def key(self, path: str) -> str:
+        """The widget's key: new for every base, so that each base starts its widgets afresh."""
         return f"in{self.state.generation}:{path}"
 
     def initial(self, path: str) -> Any:
-        node: Any = self.data
-        for part in path.split("."):
-            node = node[part]
-        return node
+        """The base's value at ``path`` (a spec as ``{median, p90}``)."""
+        return _at(self.data, path)
 
     def help(self, path: str) -> str:
+        """The field's meaning with its unit, its path, and the preset's source for the value."""
         field = FIELDS[generic(path)]
         text = field.description.split("; a number or")[0].replace("money", self.base.currency)
         text = text[:1].upper() + text[1:] + f". Scenario field: `{path}`."
-        cited = sources_for(self.sources, path)
+        same = _at(self.base_data, path) == _at(self.preset_data, path)
+        cited = sources_for(self.sources, path) if same else []
         if cited:
             text += f" Source: {', '.join(cited)} (see Assumptions & sources)."
         return text
 
     def label(self, path: str, prefix: str = "") -> str:
+        """``Title (unit)``; for a tier's field, ``Tier: title (unit)``."""
         field = FIELDS[generic(path)]
         title = (
             field.title if not prefix else f"{prefix}: {field.title[:1].lower()}{field.title[1:]}"
@@ -107,6 +129,7 @@ class Form:
         return f"{title} ({unit})" if unit else title
 
     def _record(self, path: str, value: Any, initial: Any) -> None:
+        """Note the widget's value, a change when it differs, and a place for its error."""
         self.values[path] = value
         if value != initial:
             self.changes[path] = value
@@ -121,7 +144,13 @@ class Form:
         percent = field.kind == "share" or field.unit.startswith("fraction")
         label = self.label(path, prefix)
         options: dict[str, Any] = {"min_value": 0.0, "format": "%.2f"}
-        if field.kind == "count":
+        derived = path == "organisation.devices" and (
+            "devices" not in self.base.organisation.model_fields_set
+        )
+        if derived:  # one per person until a user types a number: then that number, always
+            options = {"min_value": 0, "step": 1, "format": "%d", "placeholder": "same as staff"}
+            shown = None
+        elif field.kind == "count":
             options = {"min_value": 0, "step": 1, "format": "%d"}
             shown: Any = int(initial)
         elif percent:
@@ -143,12 +172,16 @@ class Form:
             persist_state="session",
             **options,
         )
-        if entered == shown:
+        if derived:
+            value = initial if entered is None else entered
+            if entered is not None:
+                self.changes[path] = entered  # even if it equals today's derived number
+        elif entered == shown:
             value = initial
         elif percent:
-            value = entered / 100
+            value = _exact(entered / 100)
         elif per_month:
-            value = entered * 12
+            value = _exact(entered * 12)
         else:
             value = entered
         self._record(path, value, initial)
@@ -189,11 +222,12 @@ class Form:
     def section(self, name: str) -> bool:
         """A switch for an optional section; its fields follow only when it is on."""
         present = getattr(self.base, name) is not None
+        description = analysis.Scenario.model_fields[name].description or ""
         on = st.toggle(
             SECTION_LABELS[name],
             value=present,
             key=self.key(f"{name}.on"),
-            help=FIELDS[f"{name}.{'cost' if name == 'parts' else 'loss'}"].description,
+            help=description[:1].upper() + description[1:] + ".",
             persist_state="session",
         )
         if not on:
@@ -210,12 +244,12 @@ class Form:
             present = getattr(self.base, section) is not None
             if section in self.sections_off:
                 if present:
-                    changes[section] = None
-            elif not present:  # switched on: the section as a whole
+                    changes[section] = None  # removes the section
+            elif not present:  # switched on: the section as a whole, from its widgets
                 changes[section] = _nest(self.values, section)
         for path, value in self.changes.items():
             section = path.split(".")[0]
-            if section in self.sections_off or (changes.get(section)):
+            if section in changes:  # the section was switched off, or on as a whole
                 continue
             changes[path] = value
         try:
@@ -230,11 +264,15 @@ class Form:
         self.state.scenario = scenario
 
     def error_text(self, error: analysis.ScenarioError) -> str:
+        """``Title (path): reason``, one line, shown as plain text."""
         field = FIELDS.get(generic(error.field))
         name = f"{field.title} ({error.field})" if field else error.field or "Scenario"
-        return f"{name}: {error.reason}"
+        return plain(f"{name}: {error.reason}")
 
     def _slot_for(self, path: str, top_slot: Any) -> Any:
+        """Where the error of ``path`` goes: under its widget; else under the widget of the
+        nearest field holding it (a spec's median and p90 share one place); else under the first
+        widget inside it (a section); else above every input."""
         if path in self.slots:
             return self.slots[path]
         holders = [p for p in self.slots if path.startswith(p + ".")]
@@ -311,5 +349,8 @@ def render(state: Inputs) -> None:
         form.number("horizon.price_escalation")
         form.number("horizon.discount_rate")
         form.text("name")
-        form.text("currency")
+        st.caption(
+            f"Amounts are in {base.currency}; to use another currency, change `currency` in the "
+            "scenario file and load it again."
+        )
     form.finish(top_slot)

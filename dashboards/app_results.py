@@ -7,7 +7,7 @@ import streamlit as st
 import analysis
 from analysis.formatting import money, share_text, simulated_periods
 from analysis.insights import verdict
-from app_state import Inputs
+from app_state import Inputs, plain
 
 #: Labels of the result cards (the browser tests find the cards by them).
 CARDS = (
@@ -23,8 +23,8 @@ def stale_warning(state: Inputs) -> None:
     """Say so when the results are not for the inputs as they stand."""
     if state.error is not None:
         st.warning(
-            "An input has a problem (shown next to it). The results below are for the last "
-            "valid inputs.",
+            plain(f"An input has a problem: {state.error.field}: {state.error.reason}.")
+            + " The results are for the last valid inputs until it is fixed on the Calculator.",
             icon=":material/pause_circle:",
         )
 
@@ -39,7 +39,7 @@ def heading(state: Inputs, result: analysis.Result) -> None:
     years = scenario.horizon.years
     per = _per(result)
     st.caption(
-        f"{scenario.name} · amounts in "
+        f"{plain(scenario.name)} · amounts in "
         f"{scenario.currency} {per} · {state.trials:,} simulated "
         f"{simulated_periods(years)}, seed {state.seed}"
     )

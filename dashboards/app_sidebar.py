@@ -8,7 +8,7 @@ import streamlit as st
 
 import analysis
 from analysis.reports import slugify
-from app_state import DEFAULT_SEED, TRIAL_CHOICES, Inputs
+from app_state import DEFAULT_SEED, MAX_SEED, TRIAL_CHOICES, Inputs, plain
 
 _UPLOAD_KEY = "itcost_upload"
 
@@ -66,8 +66,14 @@ def render(state: Inputs) -> Any:
             help="A preset fills every input with typical figures for that kind of business "
             "(sources on the Assumptions & sources page). Then change what you know.",
         )
-        st.caption(f"Inputs start from the {state.origin}.")
-        st.button("Reset the inputs", on_click=_reset, args=(state,), width="stretch")
+        st.caption(plain(f"Inputs start from the {state.origin}."))
+        st.button(
+            "Reset to the preset",
+            on_click=_reset,
+            args=(state,),
+            width="stretch",
+            help="Every input back to the preset chosen above (an uploaded file is dropped).",
+        )
 
         st.markdown("**Your scenario file**")
         download_slot = st.empty()  # filled after the page has run: see `download`
@@ -95,6 +101,7 @@ def render(state: Inputs) -> Any:
         st.number_input(
             "Random seed",
             min_value=0,
+            max_value=MAX_SEED,
             value=state.seed,
             step=1,
             key="itcost_seed",

@@ -9,13 +9,13 @@ query parameters (``?preset=law-firm&break_fix.hourly_rate=160``), so it reprodu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
 import analysis
-from analysis.engine import ArgumentError, check_arguments
 from analysis.insights import tier_breakdown
 from analysis.overrides import format_value, scenario_diff
 
@@ -26,6 +26,8 @@ DEFAULT_SEED = 2026
 #: (`make bench` measures it).
 TRIAL_CHOICES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 DEFAULT_TRIALS = 10_000
+#: The largest seed a browser's number box holds exactly (2**53 - 1).
+MAX_SEED = 2**53 - 1
 #: Query parameters that are not scenario fields.
 LINK_SETTINGS = ("preset", "trials", "seed")
 
@@ -71,15 +73,17 @@ def _from_link(params: dict[str, str]) -> Inputs:
         preset = DEFAULT_PRESET
     base = analysis.load_scenario(preset)
     settings = {"trials": DEFAULT_TRIALS, "seed": DEFAULT_SEED}
-    for name in ("trials", "seed"):
-        if name in params:
-            try:
-                value = int(params[name])
-                check_arguments(**{"trials": 1, "seed": 0, name: value})
-                settings[name] = value
-            except (ValueError, ArgumentError):
-                problem = f"Link: {name}: must be a whole number (got {params[name]!r})"
-                messages.append(("error", f"{problem}; using {settings[name]:,}."))
+    # A link may ask for any precision on the slider's scale, not for a tiny or huge run.
+    limits = {"trials": (min(TRIAL_CHOICES), max(TRIAL_CHOICES)), "seed": (0, MAX_SEED)}
+    for name, (lowest, highest) in limits.items():
+        if name not in params:
+            continue
+        text = params[name]
+        if text.isdigit() and lowest <= int(text) <= highest:
+            settings[name] = int(text)
+        else:
+            problem = f"Link: {name}: must be a whole number from {lowest:,} to {highest:,}"
+            messages.append(("error", f"{problem} (got {text!r}); using {settings[name]:,}."))
     changes = {key: value for key, value in params.items() if key not in LINK_SETTINGS}
     scenario = base
     if changes:
@@ -116,20 +120,27 @@ def sync_link(state: Inputs) -> None:
 def show_messages(state: Inputs) -> None:
     """Show, once, what became of the link or of an uploaded file."""
     for kind, text in state.messages:
-        getattr(st, kind)(text)
+        getattr(st, kind)(plain(text))
     state.messages.clear()
+
+
+def plain(text: str) -> str:
+    """Text shown as itself in Streamlit's Markdown: names and file names come from links and
+    uploads, and must not become links, images (fetched from anywhere) or mathematics."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 # -- results, cached by what determines them ----------------------------------------------------
 
 
-@st.cache_data(max_entries=32, show_spinner="Simulating...")
+# A result of 500,000 trials takes about 50 MB: keep few, and not for ever.
+@st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating...")
 def _simulate(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> analysis.Result:
     # `_scenario` is not hashed (leading underscore): its sha256 stands for it.
     return analysis.simulate(_scenario, trials=trials, seed=seed)
 
 
-@st.cache_data(max_entries=16, show_spinner="Simulating each tier...")
+@st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating each tier...")
 def _tiers(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> pd.DataFrame:
     return tier_breakdown(_scenario, trials, seed)
 

@@ -61,6 +61,11 @@ def inputs(at: AppTest):
     return at.session_state["itcost_inputs"]
 
 
+def shown(elements) -> list[str]:
+    """The text of messages as a reader sees it: the app escapes Markdown in what it shows."""
+    return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
+
+
 def key(at: AppTest, path: str) -> str:
     return f"in{inputs(at).generation}:{path}"
 
@@ -174,7 +179,7 @@ def test_invalid_input_shows_an_error_next_to_it_and_keeps_the_results():
     staff = key(at, "organisation.employees")
     at.number_input(key=staff).set_value(0)
     run(at)
-    assert [e.value for e in at.error] == ["Staff (organisation.employees): must be > 0 (got 0)"]
+    assert shown(at.error) == ["Staff (organisation.employees): must be > 0 (got 0)"]
     assert _next_element(at, staff).type == "error"
     assert cards(at) == good  # the last valid results stay on screen
     assert "last valid inputs" in at.warning[0].value
@@ -190,9 +195,9 @@ def test_p90_below_median_is_reported_at_that_input():
     at = start()
     at.number_input(key=key(at, "break_fix.response_hours.p90")).set_value(2.0)
     run(at)
-    (error,) = at.error
-    assert error.value.startswith("Break-fix response time (break_fix.response_hours): p90 (2)")
-    assert "must be >= median (6)" in error.value
+    (error,) = shown(at.error)
+    assert error.startswith("Break-fix response time (break_fix.response_hours): p90 (2)")
+    assert "must be >= median (6)" in error
     assert at.metric  # still showing results
 
 
@@ -238,7 +243,7 @@ def test_yaml_download_and_upload_round_trip(media):
     run(fresh)
     assert inputs(fresh).scenario.sha256 == changed.sha256
     assert inputs(fresh).origin == "file acme.yaml"
-    assert [s.value for s in fresh.success] == [f"Loaded acme.yaml: {changed.name}"]
+    assert shown(fresh.success) == [f"Loaded acme.yaml: {changed.name}"]
     assert fresh.number_input(key=key(fresh, "managed.per_user_monthly")).value == 140.0
 
 
@@ -255,9 +260,9 @@ def test_a_malformed_upload_says_why_and_changes_nothing(content, message):
     before = inputs(at).scenario
     at.file_uploader(key="itcost_upload").upload("acme.yaml", content, "application/x-yaml")
     run(at)
-    (error,) = at.error
-    assert message in error.value
-    assert "\n" not in error.value
+    (error,) = shown(at.error)
+    assert message in error
+    assert "\n" not in error
     assert inputs(at).scenario == before
     assert at.metric
 
@@ -298,12 +303,58 @@ def test_a_link_can_carry_a_whole_uploaded_scenario(media):
     assert inputs(opened).scenario.sha256 == scenario.sha256
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"seed": "9007199254740992"}, "Link: seed: must be a whole number from 0 to"),
+        ({"seed": "-1"}, "Link: seed: must be a whole number from 0 to"),
+        ({"trials": "1"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
+        ({"trials": "50000000"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
+    ],
+)
+def test_a_link_cannot_ask_for_a_seed_or_precision_out_of_range(query, message):
+    at = start(query)
+    assert any(message in text for text in shown(at.error))
+    assert (inputs(at).trials, inputs(at).seed) == (DEFAULT_TRIALS, 2026)
+    run(at)  # and the app stays up on the next rerun
+    assert at.metric
+
+
+def test_names_from_links_are_shown_as_text_not_markdown():
+    name = "Acme ![t](http://tracker.invalid/p.png) [Pay](https://evil.invalid/) $5 $ shop"
+    at = start({"name": name})
+    assert inputs(at).scenario.name == name
+    (caption,) = [c.value for c in at.caption if "amounts in" in c.value]
+    assert "![t]" not in caption and r"\!\[t\]" in caption and r"\$5" in caption
+
+
+def test_devices_derived_from_staff_stay_derived():
+    """A scenario without devices counts one per person, whatever the staff become."""
+    text = analysis.dump_scenario(analysis.load_scenario("small-office"))
+    text = text.replace("  devices: 14\n", "").replace(
+        "per_device_monthly: 0.0", "per_device_monthly: 10"
+    )
+    at = start()
+    at.file_uploader(key="itcost_upload").upload("own.yaml", text.encode(), "text/yaml")
+    run(at)
+    devices = at.number_input(key=key(at, "organisation.devices"))
+    assert devices.value is None  # shown as "same as staff"
+    at.number_input(key=key(at, "organisation.employees")).set_value(20)
+    run(at)
+    assert inputs(at).scenario.organisation.devices == 20
+    opened = start(dict(at.query_params))
+    assert inputs(opened).scenario.sha256 == inputs(at).scenario.sha256
+    at.number_input(key=key(at, "organisation.devices")).set_value(10)
+    run(at)
+    assert inputs(at).scenario.organisation.devices == 10  # typed: kept
+
+
 def test_a_bad_link_is_reported_and_the_preset_shown():
     at = start({"preset": "law-firm", "organisation.employes": "3", "trials": "many"})
-    messages = [e.value for e in at.error]
+    messages = shown(at.error)
     assert any("organisation.employes: no such field (did you mean 'employees'?)" in m
                for m in messages)  # fmt: skip
-    assert any("Link: trials: must be a whole number (got 'many')" in m for m in messages)
+    assert any("Link: trials: must be a whole number from 5,000" in m for m in messages)
     assert inputs(at).scenario == analysis.load_scenario("law-firm")
     assert at.metric
 
@@ -335,7 +386,7 @@ def test_report_page_makes_a_report_to_download(media):
     run(at)
     at.text_input[0].set_value("")  # no client name
     submit(at)
-    assert [e.value for e in at.error] == ["Client name: must not be empty"]
+    assert shown(at.error) == ["Client name: must not be empty"]
 
     at.text_input[0].set_value("Bakery <b>& Co</b>")
     next(w for w in at.number_input if w.label == "Trials").set_value(2_000)

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def server(tmp_path_factory) -> str:
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.address", "localhost", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false",
              "--browser.serverAddress", "localhost", "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -111,10 +113,11 @@ def test_change_an_input_see_the_cards_change_and_download_the_trials(server, pa
     expect(managed).to_have_text(re.compile(r"^\$[\d,]+$"))
     before = {"break_fix": amount(break_fix.inner_text()), "managed": amount(managed.inner_text())}
 
+    shown_before = managed.inner_text()
     staff = page.get_by_label("Staff", exact=True)
     staff.fill("20")
     staff.press("Enter")
-    expect(managed).not_to_have_text(managed.inner_text())
+    expect(managed).not_to_have_text(shown_before)
     after = {"break_fix": amount(break_fix.inner_text()), "managed": amount(managed.inner_text())}
     assert after["managed"] - before["managed"] >= 10 * 125 * 12 - 1  # ten more users' fees
     assert after["break_fix"] > before["break_fix"]
@@ -138,6 +141,17 @@ def test_change_an_input_see_the_cards_change_and_download_the_trials(server, pa
     pd.testing.assert_frame_equal(trials, expected, check_exact=False, rtol=1e-12)
     assert round(expected["managed_total"].mean()) == after["managed"]
     assert (tmp_path / "calculator.png").stat().st_size > 50_000
+    assert page.outside == [] and page.errors == []
+
+
+def test_a_name_in_a_link_fetches_nothing_and_links_nowhere(server, page, tmp_path):
+    """Shared links are user input: Markdown in a name must not load an image or make a link."""
+    name = "Acme ![t](http://tracker.invalid/p.png) [Pay here](https://evil.invalid/)"
+    page.goto(f"{server}/?" + urllib.parse.urlencode({"preset": "small-office", "name": name}))
+    expect(page.get_by_text("Acme ![t](http://tracker.invalid/p.png)").first).to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_text("Report").click()
+    expect(page.get_by_text("Client report")).to_be_visible()
+    assert page.get_by_role("link", name="Pay here").count() == 0
     assert page.outside == [] and page.errors == []
 
 

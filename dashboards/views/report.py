@@ -13,7 +13,8 @@ import analysis
 import app_results
 import app_state
 from analysis.engine import ArgumentError, check_arguments
-from analysis.reports import ReportError, find_chromium, run_report, slugify
+from analysis.reports import find_chromium, run_report, slugify
+from app_state import plain
 
 _KEY = "itcost_report"
 
@@ -22,7 +23,7 @@ scenario = state.scenario
 st.title("Client report")
 app_results.stale_warning(state)
 st.markdown(
-    f"A self-contained report on **{scenario.name}** with the current inputs: the "
+    f"A self-contained report on **{plain(scenario.name)}** with the current inputs: the "
     "recommendation in plain words, the inputs with their units, the charts, the method and "
     "the sources. The HTML opens offline in any browser; the PDF prints on A4."
 )
@@ -34,33 +35,43 @@ except analysis.ScenarioError as error:
     pdf_problem = error.reason
 
 with st.form("report"):
-    client = st.text_input("Client name", placeholder="Acme Dental", max_chars=120)
+    # Kept for the session: a page switch does not empty the form.
+    client = st.text_input("Client name", placeholder="Acme Dental", max_chars=120,
+                           key="report_client", persist_state="session")  # fmt: skip
     client_slot = st.empty()
-    prepared_by = st.text_input("Prepared by (optional)", placeholder="Jo Smith, Smith IT")
+    prepared_by = st.text_input("Prepared by (optional)", placeholder="Jo Smith, Smith IT",
+                                key="report_prepared_by", persist_state="session")  # fmt: skip
     trials = st.number_input(
         "Trials",
         min_value=1_000,
         max_value=2_000_000,
         value=100_000,
         step=10_000,
+        key="report_trials",
+        persist_state="session",
         help="Simulated years behind the report's figures. 100,000 takes about ten seconds.",
     )
+    trials_slot = st.empty()
     pdf = st.toggle(
         "Also make a PDF",
         disabled=bool(pdf_problem),
+        key="report_pdf",
+        persist_state="session",
         help=f"PDF {pdf_problem}." if pdf_problem else "Printed with headless Chromium.",
     )
     submitted = st.form_submit_button("Create the report", type="primary")
 
 if submitted:
-    problem = "" if client.strip() else "Client name: must not be empty"
+    valid = True
+    if not client.strip():
+        client_slot.error("Client name: must not be empty", icon=":material/error:")
+        valid = False
     try:
         check_arguments(int(trials), state.seed)
     except ArgumentError as error:
-        problem = str(error)
-    if problem:
-        client_slot.error(problem, icon=":material/error:")
-    else:
+        trials_slot.error(plain(str(error)), icon=":material/error:")
+        valid = False
+    if valid:
         try:
             with (
                 st.spinner("Running the report notebook..."),
@@ -73,23 +84,30 @@ if submitted:
                 pdf_path = html_path.with_name("report.pdf")
                 st.session_state[_KEY] = {
                     "client": client.strip(),
-                    "sha256": scenario.sha256,
-                    "trials": int(trials),
+                    "prepared_by": prepared_by.strip(),
+                    "made_for": (scenario.sha256, int(trials), state.seed),
                     "html": html_path.read_bytes(),
                     "pdf": pdf_path.read_bytes() if pdf_path.exists() else None,
                     "made": dt.datetime.now().strftime("%H:%M:%S"),
                 }
-        except (ReportError, analysis.ScenarioError) as error:
-            st.error(f"The report could not be made: {error}", icon=":material/error:")
+        except Exception as error:  # any failure is shown as one line, never a traceback
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            message = f"The report could not be made: {type(error).__name__}: {detail}"
+            st.error(plain(message), icon=":material/error:")
 
 report = st.session_state.get(_KEY)
 if report:
+    sha256, made_trials, made_seed = report["made_for"]
     name = f"{slugify(report['client'])}-it-support-report"
     st.success(
-        f"Report for {report['client']} ({report['trials']:,} trials), made at {report['made']}."
+        plain(
+            f"Report for {report['client']} ({made_trials:,} trials, seed {made_seed}), made "
+            f"at {report['made']}."
+        )
     )
-    if report["sha256"] != scenario.sha256:
-        st.info("The inputs have changed since; create the report again to include them.")
+    if sha256 != scenario.sha256 or made_seed != state.seed:
+        st.info("The inputs or the seed have changed since; create the report again to include "
+                "them.")  # fmt: skip
     columns = st.columns(2)
     columns[0].download_button(
         "Download HTML", report["html"], f"{name}.html", "text/html", on_click="ignore",
@@ -102,19 +120,17 @@ if report:
         )  # fmt: skip
 
 st.subheader("From a terminal")
-command = shlex.join(
-    [
-        "itcost",
-        "report",
-        f"{slugify(scenario.name)}.yaml",
-        "--client",
-        client or "Client",
-        "--trials",
-        str(int(trials)),
-        "--seed",
-        str(state.seed),
-    ]
-    + (["--pdf"] if pdf else [])
-)
+words = [
+    "itcost",
+    "report",
+    f"{slugify(scenario.name)}.yaml",
+    "--client",
+    client.strip() or "Client",
+]
+words += ["--trials", str(int(trials)), "--seed", str(state.seed)]
+if prepared_by.strip():
+    words += ["--prepared-by", prepared_by.strip()]
+if pdf:
+    words.append("--pdf")
 st.markdown("Download the scenario file from the sidebar, then run:")
-st.code(command, language="bash")
+st.code(shlex.join(words), language="bash")
