@@ -9,22 +9,29 @@ The public API: load a scenario, simulate it, read the results.
 """
 
 from analysis._version import __version__
+from analysis.break_even import Breakeven, breakeven
+from analysis.budget import budget_risk
 from analysis.engine import BLOCK_TRIALS, simulate
 from analysis.overrides import apply_overrides
 from analysis.presets import load_scenario, preset_descriptions, preset_names, references
 from analysis.result import COLUMNS, Result, describe
 from analysis.scenario import Scenario, ScenarioError, Spec
 from analysis.scenario_io import dump_scenario, load_scenario_file, load_scenario_text
+from analysis.sensitivity import sobol, tornado
+from analysis.sweeps import sweep
 
 __all__ = [
     "BLOCK_TRIALS",
     "COLUMNS",
+    "Breakeven",
     "Result",
     "Scenario",
     "ScenarioError",
     "Spec",
     "__version__",
     "apply_overrides",
+    "breakeven",
+    "budget_risk",
     "describe",
     "dump_scenario",
     "load_scenario",
@@ -34,4 +41,7 @@ __all__ = [
     "preset_names",
     "references",
     "simulate",
+    "sobol",
+    "sweep",
+    "tornado",
 ]

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from analysis import cli_decide
 from analysis._version import __version__
 from analysis.engine import ArgumentError, check_arguments, simulate
 from analysis.formatting import money, share_text
@@ -68,14 +69,16 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
 
 
-def _add_scenario_arguments(command: argparse.ArgumentParser, sampling: bool = False) -> None:
-    """SCENARIO and --set, and with ``sampling`` also --trials and --seed."""
+def _add_scenario_arguments(
+    command: argparse.ArgumentParser, sampling: bool = False, trials: int = 100_000
+) -> None:
+    """SCENARIO and --set, and with ``sampling`` also --trials (default ``trials``) and --seed."""
     command.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
     if sampling:
         command.add_argument(
             "--trials",
             type=_positive_int,
-            default=100_000,
+            default=trials,
             metavar="N",
             help="Monte Carlo trials (default: %(default)s)",
         )
@@ -201,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
     app.set_defaults(handler=_app)
+    cli_decide.add_commands(commands, _add_scenario_arguments)
     return parser
 
 
@@ -223,12 +227,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
-def _resolve(args: argparse.Namespace) -> Scenario:
+def resolve(args: argparse.Namespace) -> Scenario:
+    """The scenario of SCENARIO with the --set overrides applied."""
     return load_scenario(args.scenario).with_overrides(args.overrides)
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    scenario = _resolve(args)
+    scenario = resolve(args)
     result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
     print(result.to_json() if args.json else format_table(result))
     return 0
@@ -237,7 +242,7 @@ def _simulate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from analysis import reports
 
-    scenario = _resolve(args)
+    scenario = resolve(args)
     check_arguments(args.trials, args.seed)  # fail before the run, not after it
     if args.pdf:
         reports.find_chromium()
@@ -245,7 +250,7 @@ def _report(args: argparse.Namespace) -> int:
     if not client.strip():
         raise ScenarioError("--client", "must not be empty")
     try:
-        with _kernel_chatter_silenced():
+        with kernel_chatter_silenced():
             html_path = reports.run_report(
                 scenario,
                 client,
@@ -263,7 +268,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _kernel_chatter_silenced() -> Iterator[None]:
+def kernel_chatter_silenced() -> Iterator[None]:
     """Keep the Jupyter kernel's log lines (it inherits our stderr) off the user's terminal."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -285,7 +290,7 @@ def _presets(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    scenario = _resolve(args)
+    scenario = resolve(args)
     tiers = ", ".join(scenario.incidents)
     print(
         f"ok: {scenario.name}: {len(scenario.incidents)} tiers ({tiers}), sha256 {scenario.sha256}"
@@ -326,7 +331,7 @@ def _app(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    print(dump_scenario(_resolve(args)), end="")
+    print(dump_scenario(resolve(args)), end="")
     return 0
 
 
@@ -342,35 +347,42 @@ _ROWS = (
 )
 
 
+_MODEL_NAMES = {"break_fix": "Break-fix", "managed": "Managed", "hybrid": "Hybrid"}
+
+
 def format_table(result: Result) -> str:
-    """The two models side by side, then the savings and the probability managed is cheaper."""
+    """The models side by side (two, or three with a hybrid contract), then the savings and the
+    probability that each contract is cheaper than break-fix."""
     summary = result.summary()
     currency = summary["currency"]
     years = summary["years"]
     period = "amounts per year" if years == 1 else f"totals over {years} years"
+    models = list(summary["models"])
 
     def cell(stats: dict[str, Any], key: str, kind: str) -> str:
         value = stats[key]
         return money(value, currency) if kind == "money" else f"{value:,.1f}"
 
     keys = ("mean", "p05", "p50", "p95")
-    header = ["", *("Mean", "P5", "P50", "P95") * 2]
+    header = ["", *("Mean", "P5", "P50", "P95") * len(models)]
     rows = [
-        [label, *(cell(summary["models"][m][q], k, kind) for m in ("break_fix", "managed")
-                  for k in keys)]
+        [label, *(cell(summary["models"][m][q], k, kind) for m in models for k in keys)]
         for label, q, kind in _ROWS
-    ]  # fmt: skip
+    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    group = sum(widths[1:5]) + 3 * 2
+    spans = [slice(1 + 4 * i, 5 + 4 * i) for i in range(len(models))]
 
     def line(row: list[str]) -> str:
-        first = row[0].ljust(widths[0])
-        left = "  ".join(v.rjust(w) for v, w in zip(row[1:5], widths[1:5], strict=True))
-        right = "  ".join(v.rjust(w) for v, w in zip(row[5:], widths[5:], strict=True))
-        return f"{first}    {left}    {right}"
+        groups = [
+            "  ".join(v.rjust(w) for v, w in zip(row[span], widths[span], strict=True))
+            for span in spans
+        ]
+        return "    ".join([row[0].ljust(widths[0]), *groups])
 
-    savings = summary["comparison"]["savings"]
-    cheaper = summary["comparison"]["prob_managed_cheaper"]
+    titles = [
+        f"{_MODEL_NAMES[m]:^{sum(widths[span]) + 3 * 2}}"
+        for m, span in zip(models, spans, strict=True)
+    ]
     title = (
         f"{summary['scenario']['name']}: {summary['trials']:,} trials, seed {summary['seed']}, "
         f"{years} year{'s' if years > 1 else ''}, {currency}, {period}"
@@ -378,14 +390,23 @@ def format_table(result: Result) -> str:
     lines = [
         title,
         "",
-        f"{'':{widths[0]}}    {'Break-fix':^{group}}    {'Managed':^{group}}".rstrip(),
+        "    ".join([" " * widths[0], *titles]).rstrip(),
         line(header),
         *(line(row) for row in rows),
         "",
-        f"Savings with managed (break-fix minus managed): mean {money(savings['mean'], currency)}"
-        f" ± {money(1.96 * savings['mean_se'], currency)} (95% confidence),"
-        f" 90% of trials between {money(savings['p05'], currency)}"
-        f" and {money(savings['p95'], currency)}.",
-        f"Managed is cheaper in {share_text(cheaper)} of trials.",
     ]
+    comparisons = [("managed", "savings", "prob_managed_cheaper")]
+    if "hybrid" in models:
+        comparisons.append(("hybrid", "savings_hybrid", "prob_hybrid_cheaper"))
+    for model, key, probability in comparisons:
+        savings = summary["comparison"][key]
+        name = _MODEL_NAMES[model]
+        lines += [
+            f"Savings with {name.lower()} (break-fix minus {name.lower()}): mean "
+            f"{money(savings['mean'], currency)}"
+            f" ± {money(1.96 * savings['mean_se'], currency)} (95% confidence),"
+            f" 90% of trials between {money(savings['p05'], currency)}"
+            f" and {money(savings['p95'], currency)}.",
+            f"{name} is cheaper in {share_text(summary['comparison'][probability])} of trials.",
+        ]
     return "\n".join(lines)

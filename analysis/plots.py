@@ -23,6 +23,8 @@ from analysis.result import Result
 #: The two models' names and colours, the same on every chart.
 MODELS = {"break_fix": ("Break-fix", "#d95f02"), "managed": ("Managed services", "#1b9e77")}
 HYBRID_COLOUR = "#7570b3"
+#: Every model a result may hold: the two above and, with a hybrid contract, a third.
+STYLES = {**MODELS, "hybrid": ("Hybrid", HYBRID_COLOUR)}
 COMPONENTS = {"support": "IT support", "downtime": "Downtime", "security": "Security incidents"}
 COMPONENT_COLOURS = ("#4c72b0", "#c44e52", "#8c8c8c")  # unlike either model's colour
 _BINS = 60
@@ -60,12 +62,13 @@ def _histogram(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def cost_distribution(result: Result) -> go.Figure:
     """Overlaid distributions of the total cost of both models."""
-    columns = [result.columns[f"{model}_total"] for model in MODELS]
+    columns = [result.columns[f"{model}_total"] for model in result.models]
     low = min(np.percentile(c, 0.5) for c in columns)
     high = max(np.percentile(c, 99.5) for c in columns)
     edges = np.linspace(low, high, _BINS + 1)
     figure = go.Figure()
-    for (name, colour), values in zip(MODELS.values(), columns, strict=True):
+    styles = [STYLES[model] for model in result.models]
+    for (name, colour), values in zip(styles, columns, strict=True):
         centres, shares = _histogram(values, edges)
         figure.add_bar(
             x=centres,
@@ -92,7 +95,8 @@ def loss_exceedance(result: Result) -> go.Figure:
     # Down to 1 in 2,000: the bottom of the y axis, so no curve runs off the chart.
     probabilities = np.concatenate([np.linspace(0, 0.9, 91), 1 - np.geomspace(0.1, 5e-4, 120)])
     figure = go.Figure()
-    for model, (name, colour) in MODELS.items():
+    for model in result.models:
+        name, colour = STYLES[model]
         amounts = np.percentile(result.columns[f"{model}_total"], probabilities * 100)
         figure.add_scatter(
             x=amounts,
@@ -115,10 +119,10 @@ def loss_exceedance(result: Result) -> go.Figure:
 def cost_breakdown(result: Result) -> go.Figure:
     """Mean cost of each model, stacked by component."""
     figure = go.Figure()
-    names = [name for name, _ in MODELS.values()]
+    names = [STYLES[model][0] for model in result.models]
     amount = money_template(result.scenario.currency, "%{y:,.0f}")
     for (component, label), colour in zip(COMPONENTS.items(), COMPONENT_COLOURS, strict=True):
-        means = [result.columns[f"{model}_{component}"].mean() for model in MODELS]
+        means = [result.columns[f"{model}_{component}"].mean() for model in result.models]
         figure.add_bar(
             x=names,
             y=means,
@@ -179,11 +183,12 @@ def savings_distribution(result: Result) -> go.Figure:
 
 def downtime_hours(result: Result) -> go.Figure:
     """Overlaid distributions of the outage hours of both models."""
-    columns = [result.columns[f"{model}_downtime_hours"] for model in MODELS]
+    columns = [result.columns[f"{model}_downtime_hours"] for model in result.models]
     high = max(np.percentile(c, 99.5) for c in columns)
     edges = np.linspace(0, high, _BINS + 1)
     figure = go.Figure()
-    for (name, colour), values in zip(MODELS.values(), columns, strict=True):
+    styles = [STYLES[model] for model in result.models]
+    for (name, colour), values in zip(styles, columns, strict=True):
         centres, shares = _histogram(values, edges)
         figure.add_bar(
             x=centres,
@@ -245,7 +250,7 @@ def monthly_spend(result: Result) -> go.Figure:
     figure = go.Figure()
     amount = money_template(result.scenario.currency, "%{y:,.0f}")
     for model in result.models:
-        name, colour = MODELS.get(model, ("Hybrid", HYBRID_COLOUR))
+        name, colour = STYLES[model]
         low, middle, high = np.percentile(result.monthly[model][:, :12], [5, 50, 95], axis=0)
         figure.add_scatter(x=months, y=high, mode="lines", line={"width": 0}, showlegend=False,
                            hoverinfo="skip", legendgroup=model)  # fmt: skip
@@ -272,3 +277,179 @@ def monthly_spend(result: Result) -> go.Figure:
 def _translucent(colour: str, alpha: float = 0.25) -> str:
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+# -- decision analytics ------------------------------------------------------------------------
+
+
+def tornado(table: pd.DataFrame, currency: str) -> go.Figure:
+    """Bars from the expected saving with each input low to with it high, largest swing on top.
+
+    ``table`` is :func:`analysis.sensitivity.tornado`'s.
+    """
+    rows = table.iloc[::-1]  # plotly draws the first category at the bottom
+    base = float(rows["base"].iloc[0])
+    amount = money_template(currency, "%{x:,.0f}")
+    figure = go.Figure()
+    for side, colour in (("low", "#8da0cb"), ("high", "#fc8d62")):
+        labels = [
+            f"{label} (x{factor:g})"
+            for label, factor in zip(rows["label"], rows[side], strict=True)
+        ]
+        figure.add_bar(
+            y=rows["label"],
+            x=rows[f"savings_{side}"] - base,
+            base=base,
+            orientation="h",
+            name=f"input {side}",
+            marker_color=colour,
+            customdata=labels,
+            hovertemplate="%{customdata}: expected saving "
+            + amount.replace("%{x", "%{base+x")
+            + "<extra></extra>",
+        )
+    figure.add_vline(x=base, line_color="black", line_width=1)
+    figure.add_vline(x=0, line_color="grey", line_dash="dot")
+    figure.update_layout(barmode="overlay", height=max(360, 34 * len(rows) + 140))
+    figure.update_xaxes(**money_axis_format(currency))
+    figure = _layout(
+        figure,
+        "Which input matters most? Expected saving with each input low and high",
+        "Expected saving with managed services (break-fix minus managed)",
+        "",
+    )
+    figure.update_layout(height=max(360, 34 * len(rows) + 140))
+    return figure
+
+
+def sobol_indices(table: pd.DataFrame) -> go.Figure:
+    """First-order and total Sobol indices with their 95% intervals (``sensitivity.sobol``)."""
+    rows = table.iloc[::-1]
+    figure = go.Figure()
+    for key, name, colour in (
+        ("S1", "first order (alone)", "#66c2a5"),
+        ("ST", "total (with interactions)", "#e78ac3"),
+    ):
+        figure.add_bar(
+            y=rows["label"],
+            x=rows[key],
+            error_x={"type": "data", "array": rows[f"{key}_conf"]},
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            hovertemplate="%{y}: %{x:.2f}<extra>" + name + "</extra>",
+        )
+    figure.update_layout(barmode="group")
+    figure.update_xaxes(range=[0, 1.05])
+    figure = _layout(
+        figure,
+        "Share of the uncertainty in expected savings due to each input (Sobol indices)",
+        "Sobol index (share of variance), with 95% interval",
+        "",
+    )
+    figure.update_layout(height=max(360, 40 * len(rows) + 140))
+    return figure
+
+
+def sweep_curves(
+    table: pd.DataFrame, parameter: str, currency: str, breakeven: float | None = None
+) -> go.Figure:
+    """Expected savings (with its 95% band) and the chance managed is cheaper across a sweep."""
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    x = table["value"]
+    series = [("savings", "Managed services", MODELS["managed"][1], "managed")]
+    if "savings_hybrid_mean" in table:
+        series.append(("savings_hybrid", "Hybrid", HYBRID_COLOUR, "hybrid"))
+    amount = money_template(currency, "%{y:,.0f}")
+    for column, name, colour, model in series:
+        mean, se = table[f"{column}_mean"], table[f"{column}_se"]
+        figure.add_scatter(
+            x=x,
+            y=mean + 1.96 * se,
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+            row=1,
+            col=1,
+        )
+        figure.add_scatter(
+            x=x,
+            y=mean - 1.96 * se,
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=_translucent(colour),
+            showlegend=False,
+            hoverinfo="skip",
+            row=1,
+            col=1,
+        )
+        figure.add_scatter(
+            x=x,
+            y=mean,
+            mode="lines+markers",
+            name=f"{name}: expected saving",
+            line={"color": colour, "width": 2.5},
+            row=1,
+            col=1,
+            hovertemplate="%{x:,.4g}: " + amount + "<extra>" + name + "</extra>",
+        )
+        probability = table[f"prob_{model}_cheaper"]
+        figure.add_scatter(
+            x=x,
+            y=probability,
+            mode="lines+markers",
+            row=2,
+            col=1,
+            name=f"{name}: chance cheaper",
+            line={"color": colour, "dash": "dot"},
+            hovertemplate="%{x:,.4g}: %{y:.1%}<extra>" + name + "</extra>",
+        )
+    if "prob_se" in table:
+        p, se = table["prob_managed_cheaper"], table["prob_se"]
+        figure.add_scatter(
+            x=x,
+            y=np.clip(p + 1.96 * se, 0, 1),
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+            row=2,
+            col=1,
+        )
+        figure.add_scatter(
+            x=x,
+            y=np.clip(p - 1.96 * se, 0, 1),
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=_translucent(MODELS["managed"][1]),
+            showlegend=False,
+            hoverinfo="skip",
+            row=2,
+            col=1,
+        )
+    figure.add_hline(y=0, line_color="black", line_width=1, row=1, col=1)
+    figure.add_hline(y=0.5, line_color="grey", line_dash="dot", row=2, col=1)
+    if breakeven is not None:
+        figure.add_vline(
+            x=breakeven,
+            line_color="black",
+            line_dash="dash",
+            annotation_text=f"break-even {breakeven:,.4g}",
+            annotation_position="top",
+        )
+    figure.update_yaxes(**money_axis_format(currency), title_text="Expected saving", row=1, col=1)
+    figure.update_yaxes(tickformat=".0%", range=[0, 1], title_text="Chance cheaper", row=2, col=1)
+    figure.update_xaxes(title_text=parameter, row=2, col=1)
+    figure.update_layout(
+        title={"text": f"Sweeping {parameter}: expected saving and chance managed is cheaper"},
+        template=_TEMPLATE,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"t": 110},
+        height=620,
+    )
+    return figure

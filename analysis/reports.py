@@ -299,12 +299,13 @@ class Chart:
 # -- the pipeline ------------------------------------------------------------------------------
 
 
-def notebook_path() -> Path:
-    """The report notebook: in the checkout's notebooks/, or inside an installed package."""
+def notebook_path(name: str = "client_report") -> Path:
+    """A notebook (``client_report`` or ``sweep``): in the checkout's notebooks/, or inside an
+    installed package."""
     for candidate in (PACKAGE.parent / "notebooks", PACKAGE / "_notebooks"):
-        if (candidate / "client_report.ipynb").is_file():
-            return candidate / "client_report.ipynb"
-    raise FileNotFoundError("notebooks/client_report.ipynb is missing from this installation")
+        if (candidate / f"{name}.ipynb").is_file():
+            return candidate / f"{name}.ipynb"
+    raise FileNotFoundError(f"notebooks/{name}.ipynb is missing from this installation")
 
 
 def run_report(
@@ -322,67 +323,110 @@ def run_report(
     is written: the run is built in a temporary folder beside it and renamed into place, so a
     failure leaves earlier reports as they were.
     """
+    parameters = {
+        "scenario": "scenario.yaml",
+        "client_name": client_name,
+        "prepared_by": prepared_by,
+        "trials": trials,
+        "seed": seed,
+        "overrides": {},
+        "output_dir": ".",
+    }
+    title = f"IT support cost report: {client_name}"
+    return _run_notebook(
+        "client_report", "report", scenario, parameters, Path(out_dir) / slugify(client_name),
+        title, pdf,
+    )  # fmt: skip
+
+
+def run_sweep(
+    scenario: Scenario,
+    parameter: str,
+    values: str,
+    trials: int,
+    seed: int,
+    out_dir: Path,
+    pdf: bool = False,
+) -> Path:
+    """Execute the sweep notebook (``parameter`` over ``values``, ``"LO:HI:STEPS"``) into a run
+    folder ``out_dir/<scenario-slug>-sweep/<YYYYMMDD-HHMMSS>/`` (as :func:`run_report` does);
+    return the HTML's path. The folder holds scenario.yaml, sweep.csv, sweep.ipynb and
+    sweep.html (and sweep.pdf)."""
+    parameters = {
+        "scenario": "scenario.yaml",
+        "parameter": parameter,
+        "values": values,
+        "trials": trials,
+        "seed": seed,
+        "overrides": {},
+        "output_dir": ".",
+    }
+    folder = Path(out_dir) / f"{slugify(scenario.name)}-sweep"
+    title = f"itcost sweep of {parameter}: {scenario.name}"
+    return _run_notebook("sweep", "sweep", scenario, parameters, folder, title, pdf)
+
+
+def _run_notebook(
+    notebook: str,
+    output: str,
+    scenario: Scenario,
+    parameters: dict[str, Any],
+    folder: Path,
+    title: str,
+    pdf: bool,
+) -> Path:
+    """Run ``notebook`` with papermill in a temporary folder inside ``folder`` and rename it to
+    ``folder/<YYYYMMDD-HHMMSS>`` when complete; return the path of ``<output>.html``."""
     import nbformat
     import papermill
 
-    client_dir = Path(out_dir) / slugify(client_name)
-    client_dir.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    final = client_dir / stamp
+    final = folder / stamp
     counter = 1
     while final.exists():  # two runs in the same second
         counter += 1
-        final = client_dir / f"{stamp}-{counter}"
-    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=client_dir))
+        final = folder / f"{stamp}-{counter}"
+    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=folder))
     try:
         dump_scenario(scenario, work / "scenario.yaml")
-        parameters = {
-            "scenario": "scenario.yaml",
-            "client_name": client_name,
-            "prepared_by": prepared_by,
-            "trials": trials,
-            "seed": seed,
-            "overrides": {},
-            "output_dir": ".",
-        }
         executed = papermill.execute_notebook(
-            str(notebook_path()),
-            str(work / "report.ipynb"),
+            str(notebook_path(notebook)),
+            str(work / f"{output}.ipynb"),
             parameters=parameters,
             cwd=str(work),
             progress_bar=False,
             log_output=False,
             kernel_name="python3",
         )
-        _strip_machine_paths(executed)
-        nbformat.write(executed, work / "report.ipynb")
-        html_text = export_html(executed, client_name)
-        (work / "report.html").write_text(html_text, encoding="utf-8")
+        _strip_machine_paths(executed, notebook, output)
+        nbformat.write(executed, work / f"{output}.ipynb")
+        (work / f"{output}.html").write_text(export_html(executed, title), encoding="utf-8")
         if pdf:
-            print_pdf(work / "report.html", work / "report.pdf")
+            print_pdf(work / f"{output}.html", work / f"{output}.pdf")
         os.chmod(work, 0o777 & ~current_umask())  # mkdtemp made it private: reports are shared
         os.replace(work, final)
     except papermill.PapermillExecutionError as error:
         shutil.rmtree(work, ignore_errors=True)
         detail = str(error.evalue).splitlines()[0] if error.evalue else ""
         raise ReportError(
-            f"the report notebook failed in cell {error.exec_count}: {error.ename}: {detail}"
+            f"the {notebook} notebook failed in cell {error.exec_count}: {error.ename}: {detail}"
         ) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return final / "report.html"
+    return final / f"{output}.html"
 
 
-def _strip_machine_paths(notebook: Any) -> None:
+def _strip_machine_paths(notebook: Any, name: str, output: str) -> None:
     metadata = notebook.metadata.get("papermill", {})
-    metadata["input_path"] = "client_report.ipynb"
-    metadata["output_path"] = "report.ipynb"
+    metadata["input_path"] = f"{name}.ipynb"
+    metadata["output_path"] = f"{output}.ipynb"
     metadata.pop("environment_variables", None)
 
 
-def export_html(notebook: Any, client_name: str) -> str:
-    """The executed notebook as one self-contained HTML page, without code."""
+def export_html(notebook: Any, title: str) -> str:
+    """The executed notebook as one self-contained HTML page titled ``title``, without code."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -392,7 +436,6 @@ def export_html(notebook: Any, client_name: str) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    title = f"IT support cost report: {client_name}"
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return body
 

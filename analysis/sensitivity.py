@@ -9,7 +9,7 @@ Examples
 --------
 >>> from analysis import load_scenario
 >>> table = tornado(load_scenario("small-office"), trials=2_000)
->>> table.iloc[0]["swing"] >= table.iloc[-1]["swing"]
+>>> bool(table.iloc[0]["swing"] >= table.iloc[-1]["swing"])
 True
 """
 
@@ -166,7 +166,8 @@ def _ranges(
 ) -> dict[str, tuple[float, float]]:
     chosen = {name: (low, high) for name in names}
     for name, bounds in (ranges or {}).items():
-        _input(name)
+        if name not in INPUTS:
+            raise ScenarioError("--range", f"no input {name!r} (inputs: {', '.join(INPUTS)})")
         if not 0 <= bounds[0] < bounds[1]:
             raise ScenarioError(f"--range {name}", f"needs 0 <= LOW < HIGH (got {bounds})")
         chosen[name] = tuple(bounds)
