@@ -7,7 +7,7 @@ import math
 import pytest
 
 from analysis import load_scenario, simulate
-from analysis.breakeven import breakeven
+from analysis.break_even import breakeven
 from analysis.sensitivity import applicable_inputs, sobol, tornado, vary
 from tests.conftest import Z_TOLERANCE, assert_within_se, closed_form
 

@@ -128,12 +128,15 @@ def test_pdf_first_page_shows_the_executive_summary(report_run, poppler, tmp_pat
         assert text in first_page
 
 
-def test_notebook_pair_in_sync_and_committed_without_outputs():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+@pytest.mark.parametrize(
+    "path", [NOTEBOOK, NOTEBOOK.with_name("sweep.ipynb")], ids=lambda p: p.name
+)
+def test_notebook_pair_in_sync_and_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-    paired = jupytext.read(NOTEBOOK.with_suffix(".py"))
+    paired = jupytext.read(path.with_suffix(".py"))
     assert [(c.cell_type, c.source) for c in paired.cells] == [
         (c.cell_type, c.source) for c in notebook.cells
     ]
