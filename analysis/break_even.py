@@ -108,7 +108,7 @@ def breakeven(
         wins = "managed services are" if at_high > 0 else "break-fix is"
         return Breakeven(
             parameter, False, None, None, current, (0.0, limit),
-            f"no break-even between 0 and {limit:,.4g}: {wins} cheaper on average throughout",
+            f"no break-even between 0 and {limit:,.6g}: {wins} cheaper on average throughout",
         )  # fmt: skip
     value = brentq(mean, low, high, xtol=1e-9 * max(high, 1.0), rtol=1e-10)
     step = max(abs(value), 1e-6) * 1e-3

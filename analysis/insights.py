@@ -157,3 +157,60 @@ METHOD = """\
   Downtime is counted in elapsed hours, so outages over nights and weekends are counted in
   full.
 """
+
+
+#: The inputs whose break-even the report and the app show: (dotted path, what it is).
+BREAKEVEN_INPUTS = (
+    ("managed.per_user_monthly", "Managed fee per user (per month)"),
+    ("incidents.*.rate_per_year", "Incident rates (multiple of today's)"),
+    ("break_fix.hourly_rate", "Break-fix hourly rate"),
+    ("organisation.revenue_per_hour", "Revenue per hour"),
+)
+
+
+def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
+    """The break-even of each of :data:`BREAKEVEN_INPUTS`, one row each: ``input``, ``now``,
+    ``break_even`` (None when there is none in range), ``stderr`` and ``note``."""
+    from analysis.break_even import breakeven
+
+    rows = []
+    for path, label in BREAKEVEN_INPUTS:
+        answer = breakeven(scenario, path, trials=trials, seed=seed)
+        rows.append({"input": label, "parameter": path, "now": answer.current,
+                     "break_even": answer.value, "stderr": answer.stderr,
+                     "note": answer.note})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def budget_table(result: Result) -> pd.DataFrame:
+    """:func:`analysis.budget.budget_risk` as a table, one row per model (needs a result
+    simulated with ``monthly=True``)."""
+    from analysis.budget import budget_risk
+
+    names = {"break_fix": "Break-fix", "managed": "Managed services", "hybrid": "Hybrid"}
+    risk = budget_risk(result)
+    table = pd.DataFrame.from_dict(risk, orient="index")
+    table.index = [names[model] for model in table.index]
+    return table[["monthly_mean", "monthly_std", "worst_month_p95", "annual_mean",
+                  "prob_over_budget"]]  # fmt: skip
+
+
+def hybrid_summary(result: Result) -> str | None:
+    """One sentence on the hybrid contract (Markdown), or None without one."""
+    scenario = result.scenario
+    if scenario.hybrid is None:
+        return None
+    summary = result.summary()
+    currency, years = summary["currency"], scenario.horizon.years
+    per = "a year" if years == 1 else f"over {years} years"
+    hybrid = summary["models"]["hybrid"]["total"]["mean"]
+    savings = summary["comparison"]["savings_hybrid"]["mean"]
+    cheaper = summary["comparison"]["prob_hybrid_cheaper"]
+    tiers = ", ".join(scenario.hybrid.managed_tiers) or "no tier"
+    versus = (f"saves {_money(savings, currency)}" if savings > 0
+              else f"costs {_money(-savings, currency)} more")  # fmt: skip
+    return (
+        f"**Hybrid** (managed care for {tiers}, break-fix for the rest): expected cost "
+        f"{_money(hybrid, currency)} {per}; against break-fix it {versus} on average and is "
+        f"cheaper in {share_text(cheaper)} of simulated {simulated_periods(years)}."
+    )

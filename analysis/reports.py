@@ -234,11 +234,54 @@ def _expand(path: str, scenario: Scenario) -> list[str]:
 
 
 def _value_text(value: Any) -> str:
+    if isinstance(value, list):  # tiers under a hybrid contract, or monthly weights
+        return ", ".join(_value_text(item) for item in value) or "none"
     if isinstance(value, dict) and set(value) == {"median", "p90"}:
         return f"median {value['median']:,g}, p90 {value['p90']:,g}"
     if isinstance(value, float):
         return f"{value:,g}"
     return str(value)
+
+
+def breakeven_rows(table: Any, currency: str) -> list[tuple[str, str, str, str]]:
+    """(input, now, break-even with its standard error, what it means) rows of
+    :func:`analysis.insights.breakeven_table`."""
+
+    def shown(value: float, is_money: bool, digits: str = ".3g") -> str:
+        return money(value, currency) if is_money else f"x{value:{digits}}"
+
+    rows = []
+    for row in table.itertuples():
+        is_money = row.parameter != "incidents.*.rate_per_year"
+        if row.break_even is None or row.break_even != row.break_even:  # None, or NaN in pandas
+            flip = "none in range"
+        else:
+            error = shown(row.stderr, is_money, ".2g").lstrip("x")
+            flip = f"{shown(row.break_even, is_money)} (± {error})"
+        rows.append(
+            (row.input, shown(row.now, is_money), flip, row.note[:1].upper() + row.note[1:])
+        )
+    return rows
+
+
+def budget_rows(table: Any, currency: str) -> list[tuple[str, ...]]:
+    """(model, monthly mean, monthly spread, worst month, chance over budget) rows of
+    :func:`analysis.insights.budget_table`."""
+    return [
+        (model, money(row.monthly_mean, currency), money(row.monthly_std, currency),
+         money(row.worst_month_p95, currency), share_text(row.prob_over_budget))
+        for model, row in zip(table.index, table.itertuples(), strict=True)
+    ]  # fmt: skip
+
+
+def tornado_text(table: Any, currency: str) -> str:
+    """The inputs that move expected savings most, in words (Markdown)."""
+    top = table.head(3)
+    items = [f"{row.label.lower()} ({_money(row.swing, currency)})" for row in top.itertuples()]
+    return (
+        "Expected savings move most with " + ", ".join(items[:-1]) + f" and {items[-1]}"
+        " between the low and the high value: these are the figures to check first."
+    )
 
 
 def sources_table() -> list[tuple[str, str]]:

@@ -26,14 +26,25 @@ output_dir: str = ""  # folder for scenario.yaml, summary.json and trials.parque
 # Check every parameter before any work: a bad one stops here with one line naming it.
 from IPython.display import Markdown, display
 
-from analysis import reports, simulate
+from analysis import insights, reports, simulate, tornado
+from analysis.formatting import money
 from analysis.insights import METHOD
-from analysis.plots import cost_breakdown, cost_distribution, loss_exceedance, savings_distribution
+from analysis.plots import (
+    cost_breakdown,
+    cost_distribution,
+    loss_exceedance,
+    monthly_spend,
+    savings_distribution,
+)
+from analysis.plots import tornado as tornado_chart
 
 params = reports.check_parameters(
     scenario, client_name, prepared_by, trials, seed, overrides, output_dir
 )
-result = simulate(params.scenario, trials=params.trials, seed=params.seed)
+result = simulate(params.scenario, trials=params.trials, seed=params.seed, monthly=True)
+currency = params.scenario.currency
+# Break-even and sensitivity run the model dozens of times: fewer trials each, same seed.
+decision_trials = min(params.trials, 10_000)
 reports.write_outputs(params, result)
 display(reports.PlotlyScript())  # plotly.js, embedded once: the exported report works offline
 
@@ -45,6 +56,9 @@ display(Markdown(reports.title(params)))
 
 # %%
 display(Markdown(reports.executive_summary(result, params.client_name)))
+hybrid = insights.hybrid_summary(result)
+if hybrid:
+    display(Markdown(f"- {hybrid}"))
 
 # %% [markdown]
 # ## Your inputs
@@ -94,6 +108,45 @@ reports.Chart(cost_breakdown(result))
 
 # %%
 reports.Chart(savings_distribution(result))
+
+# %% [markdown]
+# ## When would the answer flip?
+#
+# The value of each input at which both options are expected to cost the same, the others as
+# they are. Each is solved on the same simulated incidents; ± is its Monte Carlo standard error.
+
+# %%
+flips = insights.breakeven_table(params.scenario, decision_trials, params.seed)
+display(Markdown(reports.markdown_table(("Input", "Now", "Break-even", "What it means"),
+                                        reports.breakeven_rows(flips, currency))))  # fmt: skip
+
+# %% [markdown]
+# ## Which input matters most?
+#
+# Each bar moves one input to half and to one and a half times its value, the others as they
+# are, and shows the expected saving at both ends. The longest bars are the inputs whose true
+# value matters most to the decision.
+
+# %%
+swings = tornado(params.scenario, trials=decision_trials, seed=params.seed)
+display(Markdown(reports.tornado_text(swings, currency)))
+reports.Chart(tornado_chart(swings, currency))
+
+# %% [markdown]
+# ## How predictable is the IT bill?
+#
+# IT spend month by month (bills, contract fees, parts; not downtime or security losses). A
+# contract costs about the same every month; paying per incident swings with what breaks. The
+# budget to compare with is the managed contract's annual fee unless the scenario gives one.
+
+# %%
+budget = insights.budget_table(result)
+display(Markdown(reports.markdown_table(
+    ("Model", "Mean month", "Month-to-month spread (sd)", "Worst month (P95)",
+     f"Chance a year exceeds {reports.escape(money(params.scenario.it_budget, currency))}"),
+    reports.budget_rows(budget, currency),
+)))  # fmt: skip
+reports.Chart(monthly_spend(result))
 
 # %% [markdown]
 # ## Method and assumptions

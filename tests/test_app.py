@@ -395,7 +395,7 @@ def test_report_page_makes_a_report_to_download(media):
     html_button = next(b for b in at.get("download_button") if b.label == "Download HTML")
     html = downloaded(media, html_button).decode()
     assert "Bakery &lt;b&gt;&amp; Co&lt;/b&gt;" in html
-    assert html.count('class="plotly-graph-div"') == 4
+    assert html.count('class="plotly-graph-div"') == 6
     assert not re.search(r"<script[^>]+src=", html)  # plotly.js embedded, nothing fetched
 
 

@@ -33,6 +33,20 @@ def test_notebook_through_papermill_matches_simulate(tmp_path):
     assert load_scenario(tmp_path / "scenario.yaml") == expected.scenario
 
 
+def test_a_hybrid_contract_appears_in_the_report(tmp_path):
+    overrides = {"hybrid": {"managed_tiers": ["critical"], "per_user_monthly": 40}}
+    executed = papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+        parameters={"client_name": "Hybrid Co", "trials": 2000, "overrides": overrides,
+                    "output_dir": str(tmp_path)},
+    )  # fmt: skip
+    shown = json.dumps([cell.get("outputs", []) for cell in executed.cells])
+    assert "**Hybrid** (managed care for critical, break-fix for the rest)" in shown
+    assert "| Hybrid | " in shown  # a row of the budget table
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert "hybrid" in summary["models"] and "savings_hybrid" in summary["comparison"]
+
+
 @pytest.fixture(scope="module")
 def report_run(tmp_path_factory, itcost_command, chromium):
     """One `itcost report --pdf` run, shared by the tests that inspect its output."""
@@ -78,7 +92,10 @@ def test_html_has_no_code_and_embeds_plotly(report_run):
     assert 'class="jp-CodeMirrorEditor' not in text and 'class="highlight' not in text
     assert "check_parameters" not in text and "reports.Chart(" not in text
     assert text.count("plotly.js v") >= 1 and "window.Plotly" in text
-    assert text.count('class="plotly-graph-div"') == 4
+    assert text.count('class="plotly-graph-div"') == 6
+    for heading in ("When would the answer flip?", "Which input matters most?",
+                    "How predictable is the IT bill?"):  # fmt: skip
+        assert heading in text
     assert "<script>alert" not in text and "&lt;script&gt;alert" in text
 
 
@@ -110,7 +127,7 @@ def test_html_renders_offline_in_chromium(report_run, chromium, tmp_path):
         browser.close()
     assert outside == [] and failed == [] and errors == []
     assert dialogs == []  # the client name's <script> never ran
-    assert charts == 4
+    assert charts == 6
     assert HOSTILE_CLIENT in heading  # shown as text
     assert (tmp_path / "report.png").stat().st_size > 50_000
 
