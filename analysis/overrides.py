@@ -138,8 +138,17 @@ def _unwrap(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     return None, False
 
 
+#: Sections a scenario may leave out (``managed.sla`` sits inside ``managed``).
+_OPTIONAL_SECTIONS = {"parts", "security", "sla", "hybrid", "budget"}
+
 #: Defaults that the scenario model fills in from other fields.
-_DERIVED_DEFAULTS = {"organisation.devices": "employees", "managed.incident_reduction.<tier>": "0"}
+_DERIVED_DEFAULTS = {
+    "organisation.devices": "employees",
+    "managed.incident_reduction.<tier>": "0",
+    "hybrid.security_rate_per_year": "by the tiers covered",
+    "budget.annual_it_spend": "the managed annual fee",
+    "budget.seasonality": "even",
+}
 
 
 @dataclass(frozen=True)
@@ -266,10 +275,15 @@ def scenario_diff(base: Scenario, scenario: Scenario) -> dict[str, Any]:
     changes: dict[str, Any] = {}
 
     def walk(old: Any, new: Any, prefix: str) -> None:
-        if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
-            for key in new:
-                walk(old[key], new[key], f"{prefix}{key}.")
-        elif old != new or type(old) is not type(new):
+        if isinstance(old, dict) and isinstance(new, dict):
+            # Optional sections that only one side has are set or removed (None) by name;
+            # any other difference in keys (the tiers) replaces the mapping as a whole.
+            differing = old.keys() ^ new.keys()
+            if differing <= _OPTIONAL_SECTIONS:
+                for key in sorted(old.keys() | new.keys(), key=list(old | new).index):
+                    walk(old.get(key), new.get(key), f"{prefix}{key}.")
+                return
+        if old != new or type(old) is not type(new):
             changes[prefix[:-1]] = new
 
     walk(base.to_dict(), scenario.to_dict(), "")

@@ -356,8 +356,8 @@ class Hybrid(_Model):
     )
     security_rate_per_year: Annotated[float, Field(ge=0, le=100)] | None = Field(
         None,
-        description="severe security events per year under the hybrid contract (default: the "
-        "managed rate if it covers every tier, else the break-fix rate)",
+        description="severe security events per year under the hybrid contract; by default the "
+        "managed rate if it covers every tier, else the break-fix rate",
         title="Hybrid security events per year",
     )
 
@@ -375,13 +375,14 @@ class Budget(_Model):
 
     annual_it_spend: Money | None = Field(
         None,
-        description="yearly IT budget to test against (money; default: the managed contract's "
-        "annual fee)",
+        description="yearly IT spend to compare with, by default the managed contract's annual "
+        "fee (money)",
         title="Annual IT budget",
     )
     seasonality: list[Annotated[float, Field(ge=0, le=1e6)]] | None = Field(
         None,
-        description="12 relative weights of incidents by month, January first (default: even)",
+        description="relative weights of incidents by month, 12 numbers from January; by "
+        "default even",
         title="Seasonality",
     )
 

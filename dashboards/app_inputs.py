@@ -20,8 +20,15 @@ from analysis.presets import field_sources, sources_for
 from app_state import DEFAULT_PRESET, Inputs, plain
 
 FIELDS = {field.path: field for field in scenario_fields()}
-OPTIONAL_SECTIONS = ("parts", "security")
-SECTION_LABELS = {"parts": "Include hardware parts", "security": "Include security events"}
+#: Optional sections of the scenario, each behind a switch.
+SECTION_LABELS = {
+    "parts": "Include hardware parts",
+    "security": "Include security events",
+    "managed.sla": "The contract has an SLA with credits",
+    "hybrid": "Compare a hybrid contract too",
+    "budget": "Set an IT budget",
+}
+OPTIONAL_SECTIONS = tuple(SECTION_LABELS)
 
 
 def generic(path: str) -> str:
@@ -81,14 +88,14 @@ class Form:
             tier: state.base.reduction(tier) for tier in state.base.incidents
         }
         # Values for a section the base lacks, once a user switches it on: the preset's, else
-        # the default preset's.
+        # the default preset's, else a starting point of our own.
         preset = analysis.load_scenario(state.preset)
         for section in OPTIONAL_SECTIONS:
-            if data[section] is None:
-                fallback = getattr(preset, section) or getattr(
-                    analysis.load_scenario(DEFAULT_PRESET), section
+            if _at(data, section) is None:
+                fallback = _at(preset.model_dump(mode="json"), section) or _at(
+                    analysis.load_scenario(DEFAULT_PRESET).model_dump(mode="json"), section
                 )
-                data[section] = fallback.model_dump(mode="json")
+                _put(data, section, fallback or _starting_point(section, state.base))
         self.data = data
         self.preset_data = preset.to_dict()
         self.base_data = state.base.to_dict()
@@ -97,6 +104,8 @@ class Form:
         self.values: dict[str, Any] = {}
         self.slots: dict[str, Any] = {}
         self.sections_off: set[str] = set()
+        self.sections_shown: set[str] = set()
+        self.base_dump = state.base.model_dump(mode="json")
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -137,8 +146,11 @@ class Form:
 
     # -- widgets -----------------------------------------------------------------------------
 
-    def number(self, path: str, prefix: str = "", per_month: bool = False) -> None:
-        """A number input for a count, share, fraction or amount (a rate as per month)."""
+    def number(self, path: str, prefix: str = "", per_month: bool = False, unset: str = "") -> None:
+        """A number input for a count, share, fraction or amount (a rate as per month).
+
+        ``unset`` is the placeholder of an optional number that may be left empty (None).
+        """
         field = FIELDS[generic(path)]
         initial = self.initial(path)
         percent = field.kind == "share" or field.unit.startswith("fraction")
@@ -150,6 +162,9 @@ class Form:
         if derived:  # one per person until a user types a number: then that number, always
             options = {"min_value": 0, "step": 1, "format": "%d", "placeholder": "same as staff"}
             shown = None
+        elif unset:
+            options = {"min_value": 0.0, "format": "%.2f", "placeholder": unset}
+            shown = None if initial is None else float(initial)
         elif field.kind == "count":
             options = {"min_value": 0, "step": 1, "format": "%d"}
             shown: Any = int(initial)
@@ -176,8 +191,8 @@ class Form:
             value = initial if entered is None else entered
             if entered is not None:
                 self.changes[path] = entered  # even if it equals today's derived number
-        elif entered == shown:
-            value = initial
+        elif unset or entered == shown:
+            value = entered if unset else initial
         elif percent:
             value = _exact(entered / 100)
         elif per_month:
@@ -208,6 +223,21 @@ class Form:
             entered[part] = value if value != shown else initial[part]
         self._record(path, entered, initial)
 
+    def tiers(self, path: str) -> None:
+        """A choice of incident tiers (the tiers under a hybrid contract)."""
+        initial = self.initial(path)
+        options = list(self.base.incidents)
+        chosen = st.multiselect(
+            self.label(path),
+            options,
+            default=[tier for tier in initial if tier in options],
+            key=self.key(path),
+            help=self.help(path),
+            persist_state="session",
+        )
+        value = initial if sorted(chosen) == sorted(initial) else chosen
+        self._record(path, value, initial)
+
     def text(self, path: str) -> None:
         initial = self.initial(path)
         value = st.text_input(
@@ -221,8 +251,8 @@ class Form:
 
     def section(self, name: str) -> bool:
         """A switch for an optional section; its fields follow only when it is on."""
-        present = getattr(self.base, name) is not None
-        description = analysis.Scenario.model_fields[name].description or ""
+        present = _at(self.base_dump, name) is not None
+        description = FIELD_SECTIONS[name]
         on = st.toggle(
             SECTION_LABELS[name],
             value=present,
@@ -232,6 +262,7 @@ class Form:
         )
         if not on:
             self.sections_off.add(name)
+        self.sections_shown.add(name)
         self.slots[name] = st.empty()
         return on
 
@@ -241,16 +272,16 @@ class Form:
         """Apply the changes to the base; record the valid scenario or show the error in place."""
         changes = {}
         for section in OPTIONAL_SECTIONS:
-            present = getattr(self.base, section) is not None
+            present = _at(self.base_dump, section) is not None
             if section in self.sections_off:
                 if present:
                     changes[section] = None  # removes the section
-            elif not present:  # switched on: the section as a whole, from its widgets
+            elif not present and section in self.sections_shown:
+                # Switched on: the section as a whole, from its widgets.
                 changes[section] = _nest(self.values, section)
         for path, value in self.changes.items():
-            section = path.split(".")[0]
-            if section in changes:  # the section was switched off, or on as a whole
-                continue
+            if any(path.startswith(f"{section}.") for section in changes):
+                continue  # the section was switched off, or on as a whole
             changes[path] = value
         try:
             scenario = apply_overrides(self.base, changes) if changes else self.base
@@ -283,17 +314,49 @@ class Form:
 
 
 def _nest(values: dict[str, Any], section: str) -> dict[str, Any]:
-    """The values under ``section`` as a nested mapping."""
+    """The values under ``section`` (a dotted path) as a nested mapping."""
     nested: dict[str, Any] = {}
     for path, value in values.items():
-        parts = path.split(".")
-        if parts[0] != section:
+        if not path.startswith(f"{section}."):
             continue
+        parts = path[len(section) + 1 :].split(".")
         node = nested
-        for part in parts[1:-1]:
+        for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
     return nested
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data[part]
+    data[last] = value
+
+
+def _starting_point(section: str, base: analysis.Scenario) -> dict[str, Any]:
+    """Values for a section no preset has: a place to start from, to be changed."""
+    if section == "managed.sla":
+        return {"response_hours": 4.0, "credit_per_breach": 100.0, "max_credit_share": 0.1}
+    if section == "hybrid":  # the most severe tier under contract, at 40% of the managed fee
+        severest = max(base.incidents, key=base.impact_rate)
+        fee = _exact(0.4 * base.managed.per_user_monthly)
+        return {"managed_tiers": [severest], "per_user_monthly": fee, "per_device_monthly": 0.0,
+                "onboarding_fee": 0.0, "security_rate_per_year": None}  # fmt: skip
+    return {"annual_it_spend": None, "seasonality": None}  # budget
+
+
+#: What each optional section is, for its switch's help.
+FIELD_SECTIONS = {
+    "parts": "Hardware replaced during repairs, at the same cost under every model.",
+    "security": "Rare severe events (ransomware, breaches), less frequent under managed care.",
+    "managed.sla": "Service-level credits: each managed incident answered later than promised "
+    "earns a credit, capped per year at a share of the contract fee.",
+    "hybrid": "A third option: managed care for the tiers you choose, break-fix for the rest, "
+    "on the same incidents. Its results appear next to the other two.",
+    "budget": "A yearly IT budget for the budget-risk figures on the Decide page (default: "
+    "the managed contract's annual fee).",
+}
 
 
 def render(state: Inputs) -> None:
@@ -344,6 +407,19 @@ def render(state: Inputs) -> None:
             form.number("security.rate_per_year.break_fix")
             form.number("security.rate_per_year.managed")
             form.spec("security.loss")
+    with st.expander("Hybrid contract, SLA credits and budget"):
+        if form.section("hybrid"):
+            form.tiers("hybrid.managed_tiers")
+            for name in ("per_user_monthly", "per_device_monthly", "onboarding_fee"):
+                form.number(f"hybrid.{name}")
+            form.number("hybrid.security_rate_per_year", unset="by the tiers covered")
+        if form.section("managed.sla"):
+            for name in ("response_hours", "credit_per_breach", "max_credit_share"):
+                form.number(f"managed.sla.{name}")
+        if form.section("budget"):
+            form.number("budget.annual_it_spend", unset="the managed annual fee")
+            if base.budget and base.budget.seasonality:
+                st.caption("Incidents follow the file's monthly seasonality.")
     with st.expander("Horizon and scenario"):
         form.number("horizon.years")
         form.number("horizon.price_escalation")

@@ -6,7 +6,7 @@ import streamlit as st
 
 import analysis
 from analysis.formatting import money, share_text, simulated_periods
-from analysis.insights import verdict
+from analysis.insights import hybrid_summary, verdict
 from app_state import Inputs, plain
 
 #: Labels of the result cards (the browser tests find the cards by them).
@@ -17,6 +17,8 @@ CARDS = (
     "Managed is cheaper in",
     "Downtime hours",
 )
+#: The cards a hybrid contract adds.
+HYBRID_CARDS = ("Hybrid cost", "Saving with hybrid", "Hybrid is cheaper in")
 
 
 def stale_warning(state: Inputs) -> None:
@@ -100,7 +102,35 @@ def cards(result: analysis.Result) -> None:
         border=True,
     )
 
+    if "hybrid" in result.models:
+        hybrid = summary["models"]["hybrid"]
+        savings_hybrid = summary["comparison"]["savings_hybrid"]
+        third = st.columns(3)
+        third[0].metric(HYBRID_CARDS[0], money(hybrid["total"]["mean"], currency),
+                        help=spread(hybrid["total"]), border=True)  # fmt: skip
+        third[1].metric(
+            HYBRID_CARDS[1],
+            money(savings_hybrid["mean"], currency),
+            delta=f"90%: {money(savings_hybrid['p05'], currency)} to "
+            f"{money(savings_hybrid['p95'], currency)}",
+            delta_color="off",
+            delta_arrow="off",
+            help="Break-fix cost minus hybrid cost. " + spread(savings_hybrid),
+            border=True,
+        )
+        third[2].metric(
+            HYBRID_CARDS[2],
+            share_text(summary["comparison"]["prob_hybrid_cheaper"]),
+            delta="than break-fix",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
+
 
 def verdict_box(result: analysis.Result) -> None:
     with st.container(border=True):
         st.markdown(verdict(result))
+        hybrid = hybrid_summary(result)
+        if hybrid:
+            st.markdown(hybrid)

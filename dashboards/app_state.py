@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 import analysis
+from analysis import insights
 from analysis.insights import tier_breakdown
 from analysis.overrides import format_value, scenario_diff
 
@@ -148,6 +149,47 @@ def _tiers(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) ->
 def result(state: Inputs) -> analysis.Result:
     """The simulation of the last valid scenario (cached by its sha256, trials and seed)."""
     return _simulate(state.scenario.sha256, state.trials, state.seed, state.scenario)
+
+
+@st.cache_data(max_entries=8, ttl="1h", show_spinner="Solving for each break-even...")
+def _breakeven_table(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario):
+    return insights.breakeven_table(_scenario, trials, seed)
+
+
+@st.cache_data(max_entries=8, ttl="1h", show_spinner="Moving each input low and high...")
+def _tornado(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> pd.DataFrame:
+    return analysis.tornado(_scenario, trials=trials, seed=seed)
+
+
+@st.cache_data(max_entries=4, ttl="1h", show_spinner="Simulating month by month...")
+def _monthly(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario):
+    return analysis.simulate(_scenario, trials=trials, seed=seed, monthly=True)
+
+
+@st.cache_data(max_entries=4, ttl="1h", show_spinner="Computing Sobol indices (about a minute)...")
+def _sobol(sha256: str, samples: int, trials: int, seed: int, _scenario: analysis.Scenario):
+    return analysis.sobol(_scenario, samples=samples, trials=trials, seed=seed)
+
+
+def breakeven_table(state: Inputs) -> pd.DataFrame:
+    """:func:`analysis.insights.breakeven_table` of the last valid scenario (cached)."""
+    return _breakeven_table(state.scenario.sha256, state.trials, state.seed, state.scenario)
+
+
+def tornado(state: Inputs) -> pd.DataFrame:
+    """:func:`analysis.tornado` of the last valid scenario (cached)."""
+    return _tornado(state.scenario.sha256, state.trials, state.seed, state.scenario)
+
+
+def monthly_result(state: Inputs) -> analysis.Result:
+    """The simulation with monthly IT spend, for budget risk (cached)."""
+    return _monthly(state.scenario.sha256, state.trials, state.seed, state.scenario)
+
+
+def sobol(state: Inputs, samples: int, trials: int) -> tuple[tuple[str, int], pd.DataFrame]:
+    """Sobol indices of the last valid scenario, with what they were computed for (cached)."""
+    key = (state.scenario.sha256, state.seed)
+    return key, _sobol(state.scenario.sha256, samples, trials, state.seed, state.scenario)
 
 
 def tiers(state: Inputs) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from app_state import DEFAULT_TRIALS  # noqa: E402
 
 PAGES = {
     "views/calculator.py": "Break-fix or managed IT support?",
+    "views/decide.py": "Decide",
     "views/deep_dive.py": "Deep dive",
     "views/report.py": "Client report",
     "views/sources.py": "Assumptions & sources",
@@ -409,3 +410,73 @@ def test_sources_page_names_each_inputs_source():
     assert rows.loc["incidents.major.rate_per_year", "Source"].startswith("itcost-incident-rates")
     ids = set(published.value["id"]) | set(assumptions.value["id"])
     assert ids == {entry["id"] for entry in analysis.references()}
+
+
+# -- decision analytics ------------------------------------------------------------------------
+
+
+def test_decide_page_shows_break_evens_tornado_and_budget_risk():
+    at = start()
+    at.switch_page("views/decide.py")
+    run(at)
+    flips, budget = at.dataframe
+    scenario = inputs(at).scenario
+    expected = analysis.breakeven(scenario, trials=DEFAULT_TRIALS, seed=2026)
+    fee_row = flips.value.set_index("Input").loc["Managed fee per user (per month)"]
+    assert fee_row["Break-even"].startswith(f"${expected.value:,.0f} (± $")
+    assert fee_row["Now"] == "$125"
+    assert list(budget.value["Model"]) == ["Break-fix", "Managed services"]
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2  # tornado and monthly spend; Sobol waits for its button
+    swings = analysis.tornado(scenario, trials=DEFAULT_TRIALS, seed=2026)
+    assert swings["label"].iloc[0].lower() in shown(at.markdown)[1]  # the largest swing named
+    assert "Add a hybrid contract on the Calculator" in at.info[0].value
+
+
+def test_sobol_indices_on_request():
+    at = start()
+    at.switch_page("views/decide.py")
+    run(at)
+    next(b for b in at.button if b.label == "Compute the Sobol indices").click()
+    run(at)
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_a_hybrid_contract_adds_a_third_model_everywhere():
+    at = start()
+    at.toggle(key=key(at, "hybrid.on")).set_value(True)
+    run(at)
+    hybrid = inputs(at).scenario.hybrid
+    assert hybrid.managed_tiers == ["critical"]  # the severest tier, as a start
+    at.multiselect(key=key(at, "hybrid.managed_tiers")).set_value(["critical", "major"])
+    run(at)
+    assert inputs(at).scenario.hybrid.managed_tiers == ["critical", "major"]
+    labels = [metric.label for metric in at.metric]
+    assert labels[-3:] == ["Hybrid cost", "Saving with hybrid", "Hybrid is cheaper in"]
+    result = analysis.simulate(inputs(at).scenario, trials=DEFAULT_TRIALS, seed=2026)
+    assert cards(at)["Hybrid cost"] == round(result.summary()["models"]["hybrid"]["total"]["mean"])
+    assert any(text.startswith("**Hybrid** (managed care for critical, major") for text in
+               [m.value for m in at.markdown])  # fmt: skip
+    opened = start(dict(at.query_params))  # the link carries the hybrid contract
+    assert inputs(opened).scenario.sha256 == inputs(at).scenario.sha256
+    opened.switch_page("views/decide.py")
+    run(opened)
+    budget = opened.dataframe[1].value
+    assert list(budget["Model"]) == ["Break-fix", "Managed services", "Hybrid"]
+    assert not opened.info  # no "add a hybrid contract" hint
+
+
+def test_sla_and_budget_inputs_reach_the_scenario():
+    at = start()
+    at.toggle(key=key(at, "managed.sla.on")).set_value(True)
+    at.toggle(key=key(at, "budget.on")).set_value(True)
+    run(at)
+    at.number_input(key=key(at, "managed.sla.credit_per_breach")).set_value(250.0)
+    at.number_input(key=key(at, "budget.annual_it_spend")).set_value(20_000.0)
+    run(at)
+    scenario = inputs(at).scenario
+    assert scenario.managed.sla.credit_per_breach == 250
+    assert scenario.budget.annual_it_spend == 20_000 and scenario.it_budget == 20_000
+    at.number_input(key=key(at, "managed.sla.max_credit_share")).set_value(150.0)  # %: > 100
+    run(at)
+    assert scenario == inputs(at).scenario  # the form rejects it before the model sees it

@@ -175,3 +175,26 @@ def test_a_scenario_file_goes_out_and_comes_back(server, page, tmp_path):
     expect(rate).to_have_value("190.00")
     page.screenshot(path=str(tmp_path / "uploaded.png"), full_page=True)
     assert page.outside == [] and page.errors == []
+
+
+def test_decide_page_in_the_browser(server, page, tmp_path):
+    """Break-evens, the tornado and the monthly chart drawn, a hybrid contract from a link."""
+    link = urllib.parse.urlencode(
+        {
+            "preset": "small-office",
+            "hybrid": '{"managed_tiers": ["critical"], "per_user_monthly": 40}',
+        }
+    )
+    page.goto(f"{server}/decide?{link}")
+    expect(page.get_by_text("When would the answer flip?")).to_be_visible()
+    expect(page.get_by_text("Managed care for critical systems only?")).to_be_visible()
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(2)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2"
+    )
+    expect(
+        page.get_by_text("Hybrid (managed care for critical, break-fix for the rest)")
+    ).to_be_visible()
+    page.screenshot(path=str(tmp_path / "decide.png"), full_page=True)
+    assert page.outside == [] and page.errors == []
