@@ -8,17 +8,34 @@ The public API: load a scenario, simulate it, read the results.
 'itcost.summary/1'
 """
 
+import importlib
+from typing import Any
+
 from analysis._version import __version__
-from analysis.break_even import Breakeven, breakeven
-from analysis.budget import budget_risk
 from analysis.engine import BLOCK_TRIALS, simulate
 from analysis.overrides import apply_overrides
 from analysis.presets import load_scenario, preset_descriptions, preset_names, references
 from analysis.result import COLUMNS, Result, describe
 from analysis.scenario import Scenario, ScenarioError, Spec
 from analysis.scenario_io import dump_scenario, load_scenario_file, load_scenario_text
-from analysis.sensitivity import sobol, tornado
-from analysis.sweeps import sweep
+
+#: The decision analytics, imported on first use: they bring pandas, scipy and SALib, which
+#: would slow every start of the command line.
+_LAZY = {
+    "Breakeven": "analysis.break_even",
+    "breakeven": "analysis.break_even",
+    "budget_risk": "analysis.budget",
+    "sobol": "analysis.sensitivity",
+    "sweep": "analysis.sweeps",
+    "tornado": "analysis.sensitivity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
 
 __all__ = [
     "BLOCK_TRIALS",

@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
 from analysis.engine import simulate
 from analysis.insights import fee_sensitivity
@@ -110,6 +109,8 @@ def breakeven(
             parameter, False, None, None, current, (0.0, limit),
             f"no break-even between 0 and {limit:,.6g}: {wins} cheaper on average throughout",
         )  # fmt: skip
+    from scipy.optimize import brentq  # imported here: scipy is slow to import
+
     value = brentq(mean, low, high, xtol=1e-9 * max(high, 1.0), rtol=1e-10)
     step = max(abs(value), 1e-6) * 1e-3
     slope = (mean(value + step) - mean(max(value - step, 0.0))) / (

@@ -12,11 +12,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.break_even import PARAMETERS, breakeven
+from analysis.break_even import PARAMETERS
 from analysis.formatting import money
 from analysis.scenario import Scenario, ScenarioError
-from analysis.sensitivity import INPUTS, sobol, tornado
-from analysis.sweeps import parse_range
+
+#: The names of analysis.sensitivity.INPUTS, for --help (that module imports pandas).
+SENSITIVITY_INPUTS = (
+    "staff", "revenue_per_hour", "loaded_hourly_cost", "productivity_loss", "incident_rates",
+    "fix_hours", "break_fix_rate", "break_fix_response", "managed_fee", "prevention",
+    "managed_response", "fix_time_factor", "security_rates", "security_loss",
+)  # fmt: skip
 
 AddScenario = Callable[..., None]
 
@@ -52,7 +57,9 @@ def add_commands(commands: argparse._SubParsersAction, add_scenario: AddScenario
         description="Move each key input to a low and a high factor of its value (default x0.5 "
         "and x1.5), the others unchanged, and print the expected savings at both, sorted by "
         "swing. With --sobol, also global Sobol indices (first and total order, with 95%% "
-        "intervals) over the same ranges, from SALib. Inputs: " + ", ".join(INPUTS) + ".",
+        "intervals) over the same ranges, from SALib. Inputs: "
+        + ", ".join(SENSITIVITY_INPUTS)
+        + ".",
     )
     add_scenario(sensitivity, sampling=True, trials=10_000)
     sensitivity.add_argument("--low", type=_factor, default=0.5, help="low factor (default 0.5)")
@@ -151,6 +158,8 @@ def _scenario(args: argparse.Namespace) -> Scenario:
 
 
 def _breakeven(args: argparse.Namespace) -> int:
+    from analysis.break_even import breakeven
+
     scenario = _scenario(args)
     answer = breakeven(scenario, args.parameter, trials=args.trials, seed=args.seed)
     if args.json:
@@ -172,6 +181,8 @@ def _breakeven(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    from analysis.sensitivity import sobol, tornado
+
     scenario = _scenario(args)
     ranges = _ranges(args.ranges)
     if args.low >= args.high:
@@ -230,7 +241,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from analysis import reports
     from analysis.cli import kernel_chatter_silenced
     from analysis.engine import check_arguments
-    from analysis.sweeps import current_value
+    from analysis.sweeps import current_value, parse_range
 
     check_arguments(args.trials, args.seed)
     current_value(scenario, args.parameter)  # fail before the kernel starts, not after

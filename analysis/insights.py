@@ -12,12 +12,15 @@ True
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.engine import simulate
 from analysis.formatting import money, share_text, simulated_periods
 from analysis.result import Result
 from analysis.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Quantities of :func:`tier_breakdown`, per model: means per simulated horizon.
 TIER_QUANTITIES = ("incidents", "downtime_hours", "support", "downtime")
@@ -134,6 +137,8 @@ def tier_breakdown(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
             for model in ("break_fix", "managed")
             for quantity in TIER_QUANTITIES
         }
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=["model", "quantity"])
     return table
@@ -179,6 +184,8 @@ def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
         rows.append({"input": label, "parameter": path, "now": answer.current,
                      "break_even": answer.value, "stderr": answer.stderr,
                      "note": answer.note})  # fmt: skip
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     return pd.DataFrame(rows)
 
 
@@ -189,6 +196,8 @@ def budget_table(result: Result) -> pd.DataFrame:
 
     names = {"break_fix": "Break-fix", "managed": "Managed services", "hybrid": "Hybrid"}
     risk = budget_risk(result)
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     table = pd.DataFrame.from_dict(risk, orient="index")
     table.index = [names[model] for model in table.index]
     return table[["monthly_mean", "monthly_std", "worst_month_p95", "annual_mean",

@@ -19,12 +19,15 @@ import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from analysis.engine import simulate
 from analysis.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Change = Callable[[Scenario, float], dict]
 
@@ -227,6 +230,8 @@ def tornado(
             "high": factors[name][1], "savings_low": at_low, "savings_high": at_high,
             "se_low": se_low, "se_high": se_high, "swing": abs(at_high - at_low), "base": base,
         })  # fmt: skip
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     table = pd.DataFrame(rows).set_index("input")
     return table.sort_values("swing", ascending=False, kind="stable")
 
@@ -274,6 +279,8 @@ def sobol(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         indices = sobol_analyze.analyze(problem, outputs, calc_second_order=False, seed=seed)
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     table = pd.DataFrame(
         {
             "label": [INPUTS[name].label for name in names],

@@ -20,14 +20,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from analysis.engine import simulate
 from analysis.overrides import allowed_keys
 from analysis.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Scales every tier's incident rate by the swept value (1 = as the scenario has them).
 RATE_MULTIPLIER = "incidents.*.rate_per_year"
@@ -116,6 +118,8 @@ def sweep(
         if "savings_hybrid" in columns:
             row.update(_stats(columns["savings_hybrid"], "savings_hybrid", "hybrid"))
         rows.append(row)
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     return pd.DataFrame(rows)
 
 
@@ -137,6 +141,7 @@ def crossing(table: pd.DataFrame, column: str = "savings_mean") -> float | None:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> crossing(pd.DataFrame({"value": [0, 10], "savings_mean": [5.0, -15.0]}))
     2.5
     """
