@@ -104,16 +104,17 @@ def tier_breakdown(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
     """Mean incidents, downtime hours, support and downtime cost of each tier, per model.
 
     Each tier draws from its own random streams (keyed by its name), so simulating a tier on
-    its own, without fixed fees or security events, reproduces exactly its share of
-    ``simulate(scenario, trials, seed)``: the tiers add up to the incident-driven part of
-    the whole. O(one simulation) time.
+    its own, without fixed fees, SLA credits or security events, reproduces exactly its share
+    of ``simulate(scenario, trials, seed)``: the tiers add up to the incident-driven part of
+    the whole. Under a hybrid contract a tier costs what it costs under the model that serves
+    it. O(one simulation) time.
 
     Returns
     -------
     pandas.DataFrame
         One row per tier (in the scenario's order), columns ``(model, quantity)`` for the
-        models ``break_fix`` and ``managed`` and :data:`TIER_QUANTITIES`; means per simulated
-        horizon, money in the scenario's currency.
+        models ``break_fix``, ``managed`` (and ``hybrid``) and :data:`TIER_QUANTITIES`; means
+        per simulated horizon, money in the scenario's currency.
 
     Examples
     --------
@@ -129,7 +130,12 @@ def tier_breakdown(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
             update={**no_fees, "incident_reduction": {tier: scenario.reduction(tier)}}
         )
         alone = scenario.model_copy(
-            update={"incidents": {tier: spec}, "managed": managed, "security": None}
+            update={
+                "incidents": {tier: spec},
+                "managed": managed,
+                "security": None,
+                "hybrid": None,
+            }
         )
         columns = simulate(alone, trials=trials, seed=seed).columns
         rows[tier] = {
@@ -137,6 +143,9 @@ def tier_breakdown(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
             for model in ("break_fix", "managed")
             for quantity in TIER_QUANTITIES
         }
+        if scenario.hybrid is not None:
+            serves = "managed" if tier in scenario.hybrid.managed_tiers else "break_fix"
+            rows[tier].update({("hybrid", q): rows[tier][(serves, q)] for q in TIER_QUANTITIES})
     import pandas as pd  # here, not at the top: the command line starts faster
 
     table = pd.DataFrame.from_dict(rows, orient="index")

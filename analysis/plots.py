@@ -212,12 +212,13 @@ def downtime_hours(result: Result) -> go.Figure:
 def tier_costs(table: pd.DataFrame, currency: str) -> go.Figure:
     """Mean incident cost (support + downtime) of each tier, both models side by side.
 
-    ``table`` is :func:`analysis.insights.tier_breakdown`'s; fixed fees and security events
-    belong to no tier and are left out.
+    ``table`` is :func:`analysis.insights.tier_breakdown`'s; fixed fees, SLA credits and
+    security events belong to no tier and are left out.
     """
     figure = go.Figure()
     amount = money_template(currency, "%{y:,.0f}")
-    for model, (name, colour) in MODELS.items():
+    for model in dict.fromkeys(table.columns.get_level_values("model")):
+        name, colour = STYLES[model]
         part = table[model]
         figure.add_bar(
             x=list(table.index),

@@ -55,3 +55,16 @@ def test_verdict_names_the_cheaper_model_and_the_flip():
     assert break_fix_wins.startswith("**Break-fix (paying per incident) is expected to cost less")
     assert "would become cheaper on average below a fee of about" in break_fix_wins
     assert "$" not in break_fix_wins.replace("\\$", "")  # every dollar escaped for Markdown
+
+
+def test_a_hybrid_tier_costs_what_its_serving_model_costs():
+    scenario = load_scenario("small-office").with_overrides(
+        {"hybrid": {"managed_tiers": ["critical"], "per_user_monthly": 40}}
+    )
+    table = tier_breakdown(scenario, trials=TRIALS, seed=SEED)
+    assert table.loc["critical", "hybrid"].equals(table.loc["critical", "managed"])
+    assert table.loc["minor", "hybrid"].equals(table.loc["minor", "break_fix"])
+    whole = simulate(scenario, trials=TRIALS, seed=SEED).columns
+    assert table[("hybrid", "downtime")].sum() == pytest.approx(
+        whole["hybrid_downtime"].mean(), rel=1e-9
+    )

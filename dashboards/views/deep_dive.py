@@ -38,10 +38,8 @@ st.plotly_chart(plots.tier_costs(tiers, scenario.currency), config=CONFIG)
 names = {"incidents": "incidents", "downtime_hours": "downtime hours",
          "support": "support bills", "downtime": "downtime cost"}  # fmt: skip
 table = tiers.copy()
-table.columns = [
-    f"{'Break-fix' if model == 'break_fix' else 'Managed'}: {names[quantity]}"
-    for model, quantity in table.columns
-]
+models = {"break_fix": "Break-fix", "managed": "Managed", "hybrid": "Hybrid"}
+table.columns = [f"{models[model]}: {names[quantity]}" for model, quantity in table.columns]
 table.index.name = "tier"
 money_columns = [c for c in table.columns if c.endswith(("bills", "cost"))]
 st.dataframe(
@@ -50,9 +48,8 @@ st.dataframe(
 st.caption(
     f"Means per simulated {simulated_periods(scenario.horizon.years)[:-1]}. Each tier is "
     "simulated on its own random draws, so the tiers add up exactly to the incident-driven "
-    "part of the totals; fixed fees and security events belong to no tier. Quantities: "
-    + ", ".join(names[q] for q in TIER_QUANTITIES)
-    + "."
+    "part of the totals; fixed fees, SLA credits and security events belong to no tier. "
+    "Quantities: " + ", ".join(names[q] for q in TIER_QUANTITIES) + "."
 )
 
 st.subheader("Every trial")
