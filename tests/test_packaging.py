@@ -72,11 +72,13 @@ def test_presets_load_from_a_non_editable_install(tmp_path):
     assert "manufacturer" in presets
     # The report notebook and its HTML template ship inside the wheel too.
     check = (
-        "from analysis import reports; print(reports.notebook_path(), reports.TEMPLATES.is_dir())"
+        "from analysis import reports; "
+        "print(reports.notebook_path(), reports.notebook_path('sweep'), reports.TEMPLATES.is_dir())"
     )
     shipped = subprocess.run([str(python), "-c", check], capture_output=True, text=True,
                              cwd=tmp_path, env=env, check=True).stdout  # fmt: skip
-    assert shipped.startswith(site) and shipped.strip().endswith("True")
+    first, sweep_notebook, templates = shipped.split()
+    assert first.startswith(site) and sweep_notebook.startswith(site) and templates == "True"
     # So does the calculator app, which runs from the installed copy.
     app_check = (
         "from analysis.cli import app_path; from streamlit.testing.v1 import AppTest; "
