@@ -1,9 +1,11 @@
 """Break-even: the value of one input at which expected savings are zero, with its uncertainty.
 
 Every evaluation simulates with the same seed, so the scenarios compare on common random
-numbers: mean savings is then a smooth (for fees, prices and revenue, exactly linear) function
-of the input, and a bracketing root finder converges on it. The managed per-user fee needs no
-search at all: savings fall by the same amount in every trial per unit of fee.
+numbers: mean savings is then a deterministic function of the input, exactly linear for fees,
+prices and revenue and a fine step function for incident rates (whose counts move the draws
+after them), and a bracketing root finder converges on it. The managed per-user fee needs no
+search at all: savings fall by the same amount in every trial per unit of fee (unless SLA
+credits, capped at a share of the fee, apply).
 
 Examples
 --------
@@ -24,7 +26,7 @@ import numpy as np
 
 from analysis.engine import simulate
 from analysis.insights import fee_sensitivity
-from analysis.scenario import Scenario, ScenarioError
+from analysis.scenario import MAX_MONEY, MAX_RATE, Scenario, ScenarioError
 
 #: The inputs :func:`breakeven` solves for. ``incidents.*.rate_per_year`` scales every tier's
 #: rate by one multiplier (its current value is 1).
@@ -50,6 +52,7 @@ class Breakeven:
     current: float
     searched: tuple[float, float]  # the range looked in
     note: str  # in words: what the value means, or why there is none
+    cheaper: str | None = None  # without a break-even: the model cheaper throughout the range
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` form: parameter, found, value, stderr, current (and the rest)."""
@@ -84,9 +87,12 @@ def breakeven(
         at the root over the slope there), or ``found=False`` with a ``note`` when savings do
         not change sign between zero and :data:`SEARCH_FACTOR` times the current value.
     """
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 2:
+        raise ScenarioError("--trials", f"must be a whole number >= 2 (got {trials!r})")
     setter, current = _setter(scenario, parameter)
-    if parameter == "managed.per_user_monthly":
+    if parameter == "managed.per_user_monthly" and fee_is_linear(scenario):
         return _fee_breakeven(scenario, trials, seed, current)
+    # Otherwise (SLA credits grow with the fee up to their cap, too) solve like the rest.
 
     def savings(value: float) -> np.ndarray:
         return simulate(setter(value), trials=trials, seed=seed).columns["savings"]
@@ -94,32 +100,66 @@ def breakeven(
     def mean(value: float) -> float:
         return float(savings(value).mean())
 
-    # A bracket: [0, current], else doubling upwards (a run at 20x the incident rate costs 20
-    # runs, so the far end is tried last).
-    limit = max(current, 1e-9) * SEARCH_FACTOR
-    low, high = 0.0, max(current, 1e-9)
+    # A bracket: [0, today's value], else doubling upwards to SEARCH_FACTOR times it (a run at
+    # 20 times the incident rate costs 20 runs, so the far end is tried last). Where today's
+    # value is 0, from a typical value instead; never past what the scenario allows.
+    start = current if current > 0 else _TYPICAL[_kind(parameter)]
+    limit = min(start * SEARCH_FACTOR, _ceiling(scenario, parameter))
+    low, high = 0.0, min(start, limit)
     at_low, at_high = mean(low), mean(high)
     while _same_sign(at_low, at_high) and high < limit:
         low, at_low = high, at_high
         high = min(2 * high, limit)
         at_high = mean(high)
     if _same_sign(at_low, at_high):
+        cheaper = "managed" if at_high > 0 else "break_fix"
         wins = "managed services are" if at_high > 0 else "break-fix is"
         return Breakeven(
             parameter, False, None, None, current, (0.0, limit),
             f"no break-even between 0 and {limit:,.6g}: {wins} cheaper on average throughout",
+            cheaper,
         )  # fmt: skip
     from scipy.optimize import brentq  # imported here: scipy is slow to import
 
     value = brentq(mean, low, high, xtol=1e-9 * max(high, 1.0), rtol=1e-10)
-    step = max(abs(value), 1e-6) * 1e-3
-    slope = (mean(value + step) - mean(max(value - step, 0.0))) / (
-        value + step - max(value - step, 0.0)
-    )
+    # The slope over a few percent of the value: for incident rates mean savings is a fine
+    # step function of the rate (Poisson counts move the draws after them), so a tiny
+    # difference quotient would measure a step, not the trend.
+    step = 0.05 * (value if value > 0 else high)
+    lower = max(value - step, 0.0)
+    slope = (mean(value + step) - mean(lower)) / (value + step - lower)
     at_root = savings(value)
-    stderr = float(at_root.std(ddof=1) / math.sqrt(trials) / abs(slope)) if slope else math.inf
+    stderr = float(at_root.std(ddof=1) / math.sqrt(trials) / abs(slope)) if slope else None
     return Breakeven(parameter, True, float(value), stderr, current, (0.0, limit),
                      _meaning(parameter, value, current))  # fmt: skip
+
+
+def fee_is_linear(scenario: Scenario) -> bool:
+    """Whether savings fall by exactly :func:`~analysis.insights.fee_sensitivity` per unit of
+    the per-user fee in every trial: not when SLA credits (capped at a share of the fee) apply."""
+    sla = scenario.managed.sla
+    return sla is None or sla.credit_per_breach == 0 or sla.max_credit_share == 0
+
+
+#: Where a search starts when today's value is 0: a typical size of that kind of input.
+_TYPICAL = {"rate": 1.0, "multiplier": 1.0, "money": 100.0}
+
+
+def _kind(parameter: str) -> str:
+    if parameter == "incidents.*.rate_per_year":
+        return "multiplier"
+    return "rate" if parameter.endswith("rate_per_year") else "money"
+
+
+def _ceiling(scenario: Scenario, parameter: str) -> float:
+    """The largest value the scenario model accepts for ``parameter``."""
+    kind = _kind(parameter)
+    if kind == "money":
+        return MAX_MONEY
+    if kind == "rate":
+        return MAX_RATE
+    highest = max((tier.rate_per_year for tier in scenario.incidents.values()), default=0.0)
+    return MAX_RATE / highest if highest > 0 else SEARCH_FACTOR
 
 
 def _same_sign(a: float, b: float) -> bool:
@@ -133,10 +173,11 @@ def _fee_breakeven(scenario: Scenario, trials: int, seed: int, current: float) -
     value = current + float(savings.mean()) / slope
     stderr = float(savings.std(ddof=1) / math.sqrt(trials) / slope)
     parameter = "managed.per_user_monthly"
-    if value < 0:
+    if value < -1e-9 * max(current, 1.0):  # below zero beyond rounding
         return Breakeven(parameter, False, None, None, current, (0.0, math.inf),
                          "no break-even: even at no fee at all, break-fix is cheaper on "
-                         "average")  # fmt: skip
+                         "average", "break_fix")  # fmt: skip
+    value = max(value, 0.0)
     return Breakeven(parameter, True, value, stderr, current, (0.0, math.inf),
                      _meaning(parameter, value, current))  # fmt: skip
 

@@ -109,12 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "simulate",
-        help="simulate a scenario and compare the two support models",
+        help="simulate a scenario and compare the support models",
         description=(
-            "Simulate a scenario and print both models side by side: mean and P5/P50/P95 of each "
-            "cost component, the savings of managed over break-fix and the probability that "
-            "managed is cheaper. Amounts are totals over the scenario's horizon (one year unless "
-            "it sets horizon.years)."
+            "Simulate a scenario and print the models side by side (break-fix, managed and, with a "
+            "hybrid section, hybrid): mean and P5/P50/P95 of each cost component, the savings "
+            "over break-fix and the probability that each contract is cheaper. Amounts are "
+            "totals over the scenario's horizon (one year unless it sets horizon.years)."
         ),
     )
     _add_scenario_arguments(run, sampling=True)

@@ -109,7 +109,11 @@ def add_commands(commands: argparse._SubParsersAction, add_scenario: AddScenario
         "sweeps a multiplier of every tier's rate",
     )
     sweep.add_argument(
-        "--range", dest="values", required=True, metavar="LO:HI:STEPS", help="e.g. 50:400:15"
+        "--range",
+        dest="values",
+        required=True,
+        metavar="LO:HI:STEPS",
+        help="e.g. 50:400:15; write --range=-0.05:0.1:7 when LO is negative",
     )
     sweep.add_argument("--out", default="reports", help="output folder (default: reports)")
     sweep.add_argument("--pdf", action="store_true", help="also print sweep.pdf with Chromium")
@@ -171,9 +175,10 @@ def _breakeven(args: argparse.Namespace) -> int:
         f"seed {args.seed})"
     )
     if answer.found:
+        error = "unknown" if answer.stderr is None else f"{answer.stderr:,.2g}"
         print(
             f"Expected savings are zero at {answer.value:,.6g} (Monte Carlo standard error "
-            f"{answer.stderr:,.2g}); now {answer.current:,.6g}."
+            f"{error}); now {answer.current:,.6g}."
         )
     else:
         print(answer.note[:1].upper() + answer.note[1:] + ".")
@@ -241,11 +246,11 @@ def _sweep(args: argparse.Namespace) -> int:
     from analysis import reports
     from analysis.cli import kernel_chatter_silenced
     from analysis.engine import check_arguments
-    from analysis.sweeps import current_value, parse_range
+    from analysis.sweeps import check_values, parse_range
 
     check_arguments(args.trials, args.seed)
-    current_value(scenario, args.parameter)  # fail before the kernel starts, not after
-    parse_range(args.values)
+    # Fail before the kernel starts, not after.
+    check_values(scenario, args.parameter, parse_range(args.values))
     if args.pdf:
         reports.find_chromium()
     try:

@@ -44,7 +44,7 @@ CHUNK_INCIDENTS = 131072
 #: Per-trial sums kept for each model while a block runs.
 _SUMMED = ("support", "downtime", "security", "incidents", "downtime_hours")
 #: Bytes per trial that a run keeps: the result columns and, briefly, their DataFrame copy.
-_BYTES_PER_TRIAL = 2 * 8 * len(COLUMNS)
+_BYTES_PER_TRIAL = 2 * 8 * (len(COLUMNS) + len(HYBRID_COLUMNS))
 
 
 def simulate(

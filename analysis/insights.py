@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from analysis.engine import simulate
@@ -33,10 +34,13 @@ def fee_sensitivity(scenario: Scenario) -> float:
 
 
 def breakeven_fee(result: Result) -> float:
-    """The managed per-user monthly fee at which expected savings are zero.
+    """The managed per-user monthly fee at which expected savings are zero (negative when
+    break-fix is cheaper even at no fee; ``inf`` when managed stays cheaper at any fee the
+    search covers).
 
     Savings fall by :func:`fee_sensitivity` per unit of fee in every trial, exactly, on the
-    same draws: one run gives the answer without root finding.
+    same draws: one run gives the answer without root finding. With SLA credits (capped at a
+    share of the fee) it is solved by :func:`analysis.breakeven` on the result's seed.
 
     Examples
     --------
@@ -48,9 +52,17 @@ def breakeven_fee(result: Result) -> float:
     >>> bool(abs(again.columns["savings"].mean()) < 1e-6)
     True
     """
+    from analysis.break_even import breakeven, fee_is_linear
+
     scenario = result.scenario
-    mean_savings = float(result.columns["savings"].mean())
-    return scenario.managed.per_user_monthly + mean_savings / fee_sensitivity(scenario)
+    if fee_is_linear(scenario):
+        mean_savings = float(result.columns["savings"].mean())
+        return scenario.managed.per_user_monthly + mean_savings / fee_sensitivity(scenario)
+    # SLA credits are capped at a share of the fee: solved on the same draws instead.
+    answer = breakeven(scenario, "managed.per_user_monthly", result.n_trials, result.seed)
+    if answer.found:
+        return answer.value
+    return math.inf if answer.cheaper == "managed" else -1.0
 
 
 def _money(amount: float, currency: str) -> str:
@@ -85,7 +97,11 @@ def verdict(result: Result) -> str:
     ]
     fee, flip = scenario.managed.per_user_monthly, breakeven_fee(result)
     quoted = f"(now {_money(fee, currency)})"
-    if savings["mean"] > 0:
+    if savings["mean"] > 0 and math.isinf(flip):
+        sentences.append(
+            f"Managed services stay cheaper on average even at 20 times the fee {quoted}."
+        )
+    elif savings["mean"] > 0:
         sentences.append(
             f"Managed services stay cheaper on average up to a fee of about "
             f"{_money(flip, currency)} per user per month {quoted}."

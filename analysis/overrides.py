@@ -138,8 +138,8 @@ def _unwrap(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     return None, False
 
 
-#: Sections a scenario may leave out (``managed.sla`` sits inside ``managed``).
-_OPTIONAL_SECTIONS = {"parts", "security", "sla", "hybrid", "budget"}
+#: Sections a scenario may leave out, by the path of the mapping they sit in.
+_OPTIONAL_SECTIONS = {"": {"parts", "security", "hybrid", "budget"}, "managed.": {"sla"}}
 
 #: Defaults that the scenario model fills in from other fields.
 _DERIVED_DEFAULTS = {
@@ -279,7 +279,7 @@ def scenario_diff(base: Scenario, scenario: Scenario) -> dict[str, Any]:
             # Optional sections that only one side has are set or removed (None) by name;
             # any other difference in keys (the tiers) replaces the mapping as a whole.
             differing = old.keys() ^ new.keys()
-            if differing <= _OPTIONAL_SECTIONS:
+            if differing <= _OPTIONAL_SECTIONS.get(prefix, set()):
                 for key in sorted(old.keys() | new.keys(), key=list(old | new).index):
                     walk(old.get(key), new.get(key), f"{prefix}{key}.")
                 return

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import os
 import re
 import shlex
@@ -155,7 +156,12 @@ def executive_summary(result: Result, client_name: str) -> str:
     if 0.4 < cheaper < 0.6:
         verdict += ", but only narrowly: the two options are close"
     fee, flip = scenario.managed.per_user_monthly, breakeven_fee(result)
-    if managed_wins:
+    if managed_wins and math.isinf(flip):
+        flip_text = (
+            "managed services stay the cheaper option on average even at 20 times the quoted "
+            f"fee ({_money(fee, currency)})."
+        )
+    elif managed_wins:
         flip_text = (
             f"managed services stay the cheaper option on average up to a fee of about "
             f"**{_money(flip, currency)} per user per month** "
@@ -256,8 +262,9 @@ def breakeven_rows(table: Any, currency: str) -> list[tuple[str, str, str, str]]
         if row.break_even is None or row.break_even != row.break_even:  # None, or NaN in pandas
             flip = "none in range"
         else:
-            error = shown(row.stderr, is_money, ".2g").lstrip("x")
-            flip = f"{shown(row.break_even, is_money)} (± {error})"
+            flip = shown(row.break_even, is_money)
+            if row.stderr is not None and row.stderr == row.stderr:  # not None, not NaN
+                flip += f" (± {shown(row.stderr, is_money, '.2g').lstrip('x')})"
         rows.append(
             (row.input, shown(row.now, is_money), flip, row.note[:1].upper() + row.note[1:])
         )

@@ -453,6 +453,19 @@ class Scenario(_Model):
                     f"hybrid.managed_tiers: {key} is not a tier name "
                     f"(tiers: {', '.join(self.incidents)})"
                 )
+        rate = self.hybrid.security_rate_per_year if self.hybrid else None
+        if rate is not None:
+            if self.security is None:
+                raise ValueError("hybrid.security_rate_per_year: needs a security section")
+            # Hybrid events are a thinning of the more frequent model's: the same events.
+            highest = max(
+                self.security.rate_per_year.break_fix, self.security.rate_per_year.managed
+            )
+            if rate > highest:
+                raise ValueError(
+                    f"hybrid.security_rate_per_year: must be at most the higher of the "
+                    f"break-fix and managed rates ({highest:g}), got {rate:g}"
+                )
         return self
 
     # -- derived values -----------------------------------------------------------------------

@@ -165,15 +165,35 @@ def _input(name: str) -> Input:
 
 
 def _ranges(
-    names: list[str], low: float, high: float, ranges: Mapping[str, tuple[float, float]] | None
+    scenario: Scenario,
+    names: list[str] | None,
+    low: float,
+    high: float,
+    ranges: Mapping[str, tuple[float, float]] | None,
 ) -> dict[str, tuple[float, float]]:
-    chosen = {name: (low, high) for name in names}
-    for name, bounds in (ranges or {}).items():
+    """Each input's (low, high) factors, checked: the input exists and applies to the scenario,
+    the factors are finite with ``0 <= low < high``, and both ends give a valid scenario."""
+    names = names or applicable_inputs(scenario)
+    for name in [*names, *(ranges or {})]:
         if name not in INPUTS:
             raise ScenarioError("--range", f"no input {name!r} (inputs: {', '.join(INPUTS)})")
-        if not 0 <= bounds[0] < bounds[1]:
-            raise ScenarioError(f"--range {name}", f"needs 0 <= LOW < HIGH (got {bounds})")
-        chosen[name] = tuple(bounds)
+        if not INPUTS[name].applies(scenario):
+            raise ScenarioError(f"--range {name}", "the scenario has no security section")
+    chosen = {name: (low, high) for name in names}
+    chosen.update({name: tuple(bounds) for name, bounds in (ranges or {}).items()})
+    for name, (lowest, highest) in chosen.items():
+        where = f"--range {name}" if name in (ranges or {}) else "--low/--high"
+        if not (math.isfinite(lowest) and math.isfinite(highest) and 0 <= lowest < highest):
+            raise ScenarioError(where, f"needs finite factors with 0 <= LOW < HIGH "
+                                       f"(got {lowest:g}:{highest:g})")  # fmt: skip
+        for factor in (lowest, highest):
+            try:
+                vary(scenario, {name: factor})
+            except ScenarioError as error:
+                raise ScenarioError(
+                    where, f"x{factor:g} makes {INPUTS[name].label.lower()} invalid: "
+                    f"{error.field}: {error.reason}",
+                ) from None  # fmt: skip
     return chosen
 
 
@@ -212,8 +232,8 @@ def tornado(
         their standard errors ``se_low`` and ``se_high``, ``swing`` (``|high - low|``) and
         ``base`` (expected savings now). O(2 * inputs) simulations.
     """
-    names = inputs or applicable_inputs(scenario)
-    factors = _ranges(names, low, high, ranges)
+    factors = _ranges(scenario, inputs, low, high, ranges)
+    names = list(factors)
 
     def run(changed: Scenario) -> tuple[float, float]:
         savings = simulate(changed, trials=trials, seed=seed).columns["savings"]
@@ -265,8 +285,8 @@ def sobol(
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
-    names = inputs or applicable_inputs(scenario)
-    factors = _ranges(names, low, high, ranges)
+    factors = _ranges(scenario, inputs, low, high, ranges)
+    names = list(factors)
     problem = {"num_vars": len(names), "names": names, "bounds": [factors[n] for n in names]}
     with warnings.catch_warnings():  # SALib warns about sample sizes; `samples` is documented
         warnings.simplefilter("ignore")

@@ -56,7 +56,8 @@ def parse_range(text: str) -> np.ndarray:
         raise ScenarioError("--range", f"needs finite LO < HI (got {text!r})")
     if not 2 <= steps <= MAX_STEPS:
         raise ScenarioError("--range", f"STEPS must be from 2 to {MAX_STEPS} (got {steps})")
-    return np.linspace(low, high, steps)
+    # Rounded to 12 significant digits: 0.6, not 0.6000000000000001, in tables and files.
+    return np.array([float(f"{value:.12g}") for value in np.linspace(low, high, steps)])
 
 
 def with_value(scenario: Scenario, path: str, value: float) -> Scenario:
@@ -93,6 +94,19 @@ def current_value(scenario: Scenario, path: str) -> float:
     return float(node)
 
 
+def check_values(scenario: Scenario, path: str, values: Sequence[float]) -> None:
+    """Raise a one-line ScenarioError (field ``--range``) if any value makes the scenario
+    invalid, before a sweep spends time on the others."""
+    current_value(scenario, path)
+    for value in values:
+        try:
+            with_value(scenario, path, float(value))
+        except ScenarioError as error:
+            raise ScenarioError(
+                "--range", f"{float(value):g} is not a valid value: {error.field}: {error.reason}"
+            ) from None
+
+
 def sweep(
     scenario: Scenario,
     path: str,
@@ -110,7 +124,7 @@ def sweep(
         contract also ``savings_hybrid_mean``, ``savings_hybrid_se`` and
         ``prob_hybrid_cheaper``. O(len(values)) simulations.
     """
-    current_value(scenario, path)  # a bad path fails before any simulation
+    check_values(scenario, path, values)  # a bad path or value fails before any simulation
     rows = []
     for value in values:
         columns = simulate(with_value(scenario, path, float(value)), trials, seed).columns
@@ -190,8 +204,8 @@ def check_parameters(
     if not isinstance(parameter, str) or not isinstance(values, str):
         raise ScenarioError("parameter", "parameter and values must be text", "parameter")
     try:
-        current_value(checked.scenario, parameter)
         grid = parse_range(values)
+        check_values(checked.scenario, parameter, grid)
     except ScenarioError as error:
         name = "parameter" if error.field == "--parameter" else "values"
         raise ScenarioError(name, error.reason, "parameter") from None

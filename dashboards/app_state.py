@@ -171,19 +171,27 @@ def _sobol(sha256: str, samples: int, trials: int, seed: int, _scenario: analysi
     return analysis.sobol(_scenario, samples=samples, trials=trials, seed=seed)
 
 
+#: Break-even and the tornado run the model dozens of times: at most this many trials each
+#: (as in the client report); budget risk keeps twelve figures per trial and year.
+DECISION_TRIALS, MONTHLY_TRIALS = 10_000, 100_000
+
+
 def breakeven_table(state: Inputs) -> pd.DataFrame:
     """:func:`analysis.insights.breakeven_table` of the last valid scenario (cached)."""
-    return _breakeven_table(state.scenario.sha256, state.trials, state.seed, state.scenario)
+    trials = min(state.trials, DECISION_TRIALS)
+    return _breakeven_table(state.scenario.sha256, trials, state.seed, state.scenario)
 
 
 def tornado(state: Inputs) -> pd.DataFrame:
     """:func:`analysis.tornado` of the last valid scenario (cached)."""
-    return _tornado(state.scenario.sha256, state.trials, state.seed, state.scenario)
+    trials = min(state.trials, DECISION_TRIALS)
+    return _tornado(state.scenario.sha256, trials, state.seed, state.scenario)
 
 
 def monthly_result(state: Inputs) -> analysis.Result:
     """The simulation with monthly IT spend, for budget risk (cached)."""
-    return _monthly(state.scenario.sha256, state.trials, state.seed, state.scenario)
+    trials = min(state.trials, MONTHLY_TRIALS)
+    return _monthly(state.scenario.sha256, trials, state.seed, state.scenario)
 
 
 def sobol(state: Inputs, samples: int, trials: int) -> tuple[tuple[str, int], pd.DataFrame]:

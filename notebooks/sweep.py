@@ -56,10 +56,10 @@ if solvable and point is not None:  # solved precisely on the same seed, with it
     answer = breakeven(params.scenario, params.parameter, params.trials, params.seed)
     if answer.found:
         point = answer.value
-        text = (f"**Break-even: {point:,.4g}** (Monte Carlo standard error {answer.stderr:,.2g}); "
-                f"{answer.note}.")  # fmt: skip
-    else:
-        text = f"No break-even was found: {answer.note}."
+        error = "unknown" if answer.stderr is None else f"{answer.stderr:,.2g}"
+        text = f"**Break-even: {point:,.4g}** (Monte Carlo standard error {error}); {answer.note}."
+    else:  # the solver searched another range: the swept curve still crosses zero here
+        text = f"**Break-even: about {point:,.4g}**, between two swept values (interpolated)."
 elif point is not None:
     text = f"**Break-even: about {point:,.4g}**, between two swept values (linear interpolation)."
 else:

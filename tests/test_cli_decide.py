@@ -67,6 +67,17 @@ def test_breakeven_says_when_there_is_none(itcost_command):
          "--range: needs finite LO < HI"),
         (["sweep", "small-office", "--parameter", "break_fix.hourly_rate", "--range", "1:5"],
          "--range: expected LO:HI:STEPS"),
+        (["sweep", "small-office", "--parameter", "organisation.employees", "--range",
+          "1:3.5:3"], "--range: 2.25 is not a valid value: organisation.employees"),
+        (["sweep", "small-office", "--parameter", "horizon.years", "--range", "0:3:4"],
+         "--range: 0 is not a valid value: horizon.years: must be >= 1"),
+        (["sensitivity", "small-office", "--range", "staff=1:inf"], "needs finite factors"),
+        (["sensitivity", "small-office", "--low", "0"],
+         "--low/--high: x0 makes repair times (every tier) invalid"),
+        (["sensitivity", "small-office", "--set", "security=null", "--range",
+          "security_loss=1:2"], "--range security_loss: the scenario has no security section"),
+        (["breakeven", "small-office", "--trials", "1", "--json"],
+         "--trials: must be a whole number >= 2"),
     ],
 )  # fmt: skip
 def test_bad_decision_arguments_exit_2_with_one_line(itcost_command, tmp_path, args, message):

@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from analysis import load_scenario, simulate
+from analysis import ScenarioError, load_scenario, simulate
 from analysis.break_even import breakeven
+from analysis.insights import fee_sensitivity
 from analysis.sensitivity import applicable_inputs, sobol, tornado, vary
 from tests.conftest import Z_TOLERANCE, assert_within_se, closed_form
 
@@ -28,10 +29,45 @@ def test_fee_breakeven_holds_with_a_fresh_seed():
     scenario = load_scenario("dental-clinic")
     answer = breakeven(scenario, "managed.per_user_monthly", trials=40_000, seed=1)
     assert answer.found and answer.value > answer.current
-    slope = 12 * scenario.organisation.employees
+    slope = fee_sensitivity(scenario)
     at_root = scenario.with_overrides({"managed.per_user_monthly": answer.value})
     _fresh_mean_within(at_root, answer, slope)
     assert answer.to_dict().keys() >= {"parameter", "found", "value", "stderr", "current"}
+
+
+def test_fee_breakeven_with_capped_sla_credits_holds_with_a_fresh_seed():
+    """Credits are capped at a share of the fee, so savings are not linear in it: solved."""
+    scenario = load_scenario("small-office").with_overrides(
+        {
+            "managed.sla": {
+                "response_hours": 0.5,
+                "credit_per_breach": 500,
+                "max_credit_share": 0.2,
+            }
+        }
+    )
+    answer = breakeven(scenario, "managed.per_user_monthly", trials=40_000, seed=1)
+    at_root = scenario.with_overrides({"managed.per_user_monthly": answer.value})
+    # The slope at the root, from the same draws: d(mean savings)/d(fee).
+    step = 0.05 * answer.value
+    means = [simulate(scenario.with_overrides({"managed.per_user_monthly": answer.value + s}),
+                      40_000, 1).columns["savings"].mean() for s in (-step, step)]  # fmt: skip
+    slope = abs(means[1] - means[0]) / (2 * step)
+    assert slope < fee_sensitivity(scenario)  # the growing cap gives some of the fee back
+    _fresh_mean_within(at_root, answer, slope)
+
+
+def test_breakeven_from_a_value_of_zero_searches_a_typical_range():
+    scenario = load_scenario("small-office").with_overrides(
+        {"incidents.critical.rate_per_year": 0, "managed.per_user_monthly": 250}
+    )
+    answer = breakeven(scenario, "incidents.critical.rate_per_year", trials=5_000, seed=2)
+    assert answer.found and answer.searched == (0.0, 20.0) and answer.value > 0
+
+
+def test_breakeven_needs_two_trials_for_its_standard_error():
+    with pytest.raises(ScenarioError, match="--trials: must be a whole number >= 2"):
+        breakeven(load_scenario("small-office"), trials=1)
 
 
 def test_incident_rate_multiplier_breakeven_holds_with_a_fresh_seed():

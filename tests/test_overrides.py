@@ -165,3 +165,14 @@ def test_scenario_fields_label_every_field_with_its_unit():
     assert fields["managed.incident_reduction.<tier>"].kind == "share"
     assert fields["managed.per_user_monthly"].unit == "money per month"
     assert fields["incidents.<tier>.fix_hours"].unit == "hours"
+
+
+def test_a_tier_named_like_an_optional_section_travels_with_its_tiers():
+    office = load_scenario("small-office")
+    tiers = {name: tier.model_dump(mode="json") for name, tier in office.incidents.items()}
+    tiers["budget"] = {"rate_per_year": 1, "users_affected": 0.1, "revenue_impact": 0,
+                       "fix_hours": 1}  # fmt: skip
+    more = office.with_overrides({"incidents": tiers})
+    assert list(scenario_diff(office, more)) == ["incidents", "managed.incident_reduction"]
+    assert apply_overrides(office, scenario_diff(office, more)).sha256 == more.sha256
+    assert apply_overrides(more, scenario_diff(more, office)).sha256 == office.sha256

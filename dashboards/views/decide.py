@@ -25,7 +25,8 @@ app_results.heading(state, result)
 st.subheader("When would the answer flip?")
 st.markdown(
     "The value of each input at which both options are expected to cost the same, every other "
-    "input as it is; ± is the Monte Carlo standard error of the break-even."
+    "input as it is; ± is the Monte Carlo standard error of the break-even. Break-evens and "
+    f"the tornado use at most {app_state.DECISION_TRIALS:,} trials per run, on the same seed."
 )
 flips = app_state.breakeven_table(state)
 rows = reports.breakeven_rows(flips, currency)
@@ -56,7 +57,14 @@ st.subheader("How predictable is the IT bill?")
 monthly = app_state.monthly_result(state)
 budget = budget_table(monthly)
 given = scenario.budget.annual_it_spend if scenario.budget else None
-whose = "" if given is not None else " (the managed contract's fee; set yours on the Calculator)"
+whose = (
+    ""
+    if given is not None
+    else (
+        " (the managed contract's fee, which managed services exceed whenever anything beyond "
+        "it is paid: onboarding, out-of-scope work, parts; set your own on the Calculator)"
+    )
+)
 st.markdown(
     "IT spend month by month: bills, contract fees and parts (not downtime or security "
     f"losses). The budget is {money(scenario.it_budget, currency)} a year{whose}.".replace(
