@@ -81,7 +81,9 @@ def budget_risk(result: Result) -> dict[str, dict[str, Any]]:
     for model in result.models:
         months = _months(result, model)
         years = yearly_spend(result, model)
-        spread = months.std(axis=0, ddof=1) if months.shape[0] > 1 else np.zeros(1)
+        # Relative to the first trial: a month that never varies has a spread of exactly 0
+        # (the mean of equal numbers can be off by a rounding error).
+        spread = (months - months[0]).std(axis=0, ddof=1) if len(months) > 1 else np.zeros(1)
         risk[model] = {
             "monthly_mean": float(months.mean()),
             "monthly_std": float(np.sqrt(np.mean(spread**2))),

@@ -54,6 +54,19 @@ def test_without_incidents_the_managed_monthly_spend_does_not_vary():
     assert risk["prob_over_budget"] == 0  # the budget defaults to the contract fee itself
 
 
+@pytest.mark.parametrize("fee", [33.33, 17.1, 0.1])
+def test_a_fee_that_does_not_divide_by_twelve_is_still_within_its_own_budget(fee):
+    """Twelve instalments of fee / 12 may add up to a hair above the fee: not over budget.
+    With onboarding and escalation the schedule varies by month, but no month varies by trial."""
+    scenario = closed_form({"incidents.only.rate_per_year": 0, "managed.per_user_monthly": fee,
+                            "managed.onboarding_fee": 500,
+                            "horizon": {"years": 3, "price_escalation": 0.07}})  # fmt: skip
+    risk = budget_risk(simulate(scenario, trials=1_000, seed=SEED, monthly=True))["managed"]
+    assert risk["monthly_std"] == 0
+    # Year 1 pays the onboarding on top of the fee: over budget in a third of the years.
+    assert risk["prob_over_budget"] == pytest.approx(1 / 3)
+
+
 def test_seasonality_puts_incidents_in_their_months():
     """Every bill of the closed-form scenario is 2 hours x 100: spend counts incidents."""
     weights = [0] * 12
