@@ -199,8 +199,21 @@ BREAKEVEN_INPUTS = (
 
 
 def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
-    """The break-even of each of :data:`BREAKEVEN_INPUTS`, one row each: ``input``, ``now``,
-    ``break_even`` (None when there is none in range), ``stderr`` and ``note``."""
+    """The break-even of each of :data:`BREAKEVEN_INPUTS`.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    trials, seed
+        Each run's trials and the seed they all share (see :func:`analysis.breakeven`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input: ``input`` (in words), ``parameter`` (its path), ``now``,
+        ``break_even`` (None when there is none in range), ``stderr`` and ``note``.
+    """
     from analysis.break_even import breakeven
 
     rows = []
@@ -215,8 +228,19 @@ def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
 
 
 def budget_table(result: Result) -> pd.DataFrame:
-    """:func:`analysis.budget.budget_risk` as a table, one row per model (needs a result
-    simulated with ``monthly=True``)."""
+    """:func:`analysis.budget.budget_risk` as a table.
+
+    Parameters
+    ----------
+    result
+        A result simulated with ``monthly=True``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model (named for people), columns ``monthly_mean``, ``monthly_std``,
+        ``worst_month_p95``, ``annual_mean`` and ``prob_over_budget``.
+    """
     from analysis.budget import budget_risk
 
     names = {"break_fix": "Break-fix", "managed": "Managed services", "hybrid": "Hybrid"}

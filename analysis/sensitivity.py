@@ -146,12 +146,48 @@ INPUTS = {
 
 
 def applicable_inputs(scenario: Scenario) -> list[str]:
-    """The names of the inputs this scenario has (security ones need a security section)."""
+    """The names of the :data:`INPUTS` this scenario has.
+
+    Parameters
+    ----------
+    scenario
+        Any scenario.
+
+    Returns
+    -------
+    list of str
+        Every input name, less the security ones when the scenario has no security section.
+
+    Examples
+    --------
+    >>> from analysis import load_scenario
+    >>> "security_loss" in applicable_inputs(load_scenario("small-office"))
+    True
+    """
     return [name for name, item in INPUTS.items() if item.applies(scenario)]
 
 
 def vary(scenario: Scenario, factors: Mapping[str, float]) -> Scenario:
-    """The scenario with each named input multiplied by its factor."""
+    """The scenario with each named input multiplied by its factor.
+
+    Parameters
+    ----------
+    scenario
+        The scenario at its current values.
+    factors
+        Input names (keys of :data:`INPUTS`) to factors: ``{"managed_fee": 1.2}``.
+
+    Returns
+    -------
+    Scenario
+        A validated copy; shares are capped at 1 and staff rounded to whole people.
+
+    Examples
+    --------
+    >>> from analysis import load_scenario
+    >>> vary(load_scenario("small-office"), {"managed_fee": 1.2}).managed.per_user_monthly
+    150.0
+    """
     changes: dict = {}
     for name, factor in factors.items():
         changes.update(_input(name).change(scenario, factor))

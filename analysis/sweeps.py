@@ -61,8 +61,22 @@ def parse_range(text: str) -> np.ndarray:
 
 
 def with_value(scenario: Scenario, path: str, value: float) -> Scenario:
-    """``scenario`` with the field at ``path`` set to ``value`` (or, for
-    :data:`RATE_MULTIPLIER`, every tier's rate multiplied by it)."""
+    """``scenario`` with one field set.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to start from.
+    path
+        A dotted field path, or :data:`RATE_MULTIPLIER` to multiply every tier's rate.
+    value
+        The field's new value (or the multiplier).
+
+    Returns
+    -------
+    Scenario
+        A validated copy; an invalid value raises a one-line ScenarioError.
+    """
     if path == RATE_MULTIPLIER:
         return scenario.with_overrides(
             {
@@ -74,8 +88,21 @@ def with_value(scenario: Scenario, path: str, value: float) -> Scenario:
 
 
 def current_value(scenario: Scenario, path: str) -> float:
-    """The scenario's value at ``path`` (1 for :data:`RATE_MULTIPLIER`); a field that is not a
-    number raises a one-line ScenarioError."""
+    """The scenario's value at ``path``.
+
+    Parameters
+    ----------
+    scenario
+        Any scenario.
+    path
+        A dotted path to a numeric field, or :data:`RATE_MULTIPLIER`.
+
+    Returns
+    -------
+    float
+        The value (1 for :data:`RATE_MULTIPLIER`). A path that names no field, or a field
+        that is not a number, raises a one-line ScenarioError (field ``--parameter``).
+    """
     if path == RATE_MULTIPLIER:
         return 1.0
     node: object = scenario.to_dict()
@@ -151,7 +178,20 @@ def _stats(savings: np.ndarray, name: str, model: str) -> dict[str, float]:
 
 
 def crossing(table: pd.DataFrame, column: str = "savings_mean") -> float | None:
-    """Where ``column`` crosses zero between two swept values (linear interpolation), or None.
+    """Where ``column`` crosses zero between two swept values.
+
+    Parameters
+    ----------
+    table
+        :func:`sweep`'s table (``value`` and ``column``), in the order swept.
+    column
+        The column whose first zero crossing is wanted.
+
+    Returns
+    -------
+    float or None
+        The first crossing, by linear interpolation between the two values around it; None
+        when the column does not cross zero.
 
     Examples
     --------
