@@ -36,6 +36,14 @@ def _period(result: Result) -> str:
     return "Annual" if years == 1 else f"{years}-year"
 
 
+def _names(result: Result) -> str:
+    """``break-fix and managed``, or ``break-fix, managed and hybrid``."""
+    names = [
+        STYLES[model][0].lower().replace("managed services", "managed") for model in result.models
+    ]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _simulated(result: Result) -> str:
     return f"Share of simulated {simulated_periods(result.scenario.horizon.years)}"
 
@@ -60,10 +68,12 @@ def _histogram(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.nd
     return (edges[:-1] + edges[1:]) / 2, counts / values.size
 
 
-def cost_distribution(result: Result) -> go.Figure:
-    """Overlaid distributions of the total cost of both models."""
-    columns = [result.columns[f"{model}_total"] for model in result.models]
-    low = min(np.percentile(c, 0.5) for c in columns)
+def _overlaid(result: Result, quantity: str, low: float | None, unit: str) -> go.Figure:
+    """Each model's distribution of ``quantity``, overlaid on the same bins: from ``low`` (or
+    the 0.5th percentile) to the 99.5th percentile."""
+    columns = [result.columns[f"{model}_{quantity}"] for model in result.models]
+    if low is None:
+        low = min(np.percentile(c, 0.5) for c in columns)
     high = max(np.percentile(c, 99.5) for c in columns)
     edges = np.linspace(low, high, _BINS + 1)
     figure = go.Figure()
@@ -77,14 +87,20 @@ def cost_distribution(result: Result) -> go.Figure:
             marker_color=colour,
             opacity=0.6,
             width=edges[1] - edges[0],
-            hovertemplate="%{x:,.0f}: %{y:.1%} of trials<extra>" + name + "</extra>",
+            hovertemplate="%{x:,.0f}" + unit + ": %{y:.1%} of trials<extra>" + name + "</extra>",
         )
     figure.update_layout(barmode="overlay", bargap=0)
-    figure.update_xaxes(**money_axis_format(result.scenario.currency))
     figure.update_yaxes(tickformat=".0%")
+    return figure
+
+
+def cost_distribution(result: Result) -> go.Figure:
+    """Overlaid distributions of the total cost of every model."""
+    figure = _overlaid(result, "total", None, "")
+    figure.update_xaxes(**money_axis_format(result.scenario.currency))
     return _layout(
         figure,
-        f"{_period(result)} total cost: break-fix and managed",
+        f"{_period(result)} total cost: {_names(result)}",
         f"{_period(result)} total cost (support + downtime + security); middle 99% shown",
         _simulated(result),
     )
@@ -182,29 +198,12 @@ def savings_distribution(result: Result) -> go.Figure:
 
 
 def downtime_hours(result: Result) -> go.Figure:
-    """Overlaid distributions of the outage hours of both models."""
-    columns = [result.columns[f"{model}_downtime_hours"] for model in result.models]
-    high = max(np.percentile(c, 99.5) for c in columns)
-    edges = np.linspace(0, high, _BINS + 1)
-    figure = go.Figure()
-    styles = [STYLES[model] for model in result.models]
-    for (name, colour), values in zip(styles, columns, strict=True):
-        centres, shares = _histogram(values, edges)
-        figure.add_bar(
-            x=centres,
-            y=shares,
-            name=name,
-            marker_color=colour,
-            opacity=0.6,
-            width=edges[1] - edges[0],
-            hovertemplate="%{x:,.0f} h: %{y:.1%} of trials<extra>" + name + "</extra>",
-        )
-    figure.update_layout(barmode="overlay", bargap=0)
-    figure.update_yaxes(tickformat=".0%")
+    """Overlaid distributions of the outage hours of every model."""
     return _layout(
-        figure,
-        "Downtime hours: break-fix and managed",
-        f"{_period(result)} outage hours, summed over incidents (wait + repair); middle 99% shown",
+        _overlaid(result, "downtime_hours", 0.0, " h"),
+        f"Downtime hours: {_names(result)}",
+        f"{_period(result)} outage hours, summed over incidents (wait + repair); "
+        "up to the 99.5th percentile shown",
         _simulated(result),
     )
 
