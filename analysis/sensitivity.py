@@ -56,10 +56,6 @@ def _scaled(path: str, cap: float | None = None, whole: bool = False) -> Change:
     return change
 
 
-def _spec(spec) -> dict:
-    return {"median": spec.median, "p90": spec.p90}
-
-
 def _scaled_spec(path: str) -> Change:
     def change(scenario: Scenario, factor: float) -> dict:
         node = scenario
