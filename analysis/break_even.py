@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from analysis.engine import simulate
-from analysis.insights import fee_sensitivity
+from analysis.insights import breakeven_fee, fee_sensitivity
 from analysis.scenario import MAX_MONEY, MAX_RATE, Scenario, ScenarioError
+from analysis.sweeps import current_value, with_value
 
 #: The inputs :func:`breakeven` solves for. ``incidents.*.rate_per_year`` scales every tier's
 #: rate by one multiplier (its current value is 1).
@@ -168,10 +169,10 @@ def _same_sign(a: float, b: float) -> bool:
 
 def _fee_breakeven(scenario: Scenario, trials: int, seed: int, current: float) -> Breakeven:
     """Savings fall by fee_sensitivity per unit of fee in every trial: exact from one run."""
-    savings = simulate(scenario, trials=trials, seed=seed).columns["savings"]
-    slope = fee_sensitivity(scenario)
-    value = current + float(savings.mean()) / slope
-    stderr = float(savings.std(ddof=1) / math.sqrt(trials) / slope)
+    result = simulate(scenario, trials=trials, seed=seed)
+    savings = result.columns["savings"]
+    value = breakeven_fee(result)
+    stderr = float(savings.std(ddof=1) / math.sqrt(trials) / fee_sensitivity(scenario))
     parameter = "managed.per_user_monthly"
     if value < -1e-9 * max(current, 1.0):  # below zero beyond rounding
         return Breakeven(parameter, False, None, None, current, (0.0, math.inf),
@@ -192,24 +193,12 @@ def _meaning(parameter: str, value: float, current: float) -> str:
 
 def _setter(scenario: Scenario, parameter: str) -> tuple[Callable[[float], Scenario], float]:
     """A function giving the scenario with ``parameter`` set to a value, and its current value."""
-    if parameter == "incidents.*.rate_per_year":
-        rates = {name: tier.rate_per_year for name, tier in scenario.incidents.items()}
-
-        def scaled(multiplier: float) -> Scenario:
-            return scenario.with_overrides(
-                {
-                    f"incidents.{name}.rate_per_year": rate * multiplier
-                    for name, rate in rates.items()
-                }
-            )
-
-        return scaled, 1.0
     parts = parameter.split(".")
     known = {p.replace("<tier>", parts[1]) if len(parts) > 1 else p for p in PARAMETERS}
-    if parameter not in known or (parts[0] == "incidents" and parts[1] not in scenario.incidents):
+    tier_unknown = parts[0] == "incidents" and parts[1] not in {"*", *scenario.incidents}
+    if parameter not in known or tier_unknown:
         choices = ", ".join(p.replace("<tier>", "TIER") for p in PARAMETERS)
         raise ScenarioError("--parameter", f"cannot solve for {parameter!r} (choose: {choices})")
-    node: Any = scenario
-    for key in parts:
-        node = node[key] if isinstance(node, dict) else getattr(node, key)
-    return (lambda value: scenario.with_overrides({parameter: value})), float(node)
+    return (lambda value: with_value(scenario, parameter, value)), current_value(
+        scenario, parameter
+    )

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from analysis import cli_decide
 from analysis._version import __version__
+from analysis.cli_args import add_scenario_arguments, port, positive_int
 from analysis.engine import ArgumentError, check_arguments, simulate
 from analysis.formatting import money, share_text
 from analysis.overrides import field_reference
@@ -27,72 +28,12 @@ from analysis.scenario_io import dump_scenario
 
 EXIT_BAD_INPUT = 2
 
-_SET_HELP = (
-    "override one scenario value, e.g. --set incidents.minor.rate_per_year=40 or "
-    "--set 'break_fix.response_hours={median: 4, p90: 12}' (repeatable; values are YAML)"
-)
-_SCENARIO_HELP = "a preset name (see 'itcost presets') or a scenario YAML file"
-
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, exit status 2."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-def _positive_int(text: str) -> int:
-    value = _whole_number(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1 (got {text})")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = _whole_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (got {text})")
-    return value
-
-
-def _port(text: str) -> int:
-    port = _positive_int(text)
-    if port > 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535 (got {text})")
-    return port
-
-
-def _whole_number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-
-
-def _add_scenario_arguments(
-    command: argparse.ArgumentParser, sampling: bool = False, trials: int = 100_000
-) -> None:
-    """SCENARIO and --set, and with ``sampling`` also --trials (default ``trials``) and --seed."""
-    command.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
-    if sampling:
-        command.add_argument(
-            "--trials",
-            type=_positive_int,
-            default=trials,
-            metavar="N",
-            help="Monte Carlo trials (default: %(default)s)",
-        )
-        command.add_argument(
-            "--seed",
-            type=_non_negative_int,
-            default=2026,
-            metavar="S",
-            help="random seed; the same seed and trials give the same numbers "
-            "(default: %(default)s)",
-        )
-    command.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,10 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
             "totals over the scenario's horizon (one year unless it sets horizon.years)."
         ),
     )
-    _add_scenario_arguments(run, sampling=True)
+    add_scenario_arguments(run, sampling=True)
     run.add_argument(
         "--threads",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="worker threads (default: all cores); results do not depend on it",
@@ -142,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Prints the path of the HTML."
         ),
     )
-    _add_scenario_arguments(report, sampling=True)
+    add_scenario_arguments(report, sampling=True)
     report.add_argument(
         "--client",
         metavar="NAME",
@@ -175,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate a scenario (file or preset); print its name and sha256, or the "
         "first problem found (exit status 2).",
     )
-    _add_scenario_arguments(check)
+    add_scenario_arguments(check)
     check.set_defaults(handler=_validate)
 
     fields = commands.add_parser(
@@ -193,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the fully resolved scenario as YAML: a starting point for your own file "
         "(itcost show small-office > acme.yaml).",
     )
-    _add_scenario_arguments(show)
+    add_scenario_arguments(show)
     show.set_defaults(handler=_show)
 
     app = commands.add_parser(
@@ -202,9 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the interactive calculator at http://localhost:PORT until Ctrl-C, "
         "to this computer only. Headless: no browser is opened, no usage statistics are sent.",
     )
-    app.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    app.add_argument("--port", type=port, default=8501, help="port (default 8501)")
     app.set_defaults(handler=_app)
-    cli_decide.add_commands(commands, _add_scenario_arguments)
+    cli_decide.add_commands(commands)
     return parser
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from analysis.break_even import PARAMETERS
+from analysis.cli_args import add_scenario_arguments, positive_int
 from analysis.formatting import money
 from analysis.scenario import Scenario, ScenarioError
 
@@ -23,10 +23,8 @@ SENSITIVITY_INPUTS = (
     "managed_response", "fix_time_factor", "security_rates", "security_loss",
 )  # fmt: skip
 
-AddScenario = Callable[..., None]
 
-
-def add_commands(commands: argparse._SubParsersAction, add_scenario: AddScenario) -> None:
+def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add ``breakeven``, ``sensitivity`` and ``sweep`` to the ``itcost`` parser."""
     solve = commands.add_parser(
         "breakeven",
@@ -37,7 +35,7 @@ def add_commands(commands: argparse._SubParsersAction, add_scenario: AddScenario
         + ", ".join(p.replace("<tier>", "TIER") for p in PARAMETERS)
         + " (incidents.*.rate_per_year solves for a multiplier of every tier's rate).",
     )
-    add_scenario(solve, sampling=True, trials=20_000)
+    add_scenario_arguments(solve, sampling=True, trials=20_000)
     solve.add_argument(
         "--parameter",
         default="managed.per_user_monthly",
@@ -61,7 +59,7 @@ def add_commands(commands: argparse._SubParsersAction, add_scenario: AddScenario
         + ", ".join(SENSITIVITY_INPUTS)
         + ".",
     )
-    add_scenario(sensitivity, sampling=True, trials=10_000)
+    add_scenario_arguments(sensitivity, sampling=True, trials=10_000)
     sensitivity.add_argument("--low", type=_factor, default=0.5, help="low factor (default 0.5)")
     sensitivity.add_argument("--high", type=_factor, default=1.5, help="high factor (1.5)")
     sensitivity.add_argument(
@@ -84,7 +82,7 @@ def add_commands(commands: argparse._SubParsersAction, add_scenario: AddScenario
     )
     sensitivity.add_argument(
         "--sobol-trials",
-        type=_positive,
+        type=positive_int,
         default=2_000,
         metavar="N",
         help="trials per Sobol simulation (default 2000)",
@@ -100,7 +98,7 @@ def add_commands(commands: argparse._SubParsersAction, add_scenario: AddScenario
         "Writes OUT/<scenario>-sweep/<YYYYMMDD-HHMMSS>/ with scenario.yaml, sweep.csv, "
         "sweep.ipynb and sweep.html, and prints the HTML's path.",
     )
-    add_scenario(sweep, sampling=True, trials=20_000)
+    add_scenario_arguments(sweep, sampling=True, trials=20_000)
     sweep.add_argument(
         "--parameter",
         required=True,
@@ -130,14 +128,8 @@ def _factor(text: str) -> float:
     return value
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1 (got {text!r})")
-    return int(text)
-
-
 def _power_of_two(text: str) -> int:
-    value = _positive(text)
+    value = positive_int(text)
     if value & (value - 1):
         raise argparse.ArgumentTypeError(f"must be a power of 2, such as 64 (got {text})")
     return value

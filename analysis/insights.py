@@ -139,6 +139,8 @@ def tier_breakdown(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
     >>> list(table.index), bool(table[("break_fix", "incidents")].sum() > 30)
     (['critical', 'major', 'minor'], True)
     """
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     no_fees = {"per_user_monthly": 0.0, "per_device_monthly": 0.0, "onboarding_fee": 0.0}
     rows = {}
     for tier, spec in scenario.incidents.items():
@@ -162,8 +164,6 @@ def tier_breakdown(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
         if scenario.hybrid is not None:
             serves = "managed" if tier in scenario.hybrid.managed_tiers else "break_fix"
             rows[tier].update({("hybrid", q): rows[tier][(serves, q)] for q in TIER_QUANTITIES})
-    import pandas as pd  # here, not at the top: the command line starts faster
-
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.columns = pd.MultiIndex.from_tuples(table.columns, names=["model", "quantity"])
     return table
@@ -214,6 +214,8 @@ def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
         One row per input: ``input`` (in words), ``parameter`` (its path), ``now``,
         ``break_even`` (None when there is none in range), ``stderr`` and ``note``.
     """
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     from analysis.break_even import breakeven
 
     rows = []
@@ -222,8 +224,6 @@ def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
         rows.append({"input": label, "parameter": path, "now": answer.current,
                      "break_even": answer.value, "stderr": answer.stderr,
                      "note": answer.note})  # fmt: skip
-    import pandas as pd  # here, not at the top: the command line starts faster
-
     return pd.DataFrame(rows)
 
 
@@ -241,12 +241,12 @@ def budget_table(result: Result) -> pd.DataFrame:
         One row per model (named for people), columns ``monthly_mean``, ``monthly_std``,
         ``worst_month_p95``, ``annual_mean`` and ``prob_over_budget``.
     """
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     from analysis.budget import budget_risk
 
     names = {"break_fix": "Break-fix", "managed": "Managed services", "hybrid": "Hybrid"}
     risk = budget_risk(result)
-    import pandas as pd  # here, not at the top: the command line starts faster
-
     table = pd.DataFrame.from_dict(risk, orient="index")
     table.index = [names[model] for model in table.index]
     return table[["monthly_mean", "monthly_std", "worst_month_p95", "annual_mean",

@@ -46,6 +46,19 @@ def parse_assignment(assignment: str) -> tuple[str, Any]:
     return path, value
 
 
+def value_at(data: Any, path: str) -> Any:
+    """The value at dotted ``path`` in nested mappings, or None where there is none.
+
+    Examples
+    --------
+    >>> value_at({"managed": {"sla": None}}, "managed.sla.credit_per_breach") is None
+    True
+    """
+    for key in path.split("."):
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 def apply_overrides(scenario: Scenario, assignments: Iterable[str] | Mapping[str, Any]) -> Scenario:
     """A new scenario with each dotted path set to its value, validated as a whole.
 

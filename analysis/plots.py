@@ -252,13 +252,9 @@ def monthly_spend(result: Result) -> go.Figure:
     for model in result.models:
         name, colour = STYLES[model]
         low, middle, high = np.percentile(result.monthly[model][:, :12], [5, 50, 95], axis=0)
-        figure.add_scatter(x=months, y=high, mode="lines", line={"width": 0}, showlegend=False,
-                           hoverinfo="skip", legendgroup=model)  # fmt: skip
-        figure.add_scatter(
-            x=months, y=low, mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor=_translucent(colour), name=f"{name}: 90% of months", legendgroup=model,
-            hovertemplate="month %{x}: P5 " + amount + "<extra>" + name + "</extra>",
-        )  # fmt: skip
+        _band(figure, months, low, high, colour, legendgroup=model,
+              name=f"{name}: 90% of months",
+              hovertemplate="month %{x}: P5 " + amount + "<extra>" + name + "</extra>")  # fmt: skip
         figure.add_scatter(
             x=months, y=middle, mode="lines+markers", line={"color": colour, "width": 2.5},
             name=f"{name}: median", legendgroup=model,
@@ -272,6 +268,20 @@ def monthly_spend(result: Result) -> go.Figure:
         "Month of the first year",
         "IT spend in the month (bills, fees, parts)",
     )
+
+
+def _band(figure: go.Figure, x, low, high, colour: str, **lower: object) -> None:
+    """A shaded band between ``low`` and ``high``: an invisible upper edge, then the lower edge
+    filled up to it. ``lower`` goes to the lower trace (a name and hover text for the legend;
+    without a name the band stays out of the legend and the hover). ``row``/``col`` place it
+    in a subplot."""
+    place = {key: lower.pop(key) for key in ("row", "col") if key in lower}
+    quiet = {} if "name" in lower else {"showlegend": False, "hoverinfo": "skip"}
+    edge = {"mode": "lines", "line": {"width": 0}}
+    figure.add_scatter(x=x, y=high, showlegend=False, hoverinfo="skip",
+                       legendgroup=lower.get("legendgroup"), **edge, **place)  # fmt: skip
+    figure.add_scatter(x=x, y=low, fill="tonexty", fillcolor=_translucent(colour), **edge,
+                       **quiet, **lower, **place)  # fmt: skip
 
 
 def _translucent(colour: str, alpha: float = 0.25) -> str:
@@ -365,28 +375,7 @@ def sweep_curves(
     amount = money_template(currency, "%{y:,.0f}")
     for column, name, colour, model in series:
         mean, se = table[f"{column}_mean"], table[f"{column}_se"]
-        figure.add_scatter(
-            x=x,
-            y=mean + 1.96 * se,
-            mode="lines",
-            line={"width": 0},
-            showlegend=False,
-            hoverinfo="skip",
-            row=1,
-            col=1,
-        )
-        figure.add_scatter(
-            x=x,
-            y=mean - 1.96 * se,
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor=_translucent(colour),
-            showlegend=False,
-            hoverinfo="skip",
-            row=1,
-            col=1,
-        )
+        _band(figure, x, mean - 1.96 * se, mean + 1.96 * se, colour, row=1, col=1)
         figure.add_scatter(
             x=x,
             y=mean,
@@ -410,28 +399,8 @@ def sweep_curves(
         )
     if "prob_se" in table:
         p, se = table["prob_managed_cheaper"], table["prob_se"]
-        figure.add_scatter(
-            x=x,
-            y=np.clip(p + 1.96 * se, 0, 1),
-            mode="lines",
-            line={"width": 0},
-            showlegend=False,
-            hoverinfo="skip",
-            row=2,
-            col=1,
-        )
-        figure.add_scatter(
-            x=x,
-            y=np.clip(p - 1.96 * se, 0, 1),
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor=_translucent(MODELS["managed"][1]),
-            showlegend=False,
-            hoverinfo="skip",
-            row=2,
-            col=1,
-        )
+        low, high = np.clip(p - 1.96 * se, 0, 1), np.clip(p + 1.96 * se, 0, 1)
+        _band(figure, x, low, high, MODELS["managed"][1], row=2, col=1)
     figure.add_hline(y=0, line_color="black", line_width=1, row=1, col=1)
     figure.add_hline(y=0.5, line_color="grey", line_dash="dot", row=2, col=1)
     if breakeven is not None:

@@ -107,10 +107,15 @@ def field_sources(name: str) -> dict[str, list[str]]:
     >>> field_sources("small-office")["organisation.loaded_hourly_cost"]
     ['bls-ecec-dec2024']
     """
+    cited = _parsed(preset_path(name), _cited_sources)  # read again only when the file changes
+    return {path: list(ids) for path, ids in cited.items()}  # the caller's to change
+
+
+def _cited_sources(path: Path) -> dict[str, list[str]]:
     known = {entry["id"] for entry in references()}
     sources: dict[str, list[str]] = {}
     stack: list[tuple[int, str]] = []  # (indent, key) of the sections the line is inside
-    for line in preset_path(name).read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         content, _, comment = line.partition("#")
         match = re.match(r"( *)([A-Za-z0-9_-]+):", content)
         if not match:

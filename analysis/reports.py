@@ -29,7 +29,7 @@ from analysis._version import __version__
 from analysis.engine import ArgumentError, check_arguments
 from analysis.formatting import money, share_text, simulated_periods
 from analysis.insights import breakeven_fee
-from analysis.overrides import field_reference
+from analysis.overrides import field_reference, value_at
 from analysis.presets import load_scenario, references
 from analysis.result import Result
 from analysis.scenario import Scenario, ScenarioError
@@ -218,9 +218,7 @@ def inputs_table(scenario: Scenario) -> list[tuple[str, str, str]]:
         meaning = meaning.replace("money", scenario.currency)
         tier_position = path.split(".").index("<tier>") if "<tier>" in path else None
         for concrete in _expand(path, scenario):
-            value = data
-            for key in concrete.split("."):
-                value = value.get(key) if isinstance(value, dict) else None
+            value = value_at(data, concrete)
             if value is None:
                 continue
             if tier_position is None:

@@ -500,13 +500,7 @@ class Scenario(_Model):
     @property
     def hybrid_annual_fee(self) -> float:
         """The hybrid contract's yearly fixed fee, without onboarding (0 without a hybrid)."""
-        if self.hybrid is None:
-            return 0.0
-        org = self.organisation
-        return 12 * (
-            self.hybrid.per_user_monthly * org.employees
-            + self.hybrid.per_device_monthly * org.devices
-        )
+        return 0.0 if self.hybrid is None else self._annual_fee(self.hybrid)
 
     @property
     def it_budget(self) -> float:
@@ -517,9 +511,13 @@ class Scenario(_Model):
     @property
     def managed_annual_fee(self) -> float:
         """The managed contract's yearly fixed fee, without onboarding (money per year)."""
-        org, managed = self.organisation, self.managed
+        return self._annual_fee(self.managed)
+
+    def _annual_fee(self, contract: Managed | Hybrid) -> float:
+        """``12 * (per_user_monthly * employees + per_device_monthly * devices)``."""
+        org = self.organisation
         return 12 * (
-            managed.per_user_monthly * org.employees + managed.per_device_monthly * org.devices
+            contract.per_user_monthly * org.employees + contract.per_device_monthly * org.devices
         )
 
     # -- canonical form -----------------------------------------------------------------------

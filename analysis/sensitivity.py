@@ -264,6 +264,8 @@ def tornado(
         their standard errors ``se_low`` and ``se_high``, ``swing`` (``|high - low|``) and
         ``base`` (expected savings now). O(2 * inputs) simulations.
     """
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     factors = _ranges(scenario, inputs, low, high, ranges)
     names = list(factors)
 
@@ -282,8 +284,6 @@ def tornado(
             "high": factors[name][1], "savings_low": at_low, "savings_high": at_high,
             "se_low": se_low, "se_high": se_high, "swing": abs(at_high - at_low), "base": base,
         })  # fmt: skip
-    import pandas as pd  # here, not at the top: the command line starts faster
-
     table = pd.DataFrame(rows).set_index("input")
     return table.sort_values("swing", ascending=False, kind="stable")
 
@@ -314,6 +314,7 @@ def sobol(
         One row per input: ``label``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (half-widths
         of the 95% bootstrap intervals), sorted by ``ST``.
     """
+    import pandas as pd  # here, not at the top: the command line starts faster
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
@@ -331,8 +332,6 @@ def sobol(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         indices = sobol_analyze.analyze(problem, outputs, calc_second_order=False, seed=seed)
-    import pandas as pd  # here, not at the top: the command line starts faster
-
     table = pd.DataFrame(
         {
             "label": [INPUTS[name].label for name in names],

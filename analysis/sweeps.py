@@ -151,6 +151,8 @@ def sweep(
         contract also ``savings_hybrid_mean``, ``savings_hybrid_se`` and
         ``prob_hybrid_cheaper``. O(len(values)) simulations.
     """
+    import pandas as pd  # here, not at the top: the command line starts faster
+
     check_values(scenario, path, values)  # a bad path or value fails before any simulation
     rows = []
     for value in values:
@@ -159,8 +161,6 @@ def sweep(
         if "savings_hybrid" in columns:
             row.update(_stats(columns["savings_hybrid"], "savings_hybrid", "hybrid"))
         rows.append(row)
-    import pandas as pd  # here, not at the top: the command line starts faster
-
     return pd.DataFrame(rows)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 import analysis
-from analysis.overrides import FieldDoc, apply_overrides, scenario_fields
+from analysis.overrides import FieldDoc, apply_overrides, scenario_fields, value_at
 from analysis.presets import field_sources, sources_for
 from app_state import DEFAULT_PRESET, Inputs, plain
 
@@ -67,12 +67,6 @@ def _exact(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def _at(data: Any, path: str) -> Any:
-    for part in path.split("."):
-        data = data.get(part) if isinstance(data, dict) else None
-    return data
-
-
 class Form:
     """Renders input widgets and collects the changes made to ``state.base``.
 
@@ -90,12 +84,13 @@ class Form:
         # Values for a section the base lacks, once a user switches it on: the preset's, else
         # the default preset's, else a starting point of our own.
         preset = analysis.load_scenario(state.preset)
+        fallbacks = [preset, analysis.load_scenario(DEFAULT_PRESET)]
+        fallbacks = [scenario.model_dump(mode="json") for scenario in fallbacks]
         for section in OPTIONAL_SECTIONS:
-            if _at(data, section) is None:
-                fallback = _at(preset.model_dump(mode="json"), section) or _at(
-                    analysis.load_scenario(DEFAULT_PRESET).model_dump(mode="json"), section
-                )
-                _put(data, section, fallback or _starting_point(section, state.base))
+            if value_at(data, section) is None:
+                found = [value_at(dump, section) for dump in fallbacks]
+                start = next((value for value in found if value), None)
+                _put(data, section, start or _starting_point(section, state.base))
         self.data = data
         self.preset_data = preset.to_dict()
         self.base_data = state.base.to_dict()
@@ -105,7 +100,6 @@ class Form:
         self.slots: dict[str, Any] = {}
         self.sections_off: set[str] = set()
         self.sections_shown: set[str] = set()
-        self.base_dump = state.base.model_dump(mode="json")
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -115,14 +109,14 @@ class Form:
 
     def initial(self, path: str) -> Any:
         """The base's value at ``path`` (a spec as ``{median, p90}``)."""
-        return _at(self.data, path)
+        return value_at(self.data, path)
 
     def help(self, path: str) -> str:
         """The field's meaning with its unit, its path, and the preset's source for the value."""
         field = FIELDS[generic(path)]
         text = field.description.split("; a number or")[0].replace("money", self.base.currency)
         text = text[:1].upper() + text[1:] + f". Scenario field: `{path}`."
-        same = _at(self.base_data, path) == _at(self.preset_data, path)
+        same = value_at(self.base_data, path) == value_at(self.preset_data, path)
         cited = sources_for(self.sources, path) if same else []
         if cited:
             text += f" Source: {', '.join(cited)} (see Assumptions & sources)."
@@ -251,7 +245,7 @@ class Form:
 
     def section(self, name: str) -> bool:
         """A switch for an optional section; its fields follow only when it is on."""
-        present = _at(self.base_dump, name) is not None
+        present = value_at(self.base_data, name) is not None
         description = FIELD_SECTIONS[name]
         on = st.toggle(
             SECTION_LABELS[name],
@@ -272,7 +266,7 @@ class Form:
         """Apply the changes to the base; record the valid scenario or show the error in place."""
         changes = {}
         for section in OPTIONAL_SECTIONS:
-            present = _at(self.base_dump, section) is not None
+            present = value_at(self.base_data, section) is not None
             if section in self.sections_off:
                 if present:
                     changes[section] = None  # removes the section

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 import analysis
+import app_state
 from analysis.formatting import money, share_text, simulated_periods
-from analysis.insights import hybrid_summary, verdict
+from analysis.insights import hybrid_summary
 from app_state import Inputs, plain
 
 #: Labels of the result cards (the browser tests find the cards by them).
@@ -128,9 +129,9 @@ def cards(result: analysis.Result) -> None:
         )
 
 
-def verdict_box(result: analysis.Result) -> None:
+def verdict_box(state: Inputs, result: analysis.Result) -> None:
     with st.container(border=True):
-        st.markdown(verdict(result))
+        st.markdown(app_state.verdict(state, result))
         hybrid = hybrid_summary(result)
         if hybrid:
             st.markdown(hybrid)

@@ -141,6 +141,17 @@ def _simulate(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario)
     return analysis.simulate(_scenario, trials=trials, seed=seed)
 
 
+# With SLA credits the break-even fee in the verdict is solved by root finding: once per result.
+@st.cache_data(max_entries=32, ttl="1h", show_spinner="Solving for the break-even fee...")
+def _verdict(sha256: str, trials: int, seed: int, _result: analysis.Result) -> str:
+    return insights.verdict(_result)
+
+
+def verdict(state: Inputs, result: analysis.Result) -> str:
+    """:func:`analysis.insights.verdict` of ``result``, the last valid scenario's (cached)."""
+    return _verdict(state.scenario.sha256, state.trials, state.seed, result)
+
+
 @st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating each tier...")
 def _tiers(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> pd.DataFrame:
     return tier_breakdown(_scenario, trials, seed)

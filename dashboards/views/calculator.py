@@ -19,6 +19,6 @@ with results_column:
     app_results.stale_warning(state)
     app_results.heading(state, result)
     app_results.cards(result)
-    app_results.verdict_box(result)
+    app_results.verdict_box(state, result)
     st.plotly_chart(plots.cost_distribution(result), config={"displaylogo": False})
     st.plotly_chart(plots.cost_breakdown(result), config={"displaylogo": False})

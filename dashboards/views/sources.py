@@ -8,6 +8,7 @@ import streamlit as st
 import analysis
 import app_state
 from analysis.insights import METHOD
+from analysis.overrides import value_at
 from analysis.presets import field_sources, sources_for
 from analysis.reports import inputs_table
 
@@ -28,15 +29,9 @@ current = scenario.to_dict()
 cited = field_sources(state.preset)
 
 
-def _at(data: dict, path: str) -> object:
-    for key in path.split("."):
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
 rows = []
 for label, value, path in inputs_table(scenario):
-    same = _at(preset, path) == _at(current, path)
+    same = value_at(preset, path) == value_at(current, path)
     source = ", ".join(sources_for(cited, path)) if same else "your input"
     rows.append({"Input": label, "Value": value, "Source": source or "itcost default",
                  "Field": path})  # fmt: skip
