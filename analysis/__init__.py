@@ -1,6 +1,7 @@
 """itcost: should a business pay for IT support per incident, on a managed contract, or a mix?
 
-The public API: load a scenario, simulate it, read the results.
+The public API: load a scenario, simulate it, read the results. The decision analytics
+(break-even, sensitivity, sweeps, budget risk) are imported on first use.
 
 >>> import analysis
 >>> result = analysis.simulate(analysis.load_scenario("small-office"), trials=5_000, seed=1)
@@ -12,22 +13,23 @@ import importlib
 from typing import Any
 
 from analysis._version import __version__
-from analysis.engine import BLOCK_TRIALS, simulate
-from analysis.overrides import apply_overrides
-from analysis.presets import load_scenario, preset_descriptions, preset_names, references
-from analysis.result import COLUMNS, Result, describe
-from analysis.scenario import Scenario, ScenarioError, Spec
-from analysis.scenario_io import dump_scenario, load_scenario_file, load_scenario_text
+from analysis.engine.core import BLOCK_TRIALS, simulate
+from analysis.engine.result import COLUMNS, Result, describe
+from analysis.errors import ArgumentError, ItcostError, ScenarioError, ToolMissingError
+from analysis.scenario.io import dump_scenario, load_scenario_file, load_scenario_text
+from analysis.scenario.model import Scenario, Spec
+from analysis.scenario.overrides import apply_overrides
+from analysis.scenario.presets import load_scenario, preset_descriptions, preset_names, references
 
 #: The decision analytics, imported on first use: they bring pandas, scipy and SALib, which
 #: would slow every start of the command line.
 _LAZY = {
-    "Breakeven": "analysis.break_even",
-    "breakeven": "analysis.break_even",
-    "budget_risk": "analysis.budget",
-    "sobol": "analysis.sensitivity",
-    "sweep": "analysis.sweeps",
-    "tornado": "analysis.sensitivity",
+    "Breakeven": "analysis.decision.breakeven",
+    "breakeven": "analysis.decision.breakeven",
+    "budget_risk": "analysis.decision.breakdowns",
+    "sobol": "analysis.decision.sensitivity",
+    "sweep": "analysis.decision.sweeps",
+    "tornado": "analysis.decision.sensitivity",
 }
 
 
@@ -40,11 +42,14 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BLOCK_TRIALS",
     "COLUMNS",
+    "ArgumentError",
     "Breakeven",
+    "ItcostError",
     "Result",
     "Scenario",
     "ScenarioError",
     "Spec",
+    "ToolMissingError",
     "__version__",
     "apply_overrides",
     "breakeven",

@@ -1,3 +1,5 @@
+"""``python -m analysis``: the ``itcost`` command."""
+
 from analysis.cli import main
 
 raise SystemExit(main())

@@ -16,23 +16,19 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import analysis
-from analysis import plots
-from analysis.insights import verdict
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "dashboards"))
-
-from app_state import DEFAULT_TRIALS  # noqa: E402
+from analysis.defaults import APP_TRIALS, SEED
+from analysis.files import app_path
+from analysis.present import plots
+from analysis.present.narrative import verdict
 
 TARGET_SECONDS = 0.5
 
 
 def engine_and_charts(scenario: analysis.Scenario, trials: int) -> float:
     start = time.perf_counter()
-    result = analysis.simulate(scenario, trials=trials, seed=2026)
+    result = analysis.simulate(scenario, trials=trials, seed=SEED)
     result.summary()
     verdict(result)
     plots.cost_distribution(result).to_json()
@@ -44,7 +40,7 @@ def page_reruns(preset: str, trials: int, repeats: int) -> float:
     """Best time of a Calculator rerun after the break-fix rate changed."""
     from streamlit.testing.v1 import AppTest
 
-    app = AppTest.from_file(str(ROOT / "dashboards" / "app.py"), default_timeout=120)
+    app = AppTest.from_file(str(app_path()), default_timeout=120)
     app.query_params.update({"preset": preset, "trials": str(trials)})
     app.run()
     generation = app.session_state["itcost_inputs"].generation
@@ -63,7 +59,7 @@ def page_reruns(preset: str, trials: int, repeats: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=DEFAULT_TRIALS)
+    parser.add_argument("--trials", type=int, default=APP_TRIALS)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 import analysis
-from analysis.engine import CHUNK_INCIDENTS, _available_cores
+from analysis.engine.core import CHUNK_INCIDENTS, _available_cores
 
 TARGET_RATIO = 3.0
 TARGET_RSS_MB = 600.0

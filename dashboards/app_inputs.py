@@ -1,7 +1,7 @@
 """The Calculator's inputs: one widget per scenario field, labelled from the scenario model.
 
-Labels, units and help texts come from :func:`analysis.overrides.scenario_fields` (the same
-text as ``itcost fields``). Widgets show friendlier units than the file (percentages for
+Labels, units and help texts come from :func:`analysis.scenario.fields.scenario_fields` (the
+same text as ``itcost fields``). Widgets show friendlier units than the file (percentages for
 shares, incidents per month); only the values a user changed are applied to the scenario the
 inputs started from, and the result is validated as a whole. An invalid value shows its
 error under its own widget.
@@ -15,8 +15,10 @@ from typing import Any
 import streamlit as st
 
 import analysis
-from analysis.overrides import FieldDoc, apply_overrides, scenario_fields, value_at
-from analysis.presets import field_sources, sources_for
+from analysis.scenario.fields import FieldDoc, scenario_fields
+from analysis.scenario.overrides import apply_overrides
+from analysis.scenario.paths import value_at
+from analysis.scenario.presets import field_sources, sources_for
 from app_state import DEFAULT_PRESET, Inputs, plain
 
 FIELDS = {field.path: field for field in scenario_fields()}

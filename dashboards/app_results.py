@@ -6,8 +6,8 @@ import streamlit as st
 
 import analysis
 import app_state
-from analysis.formatting import money, share_text, simulated_periods
-from analysis.insights import hybrid_summary
+from analysis.present.formatting import money, share_text, simulated_periods
+from analysis.present.narrative import hybrid_summary
 from app_state import Inputs, plain
 
 #: Labels of the result cards (the browser tests find the cards by them).
@@ -131,7 +131,7 @@ def cards(result: analysis.Result) -> None:
 
 def verdict_box(state: Inputs, result: analysis.Result) -> None:
     with st.container(border=True):
-        st.markdown(app_state.verdict(state, result))
+        st.markdown(app_state.verdict(result))
         hybrid = hybrid_summary(result)
         if hybrid:
             st.markdown(hybrid)

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 import analysis
-from analysis.reports import slugify
+from analysis.files import slugify
 from app_state import DEFAULT_SEED, MAX_SEED, TRIAL_CHOICES, Inputs, plain
 
 _UPLOAD_KEY = "itcost_upload"

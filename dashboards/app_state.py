@@ -16,17 +16,17 @@ import pandas as pd
 import streamlit as st
 
 import analysis
-from analysis import insights
-from analysis.insights import tier_breakdown
-from analysis.overrides import format_value, scenario_diff
+from analysis.decision import breakeven as decision_breakeven
+from analysis.decision.breakdowns import tier_breakdown
+from analysis.defaults import APP_TRIALS, DECISION_TRIALS
+from analysis.defaults import SEED as DEFAULT_SEED
+from analysis.present import narrative
+from analysis.scenario.overrides import format_value, scenario_diff
 
 DEFAULT_PRESET = "small-office"
-DEFAULT_SEED = 2026
-#: Trial counts offered, and the default: a full recompute of any preset (simulation,
-#: statistics and charts) stays under half a second on a two-core laptop at this count
-#: (`make bench` measures it).
+#: Trial counts offered; the default is :data:`analysis.defaults.APP_TRIALS`.
 TRIAL_CHOICES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
-DEFAULT_TRIALS = 10_000
+DEFAULT_TRIALS = APP_TRIALS
 #: The largest seed a browser's number box holds exactly (2**53 - 1).
 MAX_SEED = 2**53 - 1
 #: Query parameters that are not scenario fields.
@@ -133,84 +133,113 @@ def plain(text: str) -> str:
 
 # -- results, cached by what determines them ----------------------------------------------------
 
+#: Streamlit hashes cache arguments through these: a scenario is known by its sha256, a result
+#: by what it was simulated from (without them it would hash every array of a result).
+HASH_FUNCS = {
+    analysis.Scenario: lambda scenario: scenario.sha256,
+    analysis.Result: lambda result: (
+        result.scenario.sha256,
+        result.n_trials,
+        result.seed,
+        result.monthly is not None,
+    ),
+}
+
 
 # A result of 500,000 trials takes about 50 MB: keep few, and not for ever.
-@st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating...")
-def _simulate(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> analysis.Result:
-    # `_scenario` is not hashed (leading underscore): its sha256 stands for it.
-    return analysis.simulate(_scenario, trials=trials, seed=seed)
+@st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating...", hash_funcs=HASH_FUNCS)
+def _simulate(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
+    return analysis.simulate(scenario, trials=trials, seed=seed)
 
 
 # With SLA credits the break-even fee in the verdict is solved by root finding: once per result.
-@st.cache_data(max_entries=32, ttl="1h", show_spinner="Solving for the break-even fee...")
-def _verdict(sha256: str, trials: int, seed: int, _result: analysis.Result) -> str:
-    return insights.verdict(_result)
+@st.cache_data(
+    max_entries=32, ttl="1h", show_spinner="Solving for the break-even fee...",
+    hash_funcs=HASH_FUNCS,
+)  # fmt: skip
+def _verdict(result: analysis.Result) -> str:
+    return narrative.verdict(result)
 
 
-def verdict(state: Inputs, result: analysis.Result) -> str:
-    """:func:`analysis.insights.verdict` of ``result``, the last valid scenario's (cached)."""
-    return _verdict(state.scenario.sha256, state.trials, state.seed, result)
+def verdict(result: analysis.Result) -> str:
+    """:func:`analysis.present.narrative.verdict` of ``result`` (cached)."""
+    return _verdict(result)
 
 
-@st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating each tier...")
-def _tiers(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> pd.DataFrame:
-    return tier_breakdown(_scenario, trials, seed)
+@st.cache_data(
+    max_entries=8, ttl="1h", show_spinner="Simulating each tier...", hash_funcs=HASH_FUNCS
+)
+def _tiers(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
+    return tier_breakdown(scenario, trials, seed)
 
 
 def result(state: Inputs) -> analysis.Result:
     """The simulation of the last valid scenario (cached by its sha256, trials and seed)."""
-    return _simulate(state.scenario.sha256, state.trials, state.seed, state.scenario)
+    return _simulate(state.scenario, state.trials, state.seed)
 
 
-@st.cache_data(max_entries=8, ttl="1h", show_spinner="Solving for each break-even...")
-def _breakeven_table(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario):
-    return insights.breakeven_table(_scenario, trials, seed)
+@st.cache_data(
+    max_entries=8, ttl="1h", show_spinner="Solving for each break-even...", hash_funcs=HASH_FUNCS
+)
+def _breakeven_table(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
+    return decision_breakeven.breakeven_table(scenario, trials, seed)
 
 
-@st.cache_data(max_entries=8, ttl="1h", show_spinner="Moving each input low and high...")
-def _tornado(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario) -> pd.DataFrame:
-    return analysis.tornado(_scenario, trials=trials, seed=seed)
+@st.cache_data(
+    max_entries=8, ttl="1h", show_spinner="Moving each input low and high...",
+    hash_funcs=HASH_FUNCS,
+)  # fmt: skip
+def _tornado(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
+    return analysis.tornado(scenario, trials=trials, seed=seed)
 
 
-@st.cache_data(max_entries=4, ttl="1h", show_spinner="Simulating month by month...")
-def _monthly(sha256: str, trials: int, seed: int, _scenario: analysis.Scenario):
-    return analysis.simulate(_scenario, trials=trials, seed=seed, monthly=True)
+@st.cache_data(
+    max_entries=4, ttl="1h", show_spinner="Simulating month by month...", hash_funcs=HASH_FUNCS
+)
+def _monthly(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
+    return analysis.simulate(scenario, trials=trials, seed=seed, monthly=True)
 
 
-@st.cache_data(max_entries=4, ttl="1h", show_spinner="Computing Sobol indices (about a minute)...")
-def _sobol(sha256: str, samples: int, trials: int, seed: int, _scenario: analysis.Scenario):
-    return analysis.sobol(_scenario, samples=samples, trials=trials, seed=seed)
+@st.cache_data(
+    max_entries=4, ttl="1h", show_spinner="Computing Sobol indices (about a minute)...",
+    hash_funcs=HASH_FUNCS,
+)  # fmt: skip
+def _sobol(scenario: analysis.Scenario, samples: int, trials: int, seed: int) -> pd.DataFrame:
+    return analysis.sobol(scenario, samples=samples, trials=trials, seed=seed)
 
 
-#: Break-even and the tornado run the model dozens of times: at most this many trials each
-#: (as in the client report); budget risk keeps twelve figures per trial and year.
-DECISION_TRIALS, MONTHLY_TRIALS = 10_000, 100_000
+#: Budget risk keeps twelve figures per trial and year: at most this many trials.
+MONTHLY_TRIALS = 100_000
 
 
 def breakeven_table(state: Inputs) -> pd.DataFrame:
-    """:func:`analysis.insights.breakeven_table` of the last valid scenario (cached)."""
+    """:func:`analysis.decision.breakeven.breakeven_table` of the last valid scenario (cached).
+
+    Break-even and the tornado run the model dozens of times: at most
+    :data:`analysis.defaults.DECISION_TRIALS` trials each, as in the client report."""
     trials = min(state.trials, DECISION_TRIALS)
-    return _breakeven_table(state.scenario.sha256, trials, state.seed, state.scenario)
+    return _breakeven_table(state.scenario, trials, state.seed)
 
 
 def tornado(state: Inputs) -> pd.DataFrame:
     """:func:`analysis.tornado` of the last valid scenario (cached)."""
     trials = min(state.trials, DECISION_TRIALS)
-    return _tornado(state.scenario.sha256, trials, state.seed, state.scenario)
+    return _tornado(state.scenario, trials, state.seed)
 
 
 def monthly_result(state: Inputs) -> analysis.Result:
     """The simulation with monthly IT spend, for budget risk (cached)."""
     trials = min(state.trials, MONTHLY_TRIALS)
-    return _monthly(state.scenario.sha256, trials, state.seed, state.scenario)
+    return _monthly(state.scenario, trials, state.seed)
 
 
 def sobol(state: Inputs, samples: int, trials: int) -> tuple[tuple[str, int], pd.DataFrame]:
     """Sobol indices of the last valid scenario, with what they were computed for (cached)."""
     key = (state.scenario.sha256, state.seed)
-    return key, _sobol(state.scenario.sha256, samples, trials, state.seed, state.scenario)
+    return key, _sobol(state.scenario, samples, trials, state.seed)
 
 
 def tiers(state: Inputs) -> pd.DataFrame:
-    """:func:`analysis.insights.tier_breakdown` of the last valid scenario (cached)."""
-    return _tiers(state.scenario.sha256, state.trials, state.seed, state.scenario)
+    """:func:`analysis.decision.breakdowns.tier_breakdown` of the last valid scenario
+    (cached)."""
+    return _tiers(state.scenario, state.trials, state.seed)

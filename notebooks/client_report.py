@@ -26,37 +26,42 @@ output_dir: str = ""  # folder for scenario.yaml, summary.json and trials.parque
 # Check every parameter before any work: a bad one stops here with one line naming it.
 from IPython.display import Markdown, display
 
-from analysis import insights, reports, simulate, tornado
-from analysis.formatting import money
-from analysis.insights import METHOD
-from analysis.plots import (
+from analysis import simulate, tornado
+from analysis.decision.breakdowns import budget_table
+from analysis.decision.breakeven import breakeven_table
+from analysis.defaults import DECISION_TRIALS
+from analysis.present import narrative, tables
+from analysis.present.formatting import escape, money
+from analysis.present.plots import (
     cost_breakdown,
     cost_distribution,
     loss_exceedance,
     monthly_spend,
     savings_distribution,
 )
-from analysis.plots import tornado as tornado_chart
+from analysis.present.plots import tornado as tornado_chart
+from analysis.report.notebook import Chart, PlotlyScript, footer
+from analysis.report.parameters import check_report_parameters, write_report_outputs
 
-params = reports.check_parameters(
+params = check_report_parameters(
     scenario, client_name, prepared_by, trials, seed, overrides, output_dir
 )
 result = simulate(params.scenario, trials=params.trials, seed=params.seed, monthly=True)
 currency = params.scenario.currency
 # Break-even and sensitivity run the model dozens of times: fewer trials each, same seed.
-decision_trials = min(params.trials, 10_000)
-reports.write_outputs(params, result)
-display(reports.PlotlyScript())  # plotly.js, embedded once: the exported report works offline
+decision_trials = min(params.trials, DECISION_TRIALS)
+write_report_outputs(params, result)
+display(PlotlyScript())  # plotly.js, embedded once: the exported report works offline
 
 # %%
-display(Markdown(reports.title(params)))
+display(Markdown(narrative.title(params.scenario, params.client_name, params.prepared_by)))
 
 # %% [markdown]
 # ## Executive summary
 
 # %%
-display(Markdown(reports.executive_summary(result, params.client_name)))
-hybrid = insights.hybrid_summary(result)
+display(Markdown(narrative.executive_summary(result, params.client_name)))
+hybrid = narrative.hybrid_summary(result)
 if hybrid:
     display(Markdown(f"- {hybrid}"))
 
@@ -70,8 +75,8 @@ if hybrid:
 # %%
 display(
     Markdown(
-        reports.markdown_table(
-            ("Input and unit", "Value", "Field (for --set)"), reports.inputs_table(params.scenario)
+        tables.markdown_table(
+            ("Input and unit", "Value", "Field (for --set)"), tables.inputs_table(params.scenario)
         )
     )
 )
@@ -83,7 +88,7 @@ display(
 # swing with the number and severity of incidents; a managed contract is mostly a fixed fee.
 
 # %%
-reports.Chart(cost_distribution(result))
+Chart(cost_distribution(result))
 
 # %% [markdown]
 # ## How bad can it get?
@@ -92,13 +97,13 @@ reports.Chart(cost_distribution(result))
 # the bottom, the larger the rare, expensive years (a ransomware attack, a long outage).
 
 # %%
-reports.Chart(loss_exceedance(result))
+Chart(loss_exceedance(result))
 
 # %% [markdown]
 # ## Where the money goes
 
 # %%
-reports.Chart(cost_breakdown(result))
+Chart(cost_breakdown(result))
 
 # %% [markdown]
 # ## The saving, simulation by simulation
@@ -107,7 +112,7 @@ reports.Chart(cost_breakdown(result))
 # Bars right of zero are the cases in which managed services cost less.
 
 # %%
-reports.Chart(savings_distribution(result))
+Chart(savings_distribution(result))
 
 # %% [markdown]
 # ## When would the answer flip?
@@ -116,9 +121,9 @@ reports.Chart(savings_distribution(result))
 # they are. Each is solved on the same simulated incidents; ± is its Monte Carlo standard error.
 
 # %%
-flips = insights.breakeven_table(params.scenario, decision_trials, params.seed)
-display(Markdown(reports.markdown_table(("Input", "Now", "Break-even", "What it means"),
-                                        reports.breakeven_rows(flips, currency))))  # fmt: skip
+flips = breakeven_table(params.scenario, decision_trials, params.seed)
+display(Markdown(tables.markdown_table(("Input", "Now", "Break-even", "What it means"),
+                                       tables.breakeven_rows(flips, currency))))  # fmt: skip
 
 # %% [markdown]
 # ## Which input matters most?
@@ -129,8 +134,8 @@ display(Markdown(reports.markdown_table(("Input", "Now", "Break-even", "What it 
 
 # %%
 swings = tornado(params.scenario, trials=decision_trials, seed=params.seed)
-display(Markdown(reports.tornado_text(swings, currency)))
-reports.Chart(tornado_chart(swings, currency))
+display(Markdown(narrative.tornado_text(swings, currency)))
+Chart(tornado_chart(swings, currency))
 
 # %% [markdown]
 # ## How predictable is the IT bill?
@@ -140,19 +145,19 @@ reports.Chart(tornado_chart(swings, currency))
 # budget to compare with is the managed contract's annual fee unless the scenario gives one.
 
 # %%
-budget = insights.budget_table(result)
-display(Markdown(reports.markdown_table(
+budget = budget_table(result)
+display(Markdown(tables.markdown_table(
     ("Model", "Mean month", "Month-to-month spread (sd)", "Worst month (P95)",
-     f"Chance a year exceeds {reports.escape(money(params.scenario.it_budget, currency))}"),
-    reports.budget_rows(budget, currency),
+     f"Chance a year exceeds {escape(money(params.scenario.it_budget, currency))}"),
+    tables.budget_rows(budget, currency),
 )))  # fmt: skip
-reports.Chart(monthly_spend(result))
+Chart(monthly_spend(result))
 
 # %% [markdown]
 # ## Method and assumptions
 
 # %%
-display(Markdown(METHOD))
+display(Markdown(narrative.METHOD))
 
 # %% [markdown]
 # ### Sources of the default figures
@@ -162,7 +167,7 @@ display(Markdown(METHOD))
 # reasoning in the tool's `data/references.yaml`; where you know your own figures, use them.
 
 # %%
-display(Markdown(reports.markdown_table(("Source", "Figure"), reports.sources_table())))
+display(Markdown(tables.markdown_table(("Source", "Figure"), tables.sources_table())))
 
 # %%
-display(Markdown(reports.footer(params)))
+display(Markdown(footer(params)))

@@ -28,17 +28,22 @@ import shlex
 
 from IPython.display import Markdown, display
 
-from analysis import __version__, reports, sweeps
-from analysis.break_even import PARAMETERS, breakeven
-from analysis.plots import sweep_curves
+from analysis import __version__
+from analysis.decision.breakeven import PARAMETERS, breakeven
+from analysis.decision.sweeps import crossing, sweep
+from analysis.present.formatting import escape
+from analysis.present.plots import sweep_curves
+from analysis.present.tables import markdown_table
+from analysis.report.notebook import Chart, PlotlyScript
+from analysis.report.parameters import check_sweep_parameters, write_sweep_outputs
 
-params = sweeps.check_parameters(scenario, parameter, values, trials, seed, overrides, output_dir)
-table = sweeps.sweep(params.scenario, params.parameter, params.values, params.trials, params.seed)
-sweeps.write_outputs(params, table)
-display(reports.PlotlyScript())  # plotly.js, embedded once: the exported page works offline
+params = check_sweep_parameters(scenario, parameter, values, trials, seed, overrides, output_dir)
+table = sweep(params.scenario, params.parameter, params.values, params.trials, params.seed)
+write_sweep_outputs(params, table)
+display(PlotlyScript())  # plotly.js, embedded once: the exported page works offline
 
 # %%
-name = reports.escape(params.scenario.name)
+name = escape(params.scenario.name)
 display(Markdown(f"# Sweep of `{params.parameter}`\n\n**{name}** · {params.trials:,} trials per "
                  f"value · amounts in {params.scenario.currency}"))  # fmt: skip
 
@@ -51,7 +56,7 @@ display(Markdown(f"# Sweep of `{params.parameter}`\n\n**{name}** · {params.tria
 solvable = params.parameter in PARAMETERS or (
     params.parameter.startswith("incidents.") and params.parameter.endswith(".rate_per_year")
 )
-point = sweeps.crossing(table)
+point = crossing(table)
 if solvable and point is not None:  # solved precisely on the same seed, with its uncertainty
     answer = breakeven(params.scenario, params.parameter, params.trials, params.seed)
     if answer.found:
@@ -65,7 +70,7 @@ elif point is not None:
 else:
     text = "Expected savings do not cross zero in the swept range: no break-even there."
 display(Markdown(text))
-reports.Chart(sweep_curves(table, params.parameter, params.scenario.currency, point))
+Chart(sweep_curves(table, params.parameter, params.scenario.currency, point))
 
 # %% [markdown]
 # ## The numbers
@@ -77,7 +82,7 @@ rows = [
      f"{row.prob_managed_cheaper:.1%}")
     for row in table.itertuples()
 ]  # fmt: skip
-display(Markdown(reports.markdown_table(header, rows)))
+display(Markdown(markdown_table(header, rows)))
 
 # %%
 command = shlex.join(["itcost", "sweep", "scenario.yaml", "--parameter", params.parameter,
@@ -87,5 +92,5 @@ display(Markdown("\n".join([
     "### Reproducibility", "",
     f"- Scenario: {name}, sha256 `{params.scenario.sha256}`",
     f"- Seed {params.seed}, {params.trials:,} trials per value, itcost {__version__}",
-    f"- Regenerate from the sweep folder: {reports.escape(command)}",
+    f"- Regenerate from the sweep folder: {escape(command)}",
 ])))  # fmt: skip

@@ -72,8 +72,8 @@ def test_presets_load_from_a_non_editable_install(tmp_path):
     assert "manufacturer" in presets
     # The report notebook and its HTML template ship inside the wheel too.
     check = (
-        "from analysis import reports; "
-        "print(reports.notebook_path(), reports.notebook_path('sweep'), reports.TEMPLATES.is_dir())"
+        "from analysis.files import notebook_path; from analysis.report.notebook import TEMPLATES; "
+        "print(notebook_path(), notebook_path('sweep'), TEMPLATES.is_dir())"
     )
     shipped = subprocess.run([str(python), "-c", check], capture_output=True, text=True,
                              cwd=tmp_path, env=env, check=True).stdout  # fmt: skip
@@ -81,7 +81,7 @@ def test_presets_load_from_a_non_editable_install(tmp_path):
     assert first.startswith(site) and sweep_notebook.startswith(site) and templates == "True"
     # So does the calculator app, which runs from the installed copy.
     app_check = (
-        "from analysis.cli import app_path; from streamlit.testing.v1 import AppTest; "
+        "from analysis.files import app_path; from streamlit.testing.v1 import AppTest; "
         "at = AppTest.from_file(str(app_path()), default_timeout=120); at.run(); "
         "print(app_path(), [e.value for e in at.exception], at.metric[0].label)"
     )

@@ -7,7 +7,7 @@ import streamlit as st
 import app_inputs
 import app_results
 import app_state
-from analysis import plots
+from analysis.present import plots
 
 state = app_state.inputs()
 st.title("Break-fix or managed IT support?")

@@ -7,9 +7,11 @@ import streamlit as st
 
 import app_results
 import app_state
-from analysis import plots, reports
-from analysis.formatting import money
-from analysis.insights import budget_table, hybrid_summary
+from analysis.decision.breakdowns import budget_table
+from analysis.present import plots
+from analysis.present.formatting import money
+from analysis.present.narrative import hybrid_summary, tornado_text
+from analysis.present.tables import breakeven_rows, budget_rows
 
 CONFIG = {"displaylogo": False}
 SOBOL_SAMPLES, SOBOL_TRIALS = 32, 1_000
@@ -29,7 +31,7 @@ st.markdown(
     f"the tornado use at most {app_state.DECISION_TRIALS:,} trials per run, on the same seed."
 )
 flips = app_state.breakeven_table(state)
-rows = reports.breakeven_rows(flips, currency)
+rows = breakeven_rows(flips, currency)
 st.dataframe(
     pd.DataFrame(rows, columns=["Input", "Now", "Break-even", "What it means"]),
     hide_index=True,
@@ -37,7 +39,7 @@ st.dataframe(
 
 st.subheader("Which input matters most?")
 swings = app_state.tornado(state)
-st.markdown(reports.tornado_text(swings, currency))
+st.markdown(tornado_text(swings, currency))
 st.plotly_chart(plots.tornado(swings, currency), config=CONFIG)
 with st.expander("Global sensitivity: Sobol indices"):
     st.markdown(
@@ -73,7 +75,7 @@ st.markdown(
 )
 st.dataframe(
     pd.DataFrame(
-        reports.budget_rows(budget, currency),
+        budget_rows(budget, currency),
         columns=[
             "Model",
             "Mean month",

@@ -6,10 +6,11 @@ import streamlit as st
 
 import app_results
 import app_state
-from analysis import plots
-from analysis.formatting import money, simulated_periods
-from analysis.insights import TIER_QUANTITIES
-from analysis.reports import slugify
+from analysis.decision.breakdowns import TIER_QUANTITIES
+from analysis.defaults import SHORT_MODEL_NAMES
+from analysis.files import slugify
+from analysis.present import plots
+from analysis.present.formatting import money, simulated_periods
 
 SHOWN_ROWS = 1_000
 CONFIG = {"displaylogo": False}
@@ -38,7 +39,7 @@ st.plotly_chart(plots.tier_costs(tiers, scenario.currency), config=CONFIG)
 names = {"incidents": "incidents", "downtime_hours": "downtime hours",
          "support": "support bills", "downtime": "downtime cost"}  # fmt: skip
 table = tiers.copy()
-models = {"break_fix": "Break-fix", "managed": "Managed", "hybrid": "Hybrid"}
+models = SHORT_MODEL_NAMES
 table.columns = [f"{models[model]}: {names[quantity]}" for model, quantity in table.columns]
 table.index.name = "tier"
 money_columns = [c for c in table.columns if c.endswith(("bills", "cost"))]

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import streamlit as st
 
-import analysis
 import app_results
 import app_state
-from analysis.engine import ArgumentError, check_arguments
-from analysis.reports import find_chromium, run_report, slugify
+from analysis.engine.core import check_arguments
+from analysis.errors import ArgumentError, ToolMissingError
+from analysis.files import slugify
+from analysis.report.notebook import run_report
+from analysis.report.pdf import find_chromium
 from app_state import plain
 
 _KEY = "itcost_report"
@@ -31,7 +33,7 @@ st.markdown(
 try:
     find_chromium()
     pdf_problem = ""
-except analysis.ScenarioError as error:
+except ToolMissingError as error:
     pdf_problem = error.reason
 
 with st.form("report"):

@@ -7,10 +7,10 @@ import streamlit as st
 
 import analysis
 import app_state
-from analysis.insights import METHOD
-from analysis.overrides import value_at
-from analysis.presets import field_sources, sources_for
-from analysis.reports import inputs_table
+from analysis.present.narrative import METHOD
+from analysis.present.tables import inputs_table
+from analysis.scenario.paths import value_at
+from analysis.scenario.presets import field_sources, sources_for
 
 state = app_state.inputs()
 scenario = state.scenario

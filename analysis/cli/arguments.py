@@ -1,0 +1,78 @@
+"""Argument types and the SCENARIO/--set/--trials/--seed arguments every command shares.
+
+A bad value is an argparse error, which the command line prints as one line with exit
+status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis import defaults
+from analysis.scenario.model import Scenario
+from analysis.scenario.presets import load_scenario
+
+_SET_HELP = (
+    "override one scenario value, e.g. --set incidents.minor.rate_per_year=40 or "
+    "--set 'break_fix.response_hours={median: 4, p90: 12}' (repeatable; values are YAML)"
+)
+_SCENARIO_HELP = "a preset name (see 'itcost presets') or a scenario YAML file"
+
+
+def positive_int(text: str) -> int:
+    value = whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {text})")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    value = whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {text})")
+    return value
+
+
+def port(text: str) -> int:
+    port = positive_int(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535 (got {text})")
+    return port
+
+
+def whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+
+
+def add_scenario_arguments(
+    command: argparse.ArgumentParser, sampling: bool = False, trials: int = defaults.TRIALS
+) -> None:
+    """SCENARIO and --set, and with ``sampling`` also --trials (default ``trials``) and --seed."""
+    command.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
+    if sampling:
+        command.add_argument(
+            "--trials",
+            type=positive_int,
+            default=trials,
+            metavar="N",
+            help="Monte Carlo trials (default: %(default)s)",
+        )
+        command.add_argument(
+            "--seed",
+            type=non_negative_int,
+            default=defaults.SEED,
+            metavar="S",
+            help="random seed; the same seed and trials give the same numbers "
+            "(default: %(default)s)",
+        )
+    command.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP
+    )
+
+
+def resolve(args: argparse.Namespace) -> Scenario:
+    """The scenario of SCENARIO with the --set overrides applied."""
+    return load_scenario(args.scenario).with_overrides(args.overrides)

@@ -1,0 +1,128 @@
+"""``itcost report`` and ``itcost sweep``: documents from the notebooks, in run folders."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from analysis import defaults
+from analysis.cli.arguments import add_scenario_arguments, resolve
+from analysis.decision.sweeps import check_values, parse_range
+from analysis.engine.core import check_arguments
+from analysis.errors import ArgumentError
+from analysis.report.notebook import run_report, run_sweep
+from analysis.report.pdf import find_chromium
+
+
+def add_report(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write a client report (HTML, optionally PDF) from the report notebook",
+        description=(
+            "Run notebooks/client_report.ipynb through papermill and write a run folder "
+            "OUT/<client>/<YYYYMMDD-HHMMSS>/ with scenario.yaml, summary.json, trials.parquet, "
+            "report.ipynb, report.html (self-contained, opens offline) and with --pdf report.pdf. "
+            "Prints the path of the HTML."
+        ),
+    )
+    add_scenario_arguments(report, sampling=True)
+    report.add_argument(
+        "--client",
+        metavar="NAME",
+        help="client name shown on the report (default: the scenario's name)",
+    )
+    report.add_argument(
+        "--prepared-by", metavar="NAME", default="", help="consultant or firm named on the report"
+    )
+    report.add_argument(
+        "--out",
+        metavar="DIR",
+        default="reports",
+        help="folder for report runs (default: %(default)s)",
+    )
+    report.add_argument(
+        "--pdf", action="store_true", help="also print report.pdf with headless Chromium"
+    )
+    report.set_defaults(handler=_report)
+
+
+def add_sweep(commands: argparse._SubParsersAction) -> None:
+    sweep = commands.add_parser(
+        "sweep",
+        help="one input over a range: a sweep report (HTML) from the sweep notebook",
+        description="Run the sweep notebook: expected savings and the chance that managed is "
+        "cheaper, with 95%% bands, for each value of one input, and the break-even marked. "
+        "Writes OUT/<scenario>-sweep/<YYYYMMDD-HHMMSS>/ with scenario.yaml, sweep.csv, "
+        "sweep.ipynb and sweep.html, and prints the HTML's path.",
+    )
+    add_scenario_arguments(sweep, sampling=True, trials=defaults.SWEEP_TRIALS)
+    sweep.add_argument(
+        "--parameter",
+        required=True,
+        metavar="PATH",
+        help="a numeric scenario field, e.g. managed.per_user_monthly; incidents.*.rate_per_year "
+        "sweeps a multiplier of every tier's rate",
+    )
+    sweep.add_argument(
+        "--range",
+        dest="values",
+        required=True,
+        metavar="LO:HI:STEPS",
+        help="e.g. 50:400:15; write --range=-0.05:0.1:7 when LO is negative",
+    )
+    sweep.add_argument("--out", default="reports", help="output folder (default: reports)")
+    sweep.add_argument("--pdf", action="store_true", help="also print sweep.pdf with Chromium")
+    # The sweep's Python argument `values` is this command's --range.
+    sweep.set_defaults(handler=_sweep, flags={"values": "--range"})
+
+
+def _report(args: argparse.Namespace) -> int:
+    scenario = resolve(args)
+    check_arguments(args.trials, args.seed)  # fail before the run, not after it
+    if args.pdf:
+        find_chromium()
+    client = args.client if args.client is not None else scenario.name
+    if not client.strip():
+        raise ArgumentError("--client", "must not be empty")
+    with kernel_chatter_silenced():
+        html = run_report(
+            scenario, client, args.trials, args.seed, Path(args.out),
+            prepared_by=args.prepared_by, pdf=args.pdf,
+        )  # fmt: skip
+    print(html)
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    scenario = resolve(args)
+    check_arguments(args.trials, args.seed)
+    # Fail before the kernel starts, not after.
+    check_values(scenario, args.parameter, parse_range(args.values))
+    if args.pdf:
+        find_chromium()
+    with kernel_chatter_silenced():
+        html = run_sweep(
+            scenario, args.parameter, args.values, args.trials, args.seed, Path(args.out),
+            pdf=args.pdf,
+        )  # fmt: skip
+    print(html)
+    return 0
+
+
+@contextlib.contextmanager
+def kernel_chatter_silenced() -> Iterator[None]:
+    """Keep the Jupyter kernel's log lines (it inherits our stderr) off the user's terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)

@@ -1,0 +1,105 @@
+"""The ``itcost`` command line: parse, run a command, and turn errors into exit statuses.
+
+Bad input exits with status 2 and one line on stderr naming the field or the flag and the
+reason; a document that could not be made exits with status 1. Library errors name Python
+arguments (``trials``) and scenario sources (``overrides``); :func:`in_flags` is the one place
+that says them as this command line's flags (``--trials``, ``--set``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import NoReturn
+
+from analysis._version import __version__
+from analysis.cli import decide, documents, scenarios, serve, simulate
+from analysis.errors import ArgumentError, ItcostError, ReportError, ScenarioError, ToolMissingError
+from analysis.scenario.paths import OVERRIDES
+
+EXIT_BAD_INPUT = 2
+EXIT_NOT_MADE = 1
+
+#: Python argument names (and scenario sources) as every command's flags; a command adds its
+#: own with ``set_defaults(flags=...)``.
+FLAGS = {
+    "trials": "--trials",
+    "seed": "--seed",
+    "threads": "--threads",
+    "parameter": "--parameter",
+    "samples": "--samples",
+    "pdf": "--pdf",
+    OVERRIDES: "--set",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="itcost",
+        description=(
+            "Compare the cost of break-fix IT support with a managed-services contract "
+            "by Monte Carlo simulation."
+        ),
+        epilog="Run 'itcost COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"itcost {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # In the order `itcost --help` lists them.
+    simulate.add_commands(commands)
+    documents.add_report(commands)
+    scenarios.add_commands(commands)
+    serve.add_commands(commands)
+    decide.add_commands(commands)
+    documents.add_sweep(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ItcostError as error:
+        flags = {**FLAGS, **getattr(args, "flags", {})}
+        print(f"itcost: error: {in_flags(error, flags)}", file=sys.stderr)
+        return EXIT_NOT_MADE if isinstance(error, ReportError) else EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("itcost: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def in_flags(error: ItcostError, flags: Mapping[str, str]) -> str:
+    """``error``'s message with the Python names in it as the command line's flags.
+
+    Examples
+    --------
+    >>> in_flags(ArgumentError("values", "needs finite LO < HI"), {"values": "--range"})
+    '--range: needs finite LO < HI'
+    >>> in_flags(ScenarioError("colour", "no such field", "overrides"), FLAGS)
+    '--set: colour: no such field'
+    """
+
+    def flag(name: str | None) -> str | None:
+        return flags.get(name, name) if name else name
+
+    if isinstance(error, ScenarioError):
+        error = ScenarioError(error.field, error.reason, flag(error.source))
+    elif isinstance(error, ArgumentError):  # "low/high" names two arguments
+        error = ArgumentError(
+            "/".join(map(flag, error.name.split("/"))), error.reason, error.detail
+        )
+    elif isinstance(error, ToolMissingError):
+        error = ToolMissingError(error.tool, error.hint, flag(error.name))
+    return str(error)

@@ -1,0 +1,1 @@
+"""Words, tables and charts for people: ``formatting``, ``narrative``, ``tables``, ``plots``."""

@@ -1,0 +1,1 @@
+"""Documents: the notebooks' parameter checks, running and exporting them, printing PDFs."""

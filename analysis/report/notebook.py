@@ -1,0 +1,221 @@
+"""Documents from notebooks: run one with papermill into a run folder, export it to HTML.
+
+The report (``notebooks/client_report.ipynb``) and the sweep (``notebooks/sweep.ipynb``) are
+the documents; this module runs them (``itcost report``, ``itcost sweep``, the app's Report
+page), embeds plotly.js once so the HTML opens offline, and writes each run into a folder that
+appears only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from analysis._version import __version__
+from analysis.errors import ReportError
+from analysis.files import current_umask, notebook_path, slugify
+from analysis.present.formatting import escape
+from analysis.report.parameters import ReportParameters
+from analysis.report.pdf import print_pdf
+from analysis.scenario.io import dump_scenario
+from analysis.scenario.model import Scenario
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class PlotlyScript:
+    """Displays plotly.js itself, once, so the exported HTML needs no network."""
+
+    def _repr_html_(self) -> str:
+        from plotly.offline import get_plotlyjs
+
+        return f'<script type="text/javascript">{get_plotlyjs()}</script>'
+
+
+class Chart:
+    """A figure for the report: interactive in JupyterLab (plotly's mimetype) and in exported
+    HTML (a div drawn by the embedded plotly.js). Unlike plotly's own notebook renderer, it
+    loads nothing (such as MathJax) from a CDN.
+    """
+
+    def __init__(self, figure: Any):
+        self.figure = figure
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        div = self.figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            default_width="100%",
+            config={"displaylogo": False},
+        )
+        return {"application/vnd.plotly.v1+json": self.figure.to_plotly_json(), "text/html": div}
+
+
+# -- the pipeline ------------------------------------------------------------------------------
+
+
+def run_report(
+    scenario: Scenario,
+    client_name: str,
+    trials: int,
+    seed: int,
+    out_dir: Path,
+    prepared_by: str = "",
+    pdf: bool = False,
+) -> Path:
+    """Execute the report notebook and write a complete run folder; return the HTML's path.
+
+    The folder ``out_dir/<client-slug>/<YYYYMMDD-HHMMSS>/`` appears only when everything in it
+    is written: the run is built in a temporary folder beside it and renamed into place, so a
+    failure leaves earlier reports as they were.
+    """
+    parameters = {
+        "scenario": "scenario.yaml",
+        "client_name": client_name,
+        "prepared_by": prepared_by,
+        "trials": trials,
+        "seed": seed,
+        "overrides": {},
+        "output_dir": ".",
+    }
+    title = f"IT support cost report: {client_name}"
+    return _run_notebook(
+        "client_report", "report", scenario, parameters, Path(out_dir) / slugify(client_name),
+        title, pdf,
+    )  # fmt: skip
+
+
+def run_sweep(
+    scenario: Scenario,
+    parameter: str,
+    values: str,
+    trials: int,
+    seed: int,
+    out_dir: Path,
+    pdf: bool = False,
+) -> Path:
+    """Execute the sweep notebook (``parameter`` over ``values``, ``"LO:HI:STEPS"``) into a run
+    folder ``out_dir/<scenario-slug>-sweep/<YYYYMMDD-HHMMSS>/`` (as :func:`run_report` does);
+    return the HTML's path. The folder holds scenario.yaml, sweep.csv, sweep.ipynb and
+    sweep.html (and sweep.pdf)."""
+    parameters = {
+        "scenario": "scenario.yaml",
+        "parameter": parameter,
+        "values": values,
+        "trials": trials,
+        "seed": seed,
+        "overrides": {},
+        "output_dir": ".",
+    }
+    folder = Path(out_dir) / f"{slugify(scenario.name)}-sweep"
+    title = f"itcost sweep of {parameter}: {scenario.name}"
+    return _run_notebook("sweep", "sweep", scenario, parameters, folder, title, pdf)
+
+
+def _run_notebook(
+    notebook: str,
+    output: str,
+    scenario: Scenario,
+    parameters: dict[str, Any],
+    folder: Path,
+    title: str,
+    pdf: bool,
+) -> Path:
+    """Run ``notebook`` with papermill in a temporary folder inside ``folder`` and rename it to
+    ``folder/<YYYYMMDD-HHMMSS>`` when complete; return the path of ``<output>.html``."""
+    import nbformat
+    import papermill
+
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    final = folder / stamp
+    counter = 1
+    while final.exists():  # two runs in the same second
+        counter += 1
+        final = folder / f"{stamp}-{counter}"
+    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=folder))
+    try:
+        dump_scenario(scenario, work / "scenario.yaml")
+        executed = papermill.execute_notebook(
+            str(notebook_path(notebook)),
+            str(work / f"{output}.ipynb"),
+            parameters=parameters,
+            cwd=str(work),
+            progress_bar=False,
+            log_output=False,
+            kernel_name="python3",
+        )
+        _strip_machine_paths(executed, notebook, output)
+        nbformat.write(executed, work / f"{output}.ipynb")
+        (work / f"{output}.html").write_text(export_html(executed, title), encoding="utf-8")
+        if pdf:
+            print_pdf(work / f"{output}.html", work / f"{output}.pdf")
+        os.chmod(work, 0o777 & ~current_umask())  # mkdtemp made it private: reports are shared
+        os.replace(work, final)
+    except papermill.PapermillExecutionError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        detail = str(error.evalue).splitlines()[0] if error.evalue else ""
+        raise ReportError(
+            f"the {notebook} notebook failed in cell {error.exec_count}: {error.ename}: {detail}"
+        ) from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return final / f"{output}.html"
+
+
+def _strip_machine_paths(notebook: Any, name: str, output: str) -> None:
+    metadata = notebook.metadata.get("papermill", {})
+    metadata["input_path"] = f"{name}.ipynb"
+    metadata["output_path"] = f"{output}.ipynb"
+    metadata.pop("environment_variables", None)
+
+
+def export_html(notebook: Any, title: str) -> str:
+    """The executed notebook as one self-contained HTML page titled ``title``, without code."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="itcost_report",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body
+
+
+def footer(params: ReportParameters) -> str:
+    """The reproducibility footer (Markdown)."""
+    scenario = params.scenario
+    words = [
+        "itcost",
+        "report",
+        "scenario.yaml",
+        "--client",
+        params.client_name,
+        "--trials",
+        str(params.trials),
+        "--seed",
+        str(params.seed),
+    ]
+    if params.prepared_by:
+        words += ["--prepared-by", params.prepared_by]
+    command = shlex.join(words)  # quoted for a POSIX shell, whatever the names contain
+    return "\n".join(
+        [
+            "### Reproducibility",
+            "",
+            f"- Scenario: {escape(scenario.name)}, sha256 `{scenario.sha256}`",
+            f"- Seed {params.seed}, {params.trials:,} Monte Carlo trials, itcost {__version__}",
+            f"- Generated {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+            f"- Regenerate from the report folder: {escape(command)}",
+        ]
+    )

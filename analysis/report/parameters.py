@@ -1,0 +1,141 @@
+"""The notebooks' parameters, checked in their first cell, and the files a run writes.
+
+papermill passes parameters as plain values; each notebook's second cell hands them to a
+check here, so that a bad one stops the run at once with one line naming it: an
+:class:`~analysis.errors.ArgumentError` for a plain parameter (``trials: must be ...``), a
+:class:`~analysis.errors.ScenarioError` from ``scenario`` or ``overrides`` for the scenario.
+
+Examples
+--------
+>>> check_report_parameters("small-office", "Acme", "", 1000, 1, {}, "").trials
+1000
+>>> check_sweep_parameters("small-office", "break_fix.hourly_rate", "100:200:3", 1000, 1, {},
+...                        "").values.tolist()
+[100.0, 150.0, 200.0]
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from analysis.decision.sweeps import check_values, parse_range
+from analysis.engine.core import check_arguments
+from analysis.engine.result import Result
+from analysis.errors import ArgumentError, ScenarioError
+from analysis.files import write_text_atomic
+from analysis.scenario.io import dump_scenario
+from analysis.scenario.model import Scenario
+from analysis.scenario.presets import load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class ReportParameters:
+    """The report notebook's parameters, checked."""
+
+    scenario: Scenario
+    client_name: str
+    prepared_by: str
+    trials: int
+    seed: int
+    output_dir: Path | None
+
+
+@dataclass(frozen=True)
+class SweepParameters:
+    """The sweep notebook's parameters, checked."""
+
+    scenario: Scenario
+    parameter: str
+    values: np.ndarray
+    trials: int
+    seed: int
+    output_dir: Path | None
+
+
+def check_report_parameters(
+    scenario: str,
+    client_name: str,
+    prepared_by: str,
+    trials: int,
+    seed: int,
+    overrides: dict[str, Any],
+    output_dir: str,
+) -> ReportParameters:
+    """Validate the report notebook's parameters; a bad one raises a one-line error."""
+    _check_types(client_name=(client_name, str), prepared_by=(prepared_by, str))
+    if not client_name.strip():
+        raise ArgumentError("client_name", "must not be empty")
+    resolved, folder = _check_common(scenario, trials, seed, overrides, output_dir)
+    return ReportParameters(
+        resolved, client_name.strip(), prepared_by.strip(), trials, seed, folder
+    )
+
+
+def check_sweep_parameters(
+    scenario: str,
+    parameter: str,
+    values: str,
+    trials: int,
+    seed: int,
+    overrides: dict[str, Any],
+    output_dir: str,
+) -> SweepParameters:
+    """Validate the sweep notebook's parameters; a bad one raises a one-line error."""
+    _check_types(parameter=(parameter, str), values=(values, str))
+    resolved, folder = _check_common(scenario, trials, seed, overrides, output_dir)
+    grid = parse_range(values)
+    check_values(resolved, parameter, grid)
+    return SweepParameters(resolved, parameter, grid, trials, seed, folder)
+
+
+def _check_types(**given: tuple[Any, type]) -> None:
+    for name, (value, kind) in given.items():
+        if not isinstance(value, kind):
+            raise ArgumentError(name, f"must be {kind.__name__} (got {value!r})")
+
+
+def _check_common(
+    scenario: str, trials: int, seed: int, overrides: dict[str, Any], output_dir: str
+) -> tuple[Scenario, Path | None]:
+    """The parameters every notebook has: the scenario with its overrides, and the folder."""
+    _check_types(
+        scenario=(scenario, str), overrides=(overrides, dict), output_dir=(output_dir, str)
+    )
+    check_arguments(trials, seed)
+    try:
+        base = load_scenario(scenario)
+    except ScenarioError as error:  # the file's own name would say less than the parameter's
+        raise ScenarioError(error.field, error.reason, "scenario") from None
+    return base.with_overrides(overrides), Path(output_dir) if output_dir else None
+
+
+def write_report_outputs(params: ReportParameters, result: Result) -> None:
+    """Write scenario.yaml, summary.json and trials.parquet into ``params.output_dir``."""
+    folder = params.output_dir
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    dump_scenario(params.scenario, folder / "scenario.yaml")
+    # Exactly what `itcost simulate --json` prints for the same inputs.
+    write_text_atomic(folder / "summary.json", result.to_json() + "\n")
+    temporary = folder / ".trials.parquet.tmp"
+    result.trials.to_parquet(temporary)
+    os.replace(temporary, folder / "trials.parquet")
+
+
+def write_sweep_outputs(params: SweepParameters, table: pd.DataFrame) -> None:
+    """Write scenario.yaml and sweep.csv into ``params.output_dir`` (when given)."""
+    folder = params.output_dir
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    dump_scenario(params.scenario, folder / "scenario.yaml")
+    write_text_atomic(folder / "sweep.csv", table.to_csv(index=False))

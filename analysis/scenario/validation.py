@@ -1,0 +1,119 @@
+"""Validation failures as one-line messages that name the field: ``employees: must be > 0``.
+
+pydantic reports every problem with its location and kind; the first is kept (a misspelt key,
+which pydantic also reports as a missing one, counts once), worded for people, with the number
+of further problems. Checks that span fields raise :class:`~analysis.errors.ScenarioError`
+with their own field, which is kept as it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from analysis.errors import ScenarioError
+from analysis.scenario.paths import allowed_keys
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_REASONS = {
+    "missing": "required, but missing",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "finite_number": "must be a finite number",
+    "string_type": "must be text",
+    "dict_type": "must be a mapping of keys to values",
+    "model_type": "must be a mapping of keys to values",
+    "model_attributes_type": "must be a mapping of keys to values",
+    "bool_type": "must be true or false",
+}
+
+
+def validated(model: type[M], data: Any, source: str | None = None) -> M:
+    """``model.model_validate(data)``, its first problem raised as a one-line ScenarioError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise scenario_error(error, model, source) from None
+
+
+def scenario_error(
+    error: ValidationError, model: type[BaseModel], source: str | None = None
+) -> ScenarioError:
+    """The first problem of ``model``'s validation error as a one-line ScenarioError."""
+    problems = error.errors(include_url=False)
+    # A misspelt key shows up twice, as an unknown key and as a missing one: keep the first.
+    typos = {
+        (*problem["loc"][:-1], close)
+        for problem in problems
+        if problem["type"] == "extra_forbidden"
+        and (close := _closest(model, list(map(str, problem["loc"])))) is not None
+    }
+    problems = [p for p in problems if not (p["type"] == "missing" and tuple(p["loc"]) in typos)]
+    first = min(problems, key=lambda problem: problem["type"] != "extra_forbidden")
+    field, reason = _describe(model, first)
+    if len(problems) > 1:
+        more = len(problems) - 1
+        reason += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ScenarioError(field, reason, source)
+
+
+def _describe(model: type[BaseModel], problem: dict[str, Any]) -> tuple[str, str]:
+    loc = [str(part) for part in problem["loc"]]
+    kind = problem["type"]
+    context = problem.get("ctx") or {}
+    given = problem.get("input")
+    if loc and loc[-1] == "[key]":  # a bad mapping key, e.g. a tier name with a dot in it
+        loc.pop()
+        return ".".join(loc), "names may use only letters, digits, '_' and '-'"
+    field = ".".join(loc)
+    if kind == "extra_forbidden":
+        return field, "unknown key" + _suggestion(model, loc)
+    if kind == "value_error":
+        cause = context.get("error")
+        if isinstance(cause, ScenarioError):  # a check that names its own field, from here
+            return ".".join(filter(None, (field, cause.field))), cause.reason
+        return field, str(cause if cause is not None else problem["msg"])
+    if kind == "string_pattern_mismatch" and loc[-1:] == ["currency"]:
+        return field, f"must be a 3-letter ISO 4217 code such as USD (got {given!r})"
+    if kind == "too_short" and loc == ["incidents"]:
+        return field, "needs at least one tier"
+    bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
+              "less_than_equal": "<="}  # fmt: skip
+    if kind in bounds:
+        limit = next(iter(context.values()))
+        return field, f"must be {bounds[kind]} {limit:g} (got {given!r})"
+    reason = _TYPE_REASONS.get(kind)
+    if reason is None:
+        message = problem["msg"]
+        reason = message[:1].lower() + message[1:]
+    if kind != "missing" and not isinstance(given, dict | list):
+        reason += f" (got {given!r})"
+    return field, reason
+
+
+def _allowed(model: type[BaseModel], loc: list[str]) -> list[str]:
+    """The keys allowed where ``loc`` points (empty under a mapping keyed by tier name)."""
+    try:
+        return allowed_keys(model, loc[:-1])
+    except KeyError:
+        return []
+
+
+def _closest(model: type[BaseModel], loc: list[str]) -> str | None:
+    """The allowed key closest to a misspelt one, if any is close."""
+    close = difflib.get_close_matches(loc[-1], _allowed(model, loc), n=1)
+    return close[0] if close else None
+
+
+def _suggestion(model: type[BaseModel], loc: list[str]) -> str:
+    """' (did you mean ...?)' for a misspelt key, else the keys allowed there."""
+    close, allowed = _closest(model, loc), _allowed(model, loc)
+    if close:
+        return f" (did you mean {close!r}?)"
+    return f" (allowed: {', '.join(allowed)})" if allowed else ""

@@ -1,0 +1,200 @@
+"""The app end to end: a real `streamlit run` server driven by Debian's headless Chromium.
+
+As in Streamlit's own e2e_playwright suite: start the server on a free port, wait for
+``/_stcore/health``, then drive the page and find elements by their ``data-testid``.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+import analysis
+from analysis.report.pdf import CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboards" / "app.py"
+sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
+
+from app_state import DEFAULT_TRIALS  # noqa: E402
+
+#: Seconds for the server to answer its health check, and for a page to settle (a cold first
+#: run imports plotly and simulates; a loaded CI machine is slow).
+STARTUP, SETTLE = 90, 60
+expect.set_options(timeout=SETTLE * 1000)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> str:
+    """The app served by `streamlit run` as `make app` starts it; its address."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+             "--server.address", "localhost", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false",
+             "--browser.serverAddress", "localhost", "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit run exited with {process.returncode}:\n"
+                            + log_path.read_text())  # fmt: skip
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"no health check from {url} in {STARTUP} s:\n" + log_path.read_text())
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def page(server, chromium):
+    """A fresh browser page; every request it makes, and every script error, are recorded."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(SETTLE * 1000)
+        page = context.new_page()
+        page.outside, page.errors = [], []  # read by the tests at the end
+
+        def record(request) -> None:
+            if not request.url.startswith((server, "data:", "blob:")):
+                page.outside.append(request.url)
+
+        page.on("request", record)
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        yield page
+        browser.close()
+
+
+def card(page, label: str):
+    """The value of the result card with ``label``."""
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def amount(text: str) -> float:
+    return float(re.sub(r"[^\d.-]", "", text))
+
+
+def test_change_an_input_see_the_cards_change_and_download_the_trials(server, page, tmp_path):
+    page.goto(server)
+    break_fix, managed = card(page, "Break-fix cost"), card(page, "Managed services cost")
+    expect(managed).to_have_text(re.compile(r"^\$[\d,]+$"))
+    before = {"break_fix": amount(break_fix.inner_text()), "managed": amount(managed.inner_text())}
+
+    shown_before = managed.inner_text()
+    staff = page.get_by_label("Staff", exact=True)
+    staff.fill("20")
+    staff.press("Enter")
+    expect(managed).not_to_have_text(shown_before)
+    after = {"break_fix": amount(break_fix.inner_text()), "managed": amount(managed.inner_text())}
+    assert after["managed"] - before["managed"] >= 10 * 125 * 12 - 1  # ten more users' fees
+    assert after["break_fix"] > before["break_fix"]
+    expect(page).to_have_url(re.compile(r"organisation\.employees=20"))
+    page.screenshot(path=str(tmp_path / "calculator.png"), full_page=True)
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Deep dive").click()
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download all trials (CSV)")
+    with page.expect_download() as download:
+        button.click()
+    csv_path = tmp_path / download.value.suggested_filename
+    download.value.save_as(csv_path)
+    page.screenshot(path=str(tmp_path / "deep-dive.png"), full_page=True)
+
+    trials = pd.read_csv(csv_path, index_col="trial")
+    expected = analysis.simulate(
+        analysis.load_scenario("small-office").with_overrides({"organisation.employees": 20}),
+        trials=DEFAULT_TRIALS,
+        seed=2026,
+    ).trials
+    pd.testing.assert_frame_equal(trials, expected, check_exact=False, rtol=1e-12)
+    assert round(expected["managed_total"].mean()) == after["managed"]
+    assert (tmp_path / "calculator.png").stat().st_size > 50_000
+    assert page.outside == [] and page.errors == []
+
+
+def test_a_name_in_a_link_fetches_nothing_and_links_nowhere(server, page, tmp_path):
+    """Shared links are user input: Markdown in a name must not load an image or make a link."""
+    name = "Acme ![t](http://tracker.invalid/p.png) [Pay here](https://evil.invalid/)"
+    page.goto(f"{server}/?" + urllib.parse.urlencode({"preset": "small-office", "name": name}))
+    expect(page.get_by_text("Acme ![t](http://tracker.invalid/p.png)").first).to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_text("Report").click()
+    expect(page.get_by_text("Client report")).to_be_visible()
+    assert page.get_by_role("link", name="Pay here").count() == 0
+    assert page.outside == [] and page.errors == []
+
+
+def test_a_scenario_file_goes_out_and_comes_back(server, page, tmp_path):
+    """Download the YAML after a change, open the app afresh and upload it: same inputs."""
+    page.goto(server)
+    rate = page.get_by_label("Break-fix hourly rate (USD/hour)", exact=True)
+    rate.fill("190")
+    rate.press("Enter")
+    expect(page).to_have_url(re.compile(r"break_fix\.hourly_rate=190"))
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Download scenario").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert analysis.load_scenario(saved).break_fix.hourly_rate == 190
+
+    page.goto(server)  # a new session, back at the preset
+    expect(rate).to_have_value("150.00")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(saved))
+    expect(page.get_by_text(f"Loaded {saved.name}")).to_be_visible()
+    expect(rate).to_have_value("190.00")
+    page.screenshot(path=str(tmp_path / "uploaded.png"), full_page=True)
+    assert page.outside == [] and page.errors == []
+
+
+def test_decide_page_in_the_browser(server, page, tmp_path):
+    """Break-evens, the tornado and the monthly chart drawn, a hybrid contract from a link."""
+    link = urllib.parse.urlencode(
+        {
+            "preset": "small-office",
+            "hybrid": '{"managed_tiers": ["critical"], "per_user_monthly": 40}',
+        }
+    )
+    page.goto(f"{server}/decide?{link}")
+    expect(page.get_by_text("When would the answer flip?")).to_be_visible()
+    expect(page.get_by_text("Managed care for critical systems only?")).to_be_visible()
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(2)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2"
+    )
+    expect(
+        page.get_by_text("Hybrid (managed care for critical, break-fix for the rest)")
+    ).to_be_visible()
+    page.screenshot(path=str(tmp_path / "decide.png"), full_page=True)
+    assert page.outside == [] and page.errors == []

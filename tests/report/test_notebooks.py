@@ -1,0 +1,220 @@
+"""Client reports: the notebook through papermill with a real kernel, the run folder, the HTML
+in a real headless Chromium with the network blocked, and the PDF read back with poppler."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill
+import pytest
+
+from analysis import load_scenario, simulate
+from analysis.files import slugify
+from analysis.present.formatting import escape
+from analysis.report.notebook import run_report
+from analysis.report.pdf import CHARTS_DRAWN, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "client_report.ipynb"
+HOSTILE_CLIENT = "<script>alert('x')</script> Bakery & Co"
+TRIALS = "3000"
+
+
+def test_notebook_through_papermill_matches_simulate(tmp_path):
+    overrides = {"managed.per_user_monthly": 140, "incidents.minor.rate_per_year": 45}
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+        parameters={"scenario": "dental-clinic", "client_name": "Dental", "trials": 4000,
+                    "seed": 11, "overrides": overrides, "output_dir": str(tmp_path)},
+    )  # fmt: skip
+    expected = simulate(load_scenario("dental-clinic").with_overrides(overrides), 4000, 11)
+    assert json.loads((tmp_path / "summary.json").read_text()) == expected.summary()
+    assert load_scenario(tmp_path / "scenario.yaml") == expected.scenario
+
+
+def test_a_hybrid_contract_appears_in_the_report(tmp_path):
+    overrides = {"hybrid": {"managed_tiers": ["critical"], "per_user_monthly": 40}}
+    executed = papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+        parameters={"client_name": "Hybrid Co", "trials": 2000, "overrides": overrides,
+                    "output_dir": str(tmp_path)},
+    )  # fmt: skip
+    shown = json.dumps([cell.get("outputs", []) for cell in executed.cells])
+    assert "**Hybrid** (managed care for critical, break-fix for the rest)" in shown
+    assert "| Hybrid | " in shown  # a row of the budget table
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert "hybrid" in summary["models"] and "savings_hybrid" in summary["comparison"]
+
+
+@pytest.fixture(scope="module")
+def report_run(tmp_path_factory, itcost_command, chromium):
+    """One `itcost report --pdf` run, shared by the tests that inspect its output."""
+    out = tmp_path_factory.mktemp("reports")
+    done = subprocess.run(
+        [*itcost_command, "report", "small-office", "--client", HOSTILE_CLIENT,
+         "--trials", TRIALS, "--out", str(out), "--pdf"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # the kernel's log lines stay off the terminal
+    html_path = Path(done.stdout.strip())
+    return out, html_path
+
+
+def test_run_folder_is_complete(report_run, itcost_command):
+    out, html_path = report_run
+    folder = html_path.parent
+    assert folder.parent == out / "script-alert-x-script-bakery-co"  # slugged, never a path
+    assert folder.name[:8].isdigit() and folder.name[8] == "-"
+    assert {p.name for p in folder.iterdir()} == {
+        "scenario.yaml", "summary.json", "trials.parquet", "report.ipynb", "report.html",
+        "report.pdf",
+    }  # fmt: skip
+    assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no temporary left over
+    simulated = subprocess.run(
+        [*itcost_command, "simulate", "small-office", "--json", "--trials", TRIALS],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert (folder / "summary.json").read_text() == simulated
+    import pandas as pd
+
+    trials = pd.read_parquet(folder / "trials.parquet")
+    assert len(trials) == int(TRIALS)
+    notebook_text = (folder / "report.ipynb").read_text()
+    assert str(out) not in notebook_text and "/tmp" not in notebook_text  # no machine paths
+
+
+def test_html_has_no_code_and_embeds_plotly(report_run):
+    _, html_path = report_run
+    text = html_path.read_text()
+    # No code cells: no editor element, no highlighted source, no line of the notebook's code.
+    assert 'class="jp-CodeMirrorEditor' not in text and 'class="highlight' not in text
+    assert "check_report_parameters" not in text and "Chart(" not in text
+    assert text.count("plotly.js v") >= 1 and "window.Plotly" in text
+    assert text.count('class="plotly-graph-div"') == 6
+    for heading in ("When would the answer flip?", "Which input matters most?",
+                    "How predictable is the IT bill?"):  # fmt: skip
+        assert heading in text
+    assert "<script>alert" not in text and "&lt;script&gt;alert" in text
+
+
+def test_html_renders_offline_in_chromium(report_run, chromium, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    _, html_path = report_run
+    outside, failed, dialogs, errors = [], [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+
+        def block_network(route):
+            if route.request.url.startswith("file:"):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", block_network)
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(html_path.as_uri())
+        page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        charts = page.locator(".js-plotly-plot").count()
+        heading = page.get_by_role("heading", name="Recommendation for").inner_text()
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        browser.close()
+    assert outside == [] and failed == [] and errors == []
+    assert dialogs == []  # the client name's <script> never ran
+    assert charts == 6
+    assert HOSTILE_CLIENT in heading  # shown as text
+    assert (tmp_path / "report.png").stat().st_size > 50_000
+
+
+def test_pdf_first_page_shows_the_executive_summary(report_run, poppler, tmp_path):
+    _, html_path = report_run
+    pdf = html_path.with_name("report.pdf")
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-png", str(pdf),
+                    str(tmp_path / "page")], check=True)  # fmt: skip
+    assert list(tmp_path.glob("page*.png"))
+    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+                                capture_output=True, text=True, check=True).stdout  # fmt: skip
+    for text in ("Executive summary", "Recommendation for", "Expected cost a year",
+                 "When the answer would flip", HOSTILE_CLIENT):  # fmt: skip
+        assert text in first_page
+
+
+@pytest.mark.parametrize(
+    "path", [NOTEBOOK, NOTEBOOK.with_name("sweep.ipynb")], ids=lambda p: p.name
+)
+def test_notebook_pair_in_sync_and_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    paired = jupytext.read(path.with_suffix(".py"))
+    assert [(c.cell_type, c.source) for c in paired.cells] == [
+        (c.cell_type, c.source) for c in notebook.cells
+    ]
+    assert notebook.cells[0].metadata["tags"] == ["parameters"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "nope: no such preset or file"),
+        (["small-office", "--trials", "-5"], "argument --trials: must be >= 1"),
+        (["small-office", "--set", "colour=1"], "--set: colour: no such field"),
+        (["small-office", "--client", " "], "--client: must not be empty"),
+        (["small-office", "--trials", "99999999999"], "--trials: 99,999,999,999 trials need"),
+    ],
+)
+def test_bad_report_arguments_exit_2(itcost_command, tmp_path, args, message):
+    done = subprocess.run([*itcost_command, "report", *args, "--out", str(tmp_path)],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2
+    assert message in done.stderr and len(done.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("parameter", "message"),
+    [
+        (["-p", "scenario", "nope"], "scenario: no such preset or file"),
+        (["-p", "trials", "-5"], "trials: must be a whole number >= 1"),
+        (["-y", "overrides: {colour: 1}"], "overrides: colour: no such field"),
+    ],
+)
+def test_bad_parameters_fail_from_the_papermill_cli(tmp_path, parameter, message):
+    papermill_cli = Path(sys.executable).parent / "papermill"
+    small = [] if "trials" in parameter else ["-p", "trials", "500"]
+    done = subprocess.run(
+        [str(papermill_cli), str(NOTEBOOK), str(tmp_path / "out.ipynb"), *parameter, *small],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert message in done.stdout + done.stderr
+
+
+def test_a_failed_run_leaves_earlier_reports_untouched(tmp_path, monkeypatch):
+    scenario = load_scenario("small-office")
+    first = run_report(scenario, "Acme", 500, 1, tmp_path)
+    before = sorted(p.name for p in first.parent.iterdir())
+    monkeypatch.setenv("ITCOST_CHROMIUM", "/bin/false")  # printing the PDF will fail
+    with pytest.raises(Exception):  # noqa: B017 - whatever the browser launcher raises
+        run_report(scenario, "Acme", 500, 1, tmp_path, pdf=True)
+    assert [p.name for p in (tmp_path / "acme").iterdir()] == [first.parent.name]
+    assert sorted(p.name for p in first.parent.iterdir()) == before
+
+
+def test_slugify_and_escape():
+    assert slugify("../../etc/passwd") == "etc-passwd"
+    assert slugify("Café Ünïcode") == "cafe-unicode"
+    assert slugify("<<>>") == "client"
+    assert escape("<b>$5 *bold*</b>") == "&lt;b&gt;\\$5 \\*bold\\*&lt;/b&gt;"
