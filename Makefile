@@ -57,9 +57,10 @@ system-deps:
 	  fi; \
 	fi
 
-lint: setup ## check code style with ruff
+lint: setup ## check code style (ruff) and the layers of analysis/ (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup ## reformat the code with ruff
 	$(BIN)/ruff check --fix .
@@ -73,5 +74,5 @@ report: setup system-deps ## write the small-office demo report (HTML and PDF) u
 	$(BIN)/itcost report small-office --client "Small office (demo)" --pdf
 
 clean: ## remove .venv, caches and build output
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .import_linter_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
