@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import math
+from typing import Any
+
+from ruamel.yaml import YAML
 
 import analysis
 from analysis.scenario.io import scenario_from_data
@@ -51,3 +55,20 @@ def sample_variance_se(kappa2: float, kappa4: float, n: int) -> float:
     Var(s^2) ~= (mu4 - sigma^4) / n with mu4 = kappa4 + 3 kappa2^2.
     """
     return math.sqrt((kappa4 + 2 * kappa2**2) / n)
+
+
+def yaml_text(data: Any, indent: int = 2, flow: bool = False) -> str:
+    """``data`` as YAML text, keys in the given order, written by ruamel.yaml itself (not by
+    the code under test)."""
+    writer = YAML(typ="safe", pure=True)
+    writer.default_flow_style = flow
+    writer.indent(mapping=indent, sequence=indent, offset=0)
+    writer.representer.sort_base_mapping_type_on_output = False
+    stream = io.StringIO()
+    writer.dump(data, stream)
+    return stream.getvalue()
+
+
+def read_yaml(text: str) -> Any:
+    """YAML text as plain data, read by ruamel.yaml itself."""
+    return YAML(typ="safe", pure=True).load(text)

@@ -10,7 +10,7 @@ import sysconfig
 import tomllib
 from pathlib import Path
 
-import yaml
+from tests.helpers import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ def _spec(requirement: str) -> str:
 def test_environment_yml_mirrors_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    environment = read_yaml((ROOT / "environment.yml").read_text())
     conda = [item for item in environment["dependencies"] if isinstance(item, str)]
     conda = [item for item in conda if _name(item) not in {"python", "pip"}]
     assert sorted(map(_spec, conda)) == sorted(map(_spec, wanted))

@@ -1,102 +1,128 @@
-"""Scenario YAML: strict parsing (duplicate keys refused, YAML 1.2 numbers), block output."""
+"""Scenario YAML, read and written as YAML 1.2 with ruamel.yaml.
+
+YAML 1.2 is what people expect of a settings file: ``yes``, ``no`` and ``on`` are text, ``010``
+is ten, ``1e3`` is a number and ``1:30`` is text (YAML 1.1, which PyYAML follows, reads them as
+booleans, eight, text and ninety). A duplicate key is an error, not a silent overwrite, and
+every problem is one line with its line and column.
+
+Examples
+--------
+>>> parse_yaml("name: yes\\nstaff: 010\\n")
+{'name': 'yes', 'staff': 10}
+>>> print(dump_yaml({"name": "no", "fix_hours": {"median": 4.0, "p90": 12.0}}), end="")
+name: 'no'
+fix_hours: {median: 4.0, p90: 12.0}
+"""
 
 from __future__ import annotations
 
-import re
+import io
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML, nodes
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.representer import SafeRepresenter
 
 from analysis.errors import ScenarioError
 
+#: The kinds of node that cannot be a key, as people call them.
+_NOT_NAMES = {nodes.SequenceNode: "list", nodes.MappingNode: "mapping"}
+#: Text that YAML 1.1 readers (PyYAML, older editors) would take for a boolean: written quoted.
+_YAML11_BOOLEANS = {"y", "n", "yes", "no", "on", "off"}
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that rejects duplicate keys instead of silently keeping the last one."""
+
+def _where(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        mark = key_node.start_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}"
+class _Constructor(SafeConstructor):
+    """The safe constructor, with keys that must be names and must not repeat."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        for key_node, _ in node.value if isinstance(node, nodes.MappingNode) else ():
+            kind = _NOT_NAMES.get(type(key_node))
+            if kind:
+                raise ScenarioError(
+                    "", f"a key must be a name, not a {kind}, at {_where(key_node.start_mark)}"
+                )
+        return super().construct_mapping(node, deep=deep)
+
+    def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any):
+        where = _where(key_node.start_mark)
         if not isinstance(key, str | int | float | bool | None):
             raise ScenarioError("", f"a key must be a name, not a {type(key).__name__}, at {where}")
-        name = key if isinstance(key, str) and key.isprintable() else repr(key)
         if key in mapping:
+            name = key if isinstance(key, str) and key.isprintable() else repr(key)
             raise ScenarioError(name, f"duplicate key at {where}")
-        mapping[key] = loader.construct_object(value_node, deep=deep)
-    return mapping
+        return True
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-# Numbers as YAML 1.2 reads them (and as people expect): 1e3 is a number, 010 is ten, 1:30 is
-# text. PyYAML follows YAML 1.1, where 1e3 is text, 010 is octal eight and 1:30 is ninety.
-_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_INT, _FLOAT)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9][0-9_]*$"), list("-+0123456789"))
-_StrictLoader.add_implicit_resolver(
-    _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-_StrictLoader.add_constructor(
-    _INT, lambda loader, node: int(loader.construct_scalar(node).replace("_", ""))
-)
-_StrictLoader.add_constructor(
-    _FLOAT,
-    lambda loader, node: float(
-        loader.construct_scalar(node)
-        .replace("_", "")
-        .lower()
-        .replace(".inf", "inf")
-        .replace(".nan", "nan")
-    ),
-)
-
-
-def parse_yaml(text: str, source: str | None = None) -> Any:
-    """Parse YAML text strictly; a syntax error becomes a one-line :class:`ScenarioError`."""
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: safe
-    except ScenarioError as error:
-        raise ScenarioError(error.field, error.reason, source) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ScenarioError("", f"YAML syntax error at {where}{problem}", source) from None
-
-
-def dump_yaml(data: Any) -> str:
-    """``data`` as block-style YAML text in the given key order; specs on one line."""
-    return yaml.dump(
-        _flow_specs(data),
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-    )
+# YAML 1.2's core schema has no dates: `name: 2024-01-01` is text, as in an editor.
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 
 
 class _FlowMap(dict):
     """A mapping written on one line: ``{median: 4.0, p90: 12.0}``."""
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+def _text(representer: SafeRepresenter, text: str) -> Any:
+    style = "'" if text.lower() in _YAML11_BOOLEANS else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
-_Dumper.add_representer(
-    _FlowMap, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, True)
-)
+def _reader() -> YAML:
+    # A new reader per call: a YAML object keeps state while it works, and the app is threaded.
+    reader = YAML(typ="safe", pure=True)
+    reader.Constructor = _Constructor
+    return reader
+
+
+def _writer() -> YAML:
+    writer = YAML(typ="safe", pure=True)
+    writer.default_flow_style = False  # set before the representer is made, which reads it
+    writer.allow_unicode = True
+    writer.width = 4096  # a long description stays on its line (folding leaves trailing blanks)
+    representer = writer.representer
+    representer.sort_base_mapping_type_on_output = False
+    representer.add_representer(
+        _FlowMap,
+        lambda rep, data: rep.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
+    )
+    representer.add_representer(str, _text)
+    return writer
+
+
+def parse_yaml(text: str, source: str | None = None) -> Any:
+    """Parse YAML 1.2 text; any problem is a one-line :class:`ScenarioError` from ``source``."""
+    try:
+        return _reader().load(text)
+    except ScenarioError as error:
+        raise ScenarioError(error.field, error.reason, source) from None
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"at {_where(mark)}: " if mark else ""
+        problem = error.problem or error.context or "not valid YAML"
+        raise ScenarioError("", f"YAML syntax error {where}{problem}", source) from None
+    except ReaderError as error:  # a character YAML does not allow, such as a control code
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        character = error.character
+        shown = chr(character) if isinstance(character, int) else character
+        problem = f"the character {shown!r} is not allowed in YAML"
+        raise ScenarioError("", f"YAML syntax error at line {line}, column {column}: {problem}",
+                            source) from None  # fmt: skip
+    except YAMLError as error:  # no position known
+        raise ScenarioError("", f"YAML syntax error: {type(error).__name__}", source) from None
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` (plain mappings, lists and scalars) as block-style YAML 1.2 text, in the given
+    key order; ``{median, p90}`` mappings are written on one line."""
+    stream = io.StringIO()
+    _writer().dump(_flow_specs(data), stream)
+    return stream.getvalue()
 
 
 def _flow_specs(data: Any) -> Any:
@@ -104,4 +130,6 @@ def _flow_specs(data: Any) -> Any:
         if set(data) == {"median", "p90"}:
             return _FlowMap(data)
         return {key: _flow_specs(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_flow_specs(item) for item in data]
     return data

@@ -6,9 +6,9 @@ import json
 import subprocess
 
 import pytest
-import yaml
 
 from analysis import load_scenario, simulate
+from tests.helpers import read_yaml
 
 
 def run(command: list[str], *args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -42,7 +42,7 @@ def test_simulate_a_yaml_file(itcost_command, tmp_path):
     shown = run(itcost_command, "show", "small-office", "--set", "name=Acme")
     assert shown.returncode == 0
     path.write_text(shown.stdout)
-    assert yaml.safe_load(path.read_text())["name"] == "Acme"
+    assert read_yaml(path.read_text())["name"] == "Acme"
     done = run(itcost_command, "simulate", str(path), "--trials", "2000", "--json")
     assert json.loads(done.stdout)["scenario"]["name"] == "Acme"
 

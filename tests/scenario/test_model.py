@@ -6,7 +6,6 @@ import copy
 import math
 
 import pytest
-import yaml
 
 from analysis import (
     Scenario,
@@ -17,11 +16,11 @@ from analysis import (
     load_scenario_file,
     load_scenario_text,
 )
-from tests.helpers import CLOSED_FORM
+from tests.helpers import CLOSED_FORM, yaml_text
 
 
 def text_of(data: dict) -> str:
-    return yaml.safe_dump(data, sort_keys=False)
+    return yaml_text(data)
 
 
 def error_for(data: dict) -> ScenarioError:
@@ -95,8 +94,8 @@ def test_hash_ignores_key_order_whitespace_and_spelt_out_defaults():
     spelt_out = changed("organisation.devices", 10)  # the default: devices = employees
     spelt_out["incidents"]["only"]["fix_hours"] = {"median": 2, "p90": 2}  # = constant 2
     base = load_scenario_text(text_of(data)).sha256
-    assert load_scenario_text(yaml.safe_dump(reordered, indent=6)).sha256 == base
-    assert load_scenario_text(yaml.safe_dump(data, default_flow_style=True)).sha256 == base
+    assert load_scenario_text(yaml_text(reordered, indent=6)).sha256 == base
+    assert load_scenario_text(yaml_text(data, flow=True)).sha256 == base
     assert load_scenario_text(text_of(spelt_out)).sha256 == base
     assert load_scenario_text(text_of(changed("break_fix.hourly_rate", 101))).sha256 != base
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from analysis import ScenarioError, apply_overrides, load_scenario, preset_names
 from analysis.scenario.overrides import format_value, scenario_diff
@@ -86,11 +85,11 @@ def test_bad_overrides_name_the_field(office, assignment, field, reason):
 def test_derived_defaults_follow_the_values_they_derive_from():
     """devices defaults to employees: raising employees raises devices, as editing a file does."""
     from analysis import load_scenario_text
-    from tests.helpers import CLOSED_FORM, closed_form
+    from tests.helpers import CLOSED_FORM, closed_form, yaml_text
 
     bigger = closed_form({"organisation.employees": 20})
     assert bigger.organisation.devices == 20
-    edited = yaml.safe_dump(CLOSED_FORM).replace("employees: 10", "employees: 20")
+    edited = yaml_text(CLOSED_FORM).replace("employees: 10", "employees: 20")
     assert bigger == load_scenario_text(edited)
 
 

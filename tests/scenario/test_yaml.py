@@ -1,41 +1,16 @@
-"""The scenario model: validation, defaults, canonical form and hash, YAML round trip."""
+"""Scenario YAML: YAML 1.2 on ruamel.yaml, one-line errors with their line, and the round trip."""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-import yaml
 
-from analysis import (
-    ScenarioError,
-    load_scenario_text,
-)
-from tests.helpers import CLOSED_FORM
+from analysis import ScenarioError, dump_scenario, load_scenario, load_scenario_text, preset_names
+from analysis.scenario.yaml import dump_yaml, parse_yaml
+from tests.helpers import CLOSED_FORM, read_yaml, yaml_text
 
 
 def text_of(data: dict) -> str:
-    return yaml.safe_dump(data, sort_keys=False)
-
-
-def error_for(data: dict) -> ScenarioError:
-    with pytest.raises(ScenarioError) as caught:
-        load_scenario_text(text_of(data), "test.yaml")
-    return caught.value
-
-
-def changed(path: str, value) -> dict:
-    """CLOSED_FORM with one dotted key set (or deleted when value is ...)."""
-    data = copy.deepcopy(CLOSED_FORM)
-    *parents, last = path.split(".")
-    node = data
-    for key in parents:
-        node = node.setdefault(key, {})
-    if value is ...:
-        del node[last]
-    else:
-        node[last] = value
-    return data
+    return yaml_text(data)
 
 
 @pytest.mark.parametrize(
@@ -57,12 +32,62 @@ def test_bad_yaml_is_reported_in_one_line(text, reason):
 
 
 def test_numbers_are_read_as_yaml_1_2_reads_them():
-    """1e3 is a number, 010 is ten and 1:30 is text (YAML 1.1 said text, eight and ninety)."""
-    from analysis.scenario.yaml import parse_yaml
-
+    """1e3 is a number, 010 is ten, 1:30 is text and 0x1F is 31 (YAML 1.1 said text, eight,
+    ninety and 31; the hand-written reader before ruamel.yaml said text for 0x1F)."""
     parsed = parse_yaml("a: 1e3\nb: 010\nc: 1:30\nd: 1_000\ne: -.5\nf: .inf\ng: 0x1F\n")
     assert parsed == {"a": 1000.0, "b": 10, "c": "1:30", "d": 1000, "e": -0.5,
-                      "f": float("inf"), "g": "0x1F"}  # fmt: skip
+                      "f": float("inf"), "g": 31}  # fmt: skip
     scenario = load_scenario_text(text_of(CLOSED_FORM).replace("hourly_rate: 100",
                                                                "hourly_rate: 1.5e2"))  # fmt: skip
     assert scenario.break_fix.hourly_rate == 150
+
+
+def test_yes_no_and_on_are_text_and_dates_are_text():
+    """YAML 1.1 reads yes, no, on and off as booleans and 2024-01-01 as a date; YAML 1.2 (and
+    a person) reads text."""
+    parsed = parse_yaml("a: yes\nb: no\nc: on\nd: off\ne: 2024-01-01\nf: true\ng: null\n")
+    assert parsed == {"a": "yes", "b": "no", "c": "on", "d": "off", "e": "2024-01-01",
+                      "f": True, "g": None}  # fmt: skip
+
+
+def test_a_scenario_named_yes_with_a_tier_named_no_validates_and_round_trips():
+    text = text_of(CLOSED_FORM).replace("name: Closed form", "name: yes").replace("only:", "no:")
+    assert "name: yes" in text and "  no:" in text  # written bare, as a person would
+    scenario = load_scenario_text(text, "yes.yaml")
+    assert scenario.name == "yes" and list(scenario.incidents) == ["no"]
+    written = dump_scenario(scenario)
+    # Quoted on the way out, so that YAML 1.1 readers (PyYAML, older editors) read text too.
+    assert "name: 'yes'" in written and "  'no':" in written
+    assert load_scenario_text(written).sha256 == scenario.sha256  # the same scenario
+    assert read_yaml(written)["name"] == "yes"
+
+
+def test_a_duplicate_key_is_refused_with_its_line_wherever_it_is():
+    text = text_of(CLOSED_FORM)
+    nested = text.replace("  hourly_rate: 100\n", "  hourly_rate: 100\n  hourly_rate: 120\n")
+    line = nested.splitlines().index("  hourly_rate: 120") + 1
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(nested, "dup.yaml")
+    assert str(caught.value) == f"dup.yaml: hourly_rate: duplicate key at line {line}, column 3"
+
+
+def test_control_characters_are_refused_with_their_position():
+    with pytest.raises(ScenarioError) as caught:
+        parse_yaml("name: ok\nbad: \x1b[31m\n", "odd.yaml")
+    assert str(caught.value) == (
+        "odd.yaml: YAML syntax error at line 2, column 6: the character '\\x1b' is not "
+        "allowed in YAML"
+    )
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_every_preset_round_trips_through_its_yaml(preset):
+    scenario = load_scenario(preset)
+    text = dump_scenario(scenario)
+    assert load_scenario_text(text) == scenario
+    assert read_yaml(text) == scenario.to_dict()  # plain YAML, readable by any YAML 1.2 tool
+
+
+def test_dump_keeps_key_order_and_writes_specs_on_one_line():
+    text = dump_yaml({"z": 1, "a": {"fix_hours": {"median": 4.0, "p90": 12.0}, "tiers": ["b"]}})
+    assert text == "z: 1\na:\n  fix_hours: {median: 4.0, p90: 12.0}\n  tiers:\n  - b\n"
