@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Reinstall only when the dependency list changes: `make setup` is quick once done.
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup system-deps app test lint format bench report clean
+.PHONY: help setup system-deps app test lint format bench report schema clean
 
 help: ## list the targets
 	@echo "itcost: break-fix vs managed IT support, by Monte Carlo"
@@ -72,6 +72,10 @@ bench: setup ## benchmark the engine (1,000,000 trials) and the app's recompute 
 
 report: setup system-deps ## write the small-office demo report (HTML and PDF) under reports/
 	$(BIN)/itcost report small-office --client "Small office (demo)" --pdf
+
+schema: setup ## write data/scenario.schema.json from the scenario model (after changing it)
+	$(BIN)/itcost schema > data/scenario.schema.json.tmp
+	mv data/scenario.schema.json.tmp data/scenario.schema.json
 
 clean: ## remove .venv, caches and build output
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .import_linter_cache

@@ -46,7 +46,7 @@ def generic(path: str) -> str:
 def unit_label(field: FieldDoc, currency: str) -> str:
     """The unit as a widget label shows it: ``USD/hour``, ``%``, ``hours``."""
     unit = field.unit
-    if field.kind == "share" or unit.startswith("fraction"):
+    if field.kind == "share" or unit == "fraction":
         return "%"
     names = {
         "x": "times",
@@ -116,7 +116,7 @@ class Form:
     def help(self, path: str) -> str:
         """The field's meaning with its unit, its path, and the preset's source for the value."""
         field = FIELDS[generic(path)]
-        text = field.description.split("; a number or")[0].replace("money", self.base.currency)
+        text = field.description.replace("money", self.base.currency)
         text = text[:1].upper() + text[1:] + f". Scenario field: `{path}`."
         same = value_at(self.base_data, path) == value_at(self.preset_data, path)
         cited = sources_for(self.sources, path) if same else []
@@ -149,7 +149,7 @@ class Form:
         """
         field = FIELDS[generic(path)]
         initial = self.initial(path)
-        percent = field.kind == "share" or field.unit.startswith("fraction")
+        percent = field.kind == "share" or field.unit == "fraction"
         label = self.label(path, prefix)
         options: dict[str, Any] = {"min_value": 0.0, "format": "%.2f"}
         derived = path == "organisation.devices" and (
@@ -166,7 +166,7 @@ class Form:
             shown: Any = int(initial)
         elif percent:
             shown = initial * 100
-            low = -50.0 if field.unit.startswith("fraction") else 0.0
+            low = 100 * field.minimum if field.unit == "fraction" else 0.0
             options = {"min_value": low, "max_value": 100.0, "step": 1.0, "format": "%.1f"}
         elif per_month:
             shown = initial / 12

@@ -1,11 +1,12 @@
-"""``itcost presets``, ``validate``, ``fields`` and ``show``: scenarios and their files."""
+"""``itcost presets``, ``validate``, ``fields``, ``schema`` and ``show``: scenarios and their
+files."""
 
 from __future__ import annotations
 
 import argparse
 
 from analysis.cli.arguments import add_scenario_arguments, resolve
-from analysis.scenario.fields import field_reference
+from analysis.scenario.fields import field_reference, schema_text
 from analysis.scenario.io import dump_scenario
 from analysis.scenario.presets import preset_descriptions
 
@@ -35,6 +36,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "managed.sla, hybrid and budget are optional as a whole.",
     )
     fields.set_defaults(handler=_fields)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON schema of scenario files, for editors",
+        description="Print the JSON schema (draft 2020-12) of scenario files: titles, units, "
+        "bounds and defaults of every field. Editors that read JSON schemas check a scenario "
+        "file against it as it is typed; the presets point to data/scenario.schema.json.",
+    )
+    schema.set_defaults(handler=_schema)
 
     show = commands.add_parser(
         "show",
@@ -68,6 +78,11 @@ def _fields(args: argparse.Namespace) -> int:
     width = max(len(path) for path, _, _ in rows)
     for path, description, default in rows:
         print(f"{path:<{width}}  {description} [{default}]")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(schema_text(), end="")
     return 0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from analysis.defaults import SHORT_MODEL_NAMES
 from analysis.engine.result import Result
 from analysis.present.formatting import escape, money, share_text
-from analysis.scenario.fields import field_reference
+from analysis.scenario.fields import scenario_fields
 from analysis.scenario.model import Scenario
 from analysis.scenario.paths import value_at
 from analysis.scenario.presets import references
@@ -31,12 +31,14 @@ def inputs_table(scenario: Scenario) -> list[tuple[str, str, str]]:
     """
     data = scenario.to_dict()
     rows = []
-    for path, description, _ in field_reference():
+    for field in scenario_fields():
+        path = field.path
         if path in {"name", "description", "currency"}:
             continue
-        share = "(0-1)" in description
-        meaning = description.split("; a number or")[0].replace(" (0-1)", "")
-        meaning = meaning.replace("money", scenario.currency)
+        share = field.kind == "share"
+        meaning = (field.meaning if share else field.description).replace(
+            "money", scenario.currency
+        )
         tier_position = path.split(".").index("<tier>") if "<tier>" in path else None
         for concrete in _expand(path, scenario):
             value = value_at(data, concrete)

@@ -1,27 +1,33 @@
-"""Every settable scenario field, with the label, unit, kind and default that front ends show.
+"""Every settable scenario field, with the label, unit, kind, bounds and default front ends show.
 
-The single source of labels and help texts for ``itcost fields``, the reports and the app.
+All of it is read from the scenario model's own JSON schema: titles, descriptions, bounds and
+defaults as pydantic writes them, units and defaults worked out from other fields from each
+field's ``json_schema_extra``. The same schema, published as ``data/scenario.schema.json``
+(``itcost schema``), lets an editor check a scenario file as it is typed.
+
+Examples
+--------
+>>> field = {f.path: f for f in scenario_fields()}["break_fix.hourly_rate"]
+>>> field.title, field.unit, field.kind, field.minimum
+('Break-fix hourly rate', 'money per hour', 'number', 0.0)
+>>> scenario_schema()["properties"]["organisation"]["$ref"]
+'#/$defs/Organisation'
 """
 
 from __future__ import annotations
 
-import typing
+import copy
+import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
+from analysis.scenario.model import Scenario
 
-from analysis.scenario.model import Scenario, Spec
-from analysis.scenario.paths import unwrap
-
-#: Defaults that the scenario model fills in from other fields.
-_DERIVED_DEFAULTS = {
-    "organisation.devices": "employees",
-    "managed.incident_reduction.<tier>": "0",
-    "hybrid.security_rate_per_year": "by the tiers covered",
-    "budget.annual_it_spend": "the managed annual fee",
-    "budget.seasonality": "even",
-}
+#: The schema's name for a number or ``{median, p90}`` (:class:`~analysis.scenario.model.Spec`).
+_SPEC_REF = "#/$defs/Spec"
+#: How a spec is written, for ``itcost fields``.
+SPEC_HINT = "a number or {median: M, p90: Q}"
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,10 @@ class FieldDoc:
     """One settable scenario field, as front ends label it.
 
     ``kind`` is ``"count"`` (a whole number), ``"share"`` (0-1), ``"spec"`` (a number or
-    ``{median, p90}``), ``"number"`` or ``"text"``. ``default`` is ``"required"``,
-    ``"required in the section"`` or ``"default: ..."``.
+    ``{median, p90}``), ``"number"``, ``"text"`` or ``"list"``. ``default`` is
+    ``"required"``, ``"required in the section"`` (of an optional section) or
+    ``"default: ..."``. ``minimum`` and ``maximum`` are the bounds the model enforces, if any
+    (``minimum_exclusive`` when the minimum itself is not allowed).
     """
 
     path: str  # dotted; "<tier>" stands for each tier name
@@ -38,76 +46,134 @@ class FieldDoc:
     description: str  # what it means, with its unit in parentheses
     kind: str
     default: str
+    unit: str = ""  # "money per hour", "hours", "0-1"; "" for a pure number
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_exclusive: bool = False
 
     @property
-    def unit(self) -> str:
-        """The unit in the description's last parentheses (``"money per hour"``), or ``""``."""
-        text = self.description.split("; a number or")[0]
-        return text[text.rfind("(") + 1 : -1] if text.endswith(")") else ""
+    def meaning(self) -> str:
+        """The description without its unit: ``"technician rate"``."""
+        return self.description.removesuffix(f" ({self.unit})") if self.unit else self.description
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON schema (draft 2020-12) of scenario files, as ``data/scenario.schema.json``.
+
+    It checks types, bounds and key names; rules across fields (every tier named in
+    ``managed.incident_reduction`` exists, say) are the model's alone.
+    """
+    return copy.deepcopy(_schema())
+
+
+def schema_text() -> str:
+    """:func:`scenario_schema` as the text of ``data/scenario.schema.json``."""
+    return json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    schema = Scenario.model_json_schema()
+    for node in [schema, *schema["$defs"].values()]:
+        for prop in node.get("properties", {}).values():
+            # A mapping keyed by tier name: other keys are errors, as in the model.
+            if "patternProperties" in prop:
+                prop["additionalProperties"] = False
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "itcost scenario",
+        "description": "A business, its IT incidents and its support options: a scenario "
+        "file of itcost. Generated from the scenario model by `itcost schema`; do not edit.",
+        **{key: value for key, value in schema.items() if key not in ("title", "description")},
+    }
+
+
+@cache
+def _fields() -> tuple[FieldDoc, ...]:
+    schema = _schema()
+    definitions = schema["$defs"]
+    fields: list[FieldDoc] = []
+
+    def walk(model: dict[str, Any], prefix: str, in_optional_section: bool) -> None:
+        required = set(model.get("required", ()))
+        for name, prop in model["properties"].items():
+            path = f"{prefix}{name}"
+            target, ref = _resolve(prop, definitions)
+            if "patternProperties" in target:  # a mapping keyed by tier name
+                path += ".<tier>"
+                (value,) = target["patternProperties"].values()
+                target, ref = _resolve(value, definitions)
+            if "properties" in target and ref != _SPEC_REF:  # a section: its fields
+                optional = "default" in prop and prop["default"] is None
+                walk(target, f"{path}.", in_optional_section or optional)
+                continue
+            if name in required:
+                default = "required in the section" if in_optional_section else "required"
+            elif "default_text" in prop:
+                default = f"default: {prop['default_text']}"
+            else:
+                default = f"default: {prop.get('default')!r}"
+            kind = "spec" if ref == _SPEC_REF else _kind(target)
+            bounds = _value_schema(target) if kind != "spec" else {}
+            minimum = bounds.get("minimum", bounds.get("exclusiveMinimum"))
+            fields.append(
+                FieldDoc(
+                    path,
+                    prop["title"],
+                    prop.get("description", ""),
+                    kind,
+                    default,
+                    unit=prop.get("unit", ""),
+                    minimum=None if minimum is None else float(minimum),
+                    maximum=float(bounds["maximum"]) if "maximum" in bounds else None,
+                    minimum_exclusive="exclusiveMinimum" in bounds,
+                )
+            )
+
+    walk(schema, "", in_optional_section=False)
+    return tuple(fields)
+
+
+def _resolve(prop: dict[str, Any], definitions: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The schema ``prop`` stands for (through ``$ref`` and ``anyOf [..., null]``) and the
+    reference it went through, if any."""
+    for option in prop.get("anyOf", ()):
+        if option.get("type") != "null" and "$ref" in option:
+            prop = option
+    ref = prop.get("$ref", "")
+    if ref:
+        return definitions[ref.rsplit("/", 1)[-1]], ref
+    return prop, ""
+
+
+def _value_schema(target: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a value that may also be null: its non-null option."""
+    options = [option for option in target.get("anyOf", [target]) if option.get("type") != "null"]
+    return options[0] if options else target
+
+
+def _kind(target: dict[str, Any]) -> str:
+    value = _value_schema(target)
+    kinds = {"integer": "count", "string": "text", "array": "list"}
+    if value.get("type") in kinds:
+        return kinds[value["type"]]
+    return "share" if (value.get("minimum"), value.get("maximum")) == (0, 1) else "number"
 
 
 def scenario_fields() -> list[FieldDoc]:
     """Every settable scenario field, in the scenario's order, with its label, unit and kind.
 
     The single source of labels and help texts for the CLI, the reports and the app.
-
-    Examples
-    --------
-    >>> field = {f.path: f for f in scenario_fields()}["break_fix.hourly_rate"]
-    >>> field.title, field.unit, field.kind
-    ('Break-fix hourly rate', 'money per hour', 'number')
     """
-    fields: list[FieldDoc] = []
-
-    def walk(model: type[BaseModel], prefix: str, optional_section: bool) -> None:
-        for name, info in model.model_fields.items():
-            path = f"{prefix}{name}"
-            inner, keyed = unwrap(info.annotation)
-            if keyed:
-                path += ".<tier>"
-            if inner is not None and inner is not Spec:
-                walk(inner, f"{path}.", optional_section or info.default is None)
-                continue
-            if info.is_required():
-                default = "required in the section" if optional_section else "required"
-            elif path in _DERIVED_DEFAULTS:
-                default = f"default: {_DERIVED_DEFAULTS[path]}"
-            else:
-                default = f"default: {info.get_default(call_default_factory=True)!r}"
-            description = info.description or ""
-            if inner is Spec:
-                description += "; a number or {median: M, p90: Q}"
-            title = info.title or name.replace("_", " ").capitalize()
-            fields.append(FieldDoc(path, title, description, _kind(info, inner), default))
-
-    walk(Scenario, "", optional_section=False)
-    return fields
-
-
-def _kind(info: Any, inner: type[BaseModel] | None) -> str:
-    if inner is Spec:
-        return "spec"
-    annotation = info.annotation
-    if typing.get_origin(annotation) is dict:  # a share per tier
-        annotation = typing.get_args(annotation)[1]
-    if annotation in (int, int | None):
-        return "count"
-    if annotation is str:
-        return "text"
-    bounds: dict[str, Any] = {}
-    for bound in [*info.metadata, *getattr(annotation, "__metadata__", ())]:
-        for part in getattr(bound, "metadata", [bound]):  # a Field() inside Annotated
-            bounds.update(
-                {name: getattr(part, name) for name in ("ge", "le") if hasattr(part, name)}
-            )
-    return "share" if bounds == {"ge": 0, "le": 1} else "number"
+    return list(_fields())
 
 
 def field_reference() -> list[tuple[str, str, str]]:
     """Every settable scenario field: ``(dotted path, description with unit, default)``.
 
-    Tier names appear as ``<tier>``. The last item is ``"required"``, ``"required in the
-    section"`` (inside the optional ``parts`` and ``security``) or ``"default: ..."``.
+    Tier names appear as ``<tier>``; a spec's description says how to write one. The last
+    item is ``"required"``, ``"required in the section"`` (inside an optional section such as
+    ``parts``) or ``"default: ..."``.
 
     Examples
     --------
@@ -115,4 +181,8 @@ def field_reference() -> list[tuple[str, str, str]]:
     >>> row in field_reference()
     True
     """
-    return [(field.path, field.description, field.default) for field in scenario_fields()]
+    return [
+        (field.path, f"{field.description}; {SPEC_HINT}" if field.kind == "spec" else
+         field.description, field.default)
+        for field in _fields()
+    ]  # fmt: skip

@@ -31,6 +31,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticUndefined
 
 from analysis.errors import ScenarioError
 from analysis.portable_math import exact_log
@@ -48,6 +49,29 @@ MAX_SPREAD = 1000.0  # p90 / median of a lognormal
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
 TierName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+def _field(
+    default: Any = PydanticUndefined,
+    *,
+    description: str,
+    unit: str = "",
+    default_text: str = "",
+    **options: Any,
+) -> Any:
+    """A field with its unit written once: after its description, as editors show it, and as
+    ``unit`` in the JSON schema, which front ends read (:mod:`analysis.scenario.fields`).
+
+    ``default_text`` says in words what a default worked out from other fields is
+    (``employees`` for devices).
+    """
+    extra = {key: value for key, value in (("unit", unit), ("default_text", default_text)) if value}
+    return Field(
+        default,
+        description=f"{description} ({unit})" if unit else description,
+        json_schema_extra=extra or None,
+        **options,
+    )
 
 
 class _Model(BaseModel):
@@ -80,7 +104,7 @@ class Spec(_Model):
     In YAML, write a plain number for a constant or ``{median: M, p90: Q}`` with ``Q >= M > 0``.
     """
 
-    median: float = Field(
+    median: float = _field(
         gt=0, le=MAX_MONEY, description="median (50th percentile)", title="median"
     )
     p90: float = Field(
@@ -104,6 +128,14 @@ class Spec(_Model):
             raise ValueError(f"p90 ({self.p90:g}) must be at most {MAX_SPREAD:g} x the median")
         return self
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """A plain number (a constant) or ``{median, p90}``, as the validator reads it."""
+        mapping = dict(handler.resolve_ref_schema(handler(core_schema)))
+        constant = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_MONEY}
+        return {"title": "Spec", "description": mapping.pop("description"),
+                "anyOf": [constant, mapping]}  # fmt: skip
+
     @property
     def is_constant(self) -> bool:
         return self.p90 == self.median
@@ -126,22 +158,27 @@ class Spec(_Model):
 
 class Organisation(_Model):
     employees: int = Field(gt=0, le=1_000_000, description="people who depend on IT", title="Staff")
-    devices: int | None = Field(
+    devices: int | None = _field(
         None,
         ge=0,
         le=10_000_000,
         description="managed endpoints, for per-device pricing",
         title="Devices",
+        default_text="employees",
     )
-    loaded_hourly_cost: Money = Field(
-        description="wage plus overhead per employee-hour (money per hour)",
+    loaded_hourly_cost: Money = _field(
+        description="wage plus overhead per employee-hour",
+        unit="money per hour",
         title="Loaded hourly wage",
     )
-    revenue_per_hour: Money = Field(
-        description="revenue earned per business hour (money per hour)", title="Revenue per hour"
+    revenue_per_hour: Money = _field(
+        description="revenue earned per business hour",
+        unit="money per hour",
+        title="Revenue per hour",
     )
-    productivity_loss: Share = Field(
-        description="share of an affected employee's output lost while systems are down (0-1)",
+    productivity_loss: Share = _field(
+        description="share of an affected employee's output lost while systems are down",
+        unit="0-1",
         title="Output lost while down",
     )
 
@@ -155,8 +192,9 @@ class Organisation(_Model):
 
 
 class Tier(_Model):
-    rate_per_year: Annotated[float, Field(ge=0, le=MAX_RATE)] = Field(
-        description="expected incidents under break-fix, without proactive care (per year)",
+    rate_per_year: Annotated[float, Field(ge=0, le=MAX_RATE)] = _field(
+        description="expected incidents under break-fix, without proactive care",
+        unit="per year",
         title="Incidents per year",
     )
     dispersion: Annotated[float, Field(ge=0, le=100)] = Field(
@@ -164,95 +202,110 @@ class Tier(_Model):
         description="negative-binomial dispersion k: variance = rate + k * rate^2; 0 is Poisson",
         title="Dispersion",
     )
-    users_affected: Share = Field(
-        description="share of employees who cannot work (0-1)", title="Staff affected"
+    users_affected: Share = _field(
+        description="share of employees who cannot work", unit="0-1", title="Staff affected"
     )
-    revenue_impact: Share = Field(
-        description="share of revenue lost while it lasts (0-1)", title="Revenue lost"
+    revenue_impact: Share = _field(
+        description="share of revenue lost while it lasts", unit="0-1", title="Revenue lost"
     )
-    fix_hours: Spec = Field(
-        description="hands-on repair time per incident (hours)", title="Repair time"
+    fix_hours: Spec = _field(
+        description="hands-on repair time per incident", unit="hours", title="Repair time"
     )
 
 
 class BreakFix(_Model):
-    hourly_rate: Money = Field(
-        description="technician rate (money per hour)", title="Break-fix hourly rate"
+    hourly_rate: Money = _field(
+        description="technician rate", unit="money per hour", title="Break-fix hourly rate"
     )
-    minimum_hours: Annotated[float, Field(ge=0, le=1000)] = Field(
+    minimum_hours: Annotated[float, Field(ge=0, le=1000)] = _field(
         0.0,
-        description="billable hours per incident are at least this (hours)",
+        description="billable hours per incident are at least this",
+        unit="hours",
         title="Minimum billable hours",
     )
-    callout_fee: Money = Field(
-        0.0, description="trip charge per incident (money)", title="Call-out fee"
+    callout_fee: Money = _field(
+        0.0, description="trip charge per incident", unit="money", title="Call-out fee"
     )
-    after_hours_share: Share = Field(
+    after_hours_share: Share = _field(
         0.0,
-        description="share of incidents billed at the after-hours multiplier (0-1)",
+        description="share of incidents billed at the after-hours multiplier",
+        unit="0-1",
         title="After-hours share",
     )
-    after_hours_multiplier: float = Field(
+    after_hours_multiplier: float = _field(
         1.0,
         ge=1.0,
         le=10.0,
-        description="rate multiplier for after-hours work (x)",
+        description="rate multiplier for after-hours work",
+        unit="x",
         title="After-hours multiplier",
     )
-    response_hours: Spec = Field(
-        description="wait until a technician starts (hours)", title="Break-fix response time"
+    response_hours: Spec = _field(
+        description="wait until a technician starts", unit="hours", title="Break-fix response time"
     )
 
 
 class Sla(_Model):
     """A service-level agreement: credits for managed incidents answered late."""
 
-    response_hours: float = Field(
-        gt=0, le=1000, description="promised response time (hours)", title="SLA response time"
+    response_hours: float = _field(
+        gt=0, le=1000, description="promised response time", unit="hours", title="SLA response time"
     )
-    credit_per_breach: Money = Field(
-        description="credit for each incident answered later than promised (money)",
+    credit_per_breach: Money = _field(
+        description="credit for each incident answered later than promised",
+        unit="money",
         title="Credit per breach",
     )
-    max_credit_share: Share = Field(
-        description="yearly credits are capped at this share of the year's contract fee (0-1)",
+    max_credit_share: Share = _field(
+        description="yearly credits are capped at this share of the year's contract fee",
+        unit="0-1",
         title="Credit cap",
     )
 
 
 class Managed(_Model):
-    per_user_monthly: Money = Field(
-        description="contract fee per employee (money per month)", title="Managed fee per user"
+    per_user_monthly: Money = _field(
+        description="contract fee per employee",
+        unit="money per month",
+        title="Managed fee per user",
     )
-    per_device_monthly: Money = Field(
-        0.0, description="contract fee per device (money per month)", title="Managed fee per device"
+    per_device_monthly: Money = _field(
+        0.0,
+        description="contract fee per device",
+        unit="money per month",
+        title="Managed fee per device",
     )
-    onboarding_fee: Money = Field(
-        0.0, description="one-off fee in year 1 (money)", title="Onboarding fee"
+    onboarding_fee: Money = _field(
+        0.0, description="one-off fee in year 1", unit="money", title="Onboarding fee"
     )
-    incident_reduction: dict[TierName, Share] = Field(
+    incident_reduction: dict[TierName, Share] = _field(
         default_factory=dict,
-        description="share of each tier's incidents prevented by proactive care (0-1)",
+        description="share of each tier's incidents prevented by proactive care",
+        unit="0-1",
         title="Incidents prevented",
+        default_text="0",
     )
-    response_hours: Spec = Field(
-        description="wait until the provider starts (hours)", title="Managed response time"
+    response_hours: Spec = _field(
+        description="wait until the provider starts", unit="hours", title="Managed response time"
     )
-    fix_time_factor: float = Field(
+    fix_time_factor: float = _field(
         1.0,
         gt=0,
         le=10.0,
-        description="multiplier on repair time from monitoring and documentation (x)",
+        description="multiplier on repair time from monitoring and documentation",
+        unit="x",
         title="Repair time factor",
     )
-    out_of_scope_share: Share = Field(
+    out_of_scope_share: Share = _field(
         0.0,
-        description="share of remaining incidents billed outside the contract (0-1)",
+        description="share of remaining incidents billed outside the contract",
+        unit="0-1",
         title="Out-of-scope share",
     )
-    out_of_scope_rate: Money = Field(
+    out_of_scope_rate: Money = _field(
         0.0,
-        description="hourly rate for out-of-scope work (money per hour)",
+        description="hourly rate for out-of-scope work",
+        unit="money per hour",
         title="Out-of-scope hourly rate",
     )
     sla: Sla | None = Field(
@@ -261,10 +314,14 @@ class Managed(_Model):
 
 
 class Parts(_Model):
-    probability: Share = Field(
-        description="chance that a repair replaces hardware (0-1)", title="Repairs needing parts"
+    probability: Share = _field(
+        description="chance that a repair replaces hardware",
+        unit="0-1",
+        title="Repairs needing parts",
     )
-    cost: Spec = Field(description="cost of the replaced hardware (money)", title="Parts cost")
+    cost: Spec = _field(
+        description="cost of the replaced hardware", unit="money", title="Parts cost"
+    )
 
 
 class SecurityRates(_Model):
@@ -282,25 +339,27 @@ class Security(_Model):
     rate_per_year: SecurityRates = Field(
         description="expected severe events per year, per model", title="Events per year"
     )
-    loss: Spec = Field(description="loss per event (money)", title="Loss per event")
+    loss: Spec = _field(description="loss per event", unit="money", title="Loss per event")
 
 
 class Horizon(_Model):
     years: int = Field(
         1, ge=1, le=50, description="years simulated; results are totals", title="Years"
     )
-    price_escalation: float = Field(
+    price_escalation: float = _field(
         0.0,
         ge=-0.5,
         le=1.0,
-        description="yearly growth of every price and loss (fraction, 0.03 = 3%)",
+        description="yearly growth of every price and loss, 0.03 for 3%",
+        unit="fraction",
         title="Price escalation",
     )
-    discount_rate: float = Field(
+    discount_rate: float = _field(
         0.0,
         ge=-0.5,
         le=1.0,
-        description="yearly discount rate for present values (fraction)",
+        description="yearly discount rate for present values",
+        unit="fraction",
         title="Discount rate",
     )
 
@@ -320,23 +379,26 @@ class Hybrid(_Model):
         description="tiers the hybrid contract covers; the others are paid per incident",
         title="Tiers under contract",
     )
-    per_user_monthly: Money = Field(
-        description="hybrid contract fee per employee (money per month)",
+    per_user_monthly: Money = _field(
+        description="hybrid contract fee per employee",
+        unit="money per month",
         title="Hybrid fee per user",
     )
-    per_device_monthly: Money = Field(
+    per_device_monthly: Money = _field(
         0.0,
-        description="hybrid contract fee per device (money per month)",
+        description="hybrid contract fee per device",
+        unit="money per month",
         title="Hybrid fee per device",
     )
-    onboarding_fee: Money = Field(
-        0.0, description="one-off hybrid fee in year 1 (money)", title="Hybrid onboarding fee"
+    onboarding_fee: Money = _field(
+        0.0, description="one-off hybrid fee in year 1", unit="money", title="Hybrid onboarding fee"
     )
-    security_rate_per_year: Annotated[float, Field(ge=0, le=100)] | None = Field(
+    security_rate_per_year: Annotated[float, Field(ge=0, le=100)] | None = _field(
         None,
         description="severe security events per year under the hybrid contract; by default the "
         "managed rate if it covers every tier, else the break-fix rate",
         title="Hybrid security events per year",
+        default_text="by the tiers covered",
     )
 
     @field_validator("managed_tiers")
@@ -351,17 +413,19 @@ class Hybrid(_Model):
 class Budget(_Model):
     """A yearly IT budget, and when in the year incidents happen."""
 
-    annual_it_spend: Money | None = Field(
+    annual_it_spend: Money | None = _field(
         None,
-        description="yearly IT spend to compare with, by default the managed contract's annual "
-        "fee (money)",
+        description="yearly IT spend to compare with, by default the managed contract's annual fee",
+        unit="money",
         title="Annual IT budget",
+        default_text="the managed annual fee",
     )
-    seasonality: list[Annotated[float, Field(ge=0, le=1e6)]] | None = Field(
+    seasonality: list[Annotated[float, Field(ge=0, le=1e6)]] | None = _field(
         None,
         description="relative weights of incidents by month, 12 numbers from January; by "
         "default even",
         title="Seasonality",
+        default_text="even",
     )
 
     @field_validator("seasonality")

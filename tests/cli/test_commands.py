@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -173,8 +174,15 @@ def test_fields_lists_every_settable_path_with_units(itcost_command):
 
 
 def test_readme_example_is_the_real_output(itcost_command):
-    from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     shown = readme.split("$ itcost simulate small-office\n", 1)[1].split("```", 1)[0]
     assert run(itcost_command, "simulate", "small-office").stdout == shown
+
+
+def test_schema_prints_the_published_json_schema(itcost_command):
+    done = run(itcost_command, "schema")
+    assert done.returncode == 0, done.stderr
+    published = Path(__file__).resolve().parents[2] / "data" / "scenario.schema.json"
+    assert done.stdout == published.read_text()
+    assert json.loads(done.stdout)["$schema"].endswith("2020-12/schema")
