@@ -11,6 +11,7 @@ import streamlit as st
 
 import app_results
 import app_state
+from analysis import defaults
 from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError, ToolMissingError
 from analysis.files import slugify
@@ -47,7 +48,7 @@ with st.form("report"):
         "Trials",
         min_value=1_000,
         max_value=2_000_000,
-        value=100_000,
+        value=defaults.TRIALS,
         step=10_000,
         key="report_trials",
         persist_state="session",

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import analysis
 from analysis.scenario.overrides import scenario_diff
+from tests.helpers import closed_form
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
@@ -480,3 +481,31 @@ def test_sla_and_budget_inputs_reach_the_scenario():
     at.number_input(key=key(at, "managed.sla.max_credit_share")).set_value(150.0)  # %: > 100
     run(at)
     assert scenario == inputs(at).scenario  # the form rejects it before the model sees it
+
+
+def test_the_caches_know_a_scenario_by_its_sha256(monkeypatch):
+    """Equal scenarios (built apart) share a cache entry; another scenario gets its own."""
+    import app_state
+
+    calls = []
+    simulate = analysis.simulate
+    monkeypatch.setattr(analysis, "simulate", lambda *a, **k: calls.append(a) or simulate(*a, **k))
+    app_state._simulate.clear()
+    app_state._verdict.clear()
+    office = closed_form()
+    # Written out and read back, prevention is spelt out per tier: the same scenario (same
+    # sha256) but not the same Python object, nor an equal one.
+    again = analysis.load_scenario_text(analysis.dump_scenario(office))
+    assert again != office and again.sha256 == office.sha256
+    first = app_state._simulate(office, 2_000, 3)
+    assert app_state._simulate(again, 2_000, 3).columns["savings"].tolist() == (
+        first.columns["savings"].tolist()
+    )
+    assert len(calls) == 1  # the second came from the cache
+    app_state._simulate(office.with_overrides({"break_fix.hourly_rate": 101}), 2_000, 3)
+    app_state._simulate(office, 2_000, 4)
+    assert len(calls) == 3  # another scenario, another seed: simulated
+    # A result is known by what it was simulated from: the verdict of an equal result is reused.
+    text = app_state.verdict(first)
+    monkeypatch.setattr(app_state.narrative, "verdict", lambda result: "not called")
+    assert app_state.verdict(simulate(again, trials=2_000, seed=3)) == text

@@ -3,6 +3,7 @@ in a real headless Chromium with the network blocked, and the PDF read back with
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import nbformat
 import papermill
 import pytest
 
-from analysis import load_scenario, simulate
+from analysis import defaults, load_scenario, simulate
 from analysis.files import slugify
 from analysis.present.formatting import escape
 from analysis.report.notebook import run_report
@@ -218,3 +219,19 @@ def test_slugify_and_escape():
     assert slugify("Café Ünïcode") == "cafe-unicode"
     assert slugify("<<>>") == "client"
     assert escape("<b>$5 *bold*</b>") == "&lt;b&gt;\\$5 \\*bold\\*&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("client_report", {"trials": defaults.TRIALS, "seed": defaults.SEED}),
+     ("sweep", {"trials": defaults.SWEEP_TRIALS, "seed": defaults.SEED})],
+)  # fmt: skip
+def test_the_notebooks_defaults_are_the_packages(name, expected):
+    """papermill needs literals in the parameters cell: they must be analysis.defaults'."""
+    cell = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells[0]
+    given = {
+        node.target.id: ast.literal_eval(node.value)
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.AnnAssign)
+    }
+    assert {key: given[key] for key in expected} == expected
