@@ -1,4 +1,4 @@
-"""The platform-independent exp and the seeding scheme of analysis.sampling."""
+"""The platform-independent exp of analysis.portable_math."""
 
 from __future__ import annotations
 

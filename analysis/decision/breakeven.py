@@ -5,7 +5,8 @@ numbers: mean savings is then a deterministic function of the input, exactly lin
 prices and revenue and a fine step function for incident rates (whose counts move the draws
 after them), and a bracketing root finder converges on it. The managed per-user fee needs no
 search at all: savings fall by the same amount in every trial per unit of fee (unless SLA
-credits, capped at a share of the fee, apply).
+credits, capped at a share of the fee, apply): :func:`breakeven_fee` reads it off one result.
+:func:`breakeven_table` solves the inputs that the report and the app show.
 
 Examples
 --------

@@ -98,7 +98,7 @@ Change = Callable[[Scenario, float], dict]
 
 @dataclass(frozen=True)
 class Input:
-    """An input of the sensitivity analyses: ``change(scenario, factor)`` gives the ``--set``
+    """An input of the sensitivity analyses: ``change(scenario, factor)`` gives the dotted-path
     assignments that multiply it by ``factor``; ``applies`` says whether the scenario has it."""
 
     name: str

@@ -72,7 +72,7 @@ def _value_text(value: Any) -> str:
 
 def breakeven_rows(table: Any, currency: str) -> list[tuple[str, str, str, str]]:
     """(input, now, break-even with its standard error, what it means) rows of
-    :func:`analysis.insights.breakeven_table`."""
+    :func:`analysis.decision.breakeven.breakeven_table`."""
 
     def shown(value: float, is_money: bool, digits: str = ".3g") -> str:
         return money(value, currency) if is_money else f"x{value:{digits}}"
@@ -94,7 +94,7 @@ def breakeven_rows(table: Any, currency: str) -> list[tuple[str, str, str, str]]
 
 def budget_rows(table: Any, currency: str) -> list[tuple[str, ...]]:
     """(model, monthly mean, monthly spread, worst month, chance over budget) rows of
-    :func:`analysis.insights.budget_table`."""
+    :func:`analysis.decision.breakdowns.budget_table`."""
     return [
         (model, money(row.monthly_mean, currency), money(row.monthly_std, currency),
          money(row.worst_month_p95, currency), share_text(row.prob_over_budget))

@@ -1,7 +1,9 @@
 """The scenario: one typed, validated, immutable description of a business and its support options.
 
-Every front end (CLI, notebooks, Streamlit, batch) reads and writes this one format. Field
-descriptions carry the unit and are the single source of labels for help texts and tooltips.
+Every front end (CLI, notebooks, Streamlit, batch) reads and writes this one format. Each
+field's title, description and unit (written once, with :func:`_field`) are the single source
+of labels for help texts and tooltips, read back from the model's JSON schema by
+:mod:`analysis.scenario.fields`.
 
 Examples
 --------

@@ -1,4 +1,5 @@
-"""Budget risk: monthly IT spend per model, from the same draws as everything else."""
+"""Breakdowns: monthly IT spend per model (budget risk) and each tier's share, from the same
+draws as everything else."""
 
 from __future__ import annotations
 

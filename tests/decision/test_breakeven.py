@@ -1,4 +1,5 @@
-"""Break-even, tornado and Sobol sensitivity, checked against closed forms and fresh seeds."""
+"""Break-even: the managed fee exactly from one run, other inputs by root finding, checked
+with fresh seeds."""
 
 from __future__ import annotations
 

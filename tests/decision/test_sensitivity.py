@@ -1,4 +1,4 @@
-"""Break-even, tornado and Sobol sensitivity, checked against closed forms and fresh seeds."""
+"""Tornado and Sobol sensitivity, checked against closed forms."""
 
 from __future__ import annotations
 

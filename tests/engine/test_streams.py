@@ -1,4 +1,4 @@
-"""The platform-independent exp and the seeding scheme of analysis.sampling."""
+"""The seeding scheme of analysis.engine.streams: streams keyed by tier name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""analysis.insights: the per-tier breakdown, the break-even fee and the verdict."""
+"""analysis.present.narrative: the verdict in words."""
 
 from __future__ import annotations
 

@@ -1,0 +1,28 @@
+"""The one place where library names become flags: cli.entry.in_flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.cli.entry import FLAGS, in_flags
+from analysis.errors import ArgumentError, ReportError, ScenarioError, ToolMissingError
+
+
+@pytest.mark.parametrize(
+    ("error", "flags", "text"),
+    [
+        (ScenarioError("colour", "no such field", "overrides"), {}, "--set: colour: no such field"),
+        (ScenarioError("colour", "unknown key", "acme.yaml"), {}, "acme.yaml: colour: unknown key"),
+        (ArgumentError("trials", "must be >= 2"), {}, "--trials: must be >= 2"),
+        (ArgumentError("values", "needs LO < HI"), {"values": "--range"}, "--range: needs LO < HI"),
+        (ArgumentError("low/high", "x0 makes it invalid"), {"low": "--low", "high": "--high"},
+         "--low/--high: x0 makes it invalid"),
+        (ArgumentError("ranges", "no security section", "security_loss"), {"ranges": "--range"},
+         "--range security_loss: no security section"),
+        (ArgumentError("--client", "must not be empty"), {}, "--client: must not be empty"),
+        (ToolMissingError("Chromium", "get it", "pdf"), {}, "--pdf: needs Chromium: get it"),
+        (ReportError("the notebook failed"), {}, "the notebook failed"),
+    ],
+)  # fmt: skip
+def test_python_names_are_said_as_the_commands_flags(error, flags, text):
+    assert in_flags(error, {**FLAGS, **flags}) == text
