@@ -23,36 +23,47 @@ class ItcostError(Exception):
 class ScenarioError(ItcostError, ValueError):
     """Bad scenario input: ``field`` is the dotted path of the offending value, ``reason`` why.
 
-    ``source`` says where the scenario came from: a file path, a preset name, or
-    ``"overrides"`` for dotted-path assignments. ``str(error)`` is one line.
+    The value came from ``source``, a file path or preset name, or through ``argument``, the
+    Python argument that carried it (``overrides`` for dotted-path assignments); the message
+    names whichever is given. ``str(error)`` is one line.
     """
 
-    def __init__(self, field: str, reason: str, source: str | None = None):
+    def __init__(
+        self, field: str, reason: str, source: str | None = None, *, argument: str | None = None
+    ):
         self.field = field
         self.reason = reason
         self.source = source
-        where = ": ".join(part for part in (source, field) if part)
+        self.argument = argument
+        where = ": ".join(part for part in (argument or source, field) if part)
         super().__init__(f"{where}: {reason}" if where else reason)
 
     def __reduce__(self):  # pickled with its parts, as process pools and caches need
-        return type(self), (self.field, self.reason, self.source)
+        return _rebuild, (type(self), (self.field, self.reason, self.source),
+                          {"argument": self.argument})  # fmt: skip
 
 
 class ArgumentError(ItcostError, ValueError):
-    """A function argument out of range: ``name`` is the argument (``trials``), ``reason`` why.
+    """A function argument out of range: ``names`` are the arguments at fault (``trials``, or
+    ``low`` and ``high`` together), ``reason`` says why.
 
     ``detail`` optionally names the part of the argument at fault (an input of ``ranges``,
-    say); ``str(error)`` is ``"name detail: reason"``.
+    say); ``str(error)`` is ``"low/high detail: reason"``.
     """
 
-    def __init__(self, name: str, reason: str, detail: str = ""):
-        self.name = name
+    def __init__(self, names: str | tuple[str, ...], reason: str, detail: str = ""):
+        self.names = (names,) if isinstance(names, str) else tuple(names)
         self.reason = reason
         self.detail = detail
-        super().__init__(f"{' '.join(filter(None, (name, detail)))}: {reason}")
+        super().__init__(f"{' '.join(filter(None, (self.name, detail)))}: {reason}")
+
+    @property
+    def name(self) -> str:
+        """The names as one: ``"trials"``, ``"low/high"``."""
+        return "/".join(self.names)
 
     def __reduce__(self):
-        return type(self), (self.name, self.reason, self.detail)
+        return type(self), (self.names, self.reason, self.detail)
 
 
 class ToolMissingError(ItcostError):
@@ -72,3 +83,7 @@ class ToolMissingError(ItcostError):
 
 class ReportError(ItcostError, RuntimeError):
     """A document could not be produced: its notebook failed, or printing it failed."""
+
+
+def _rebuild(kind: type, args: tuple, options: dict) -> ItcostError:
+    return kind(*args, **options)

@@ -57,7 +57,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sensitivity.add_argument(
         "--range",
         dest="ranges",
-        type=_input_range,
         action="append",
         default=[],
         metavar="INPUT=LOW:HIGH",
@@ -81,8 +80,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="trials per Sobol simulation (default %(default)s)",
     )
     sensitivity.add_argument("--json", action="store_true", help="print the tables as JSON")
-    # tornado's and sobol's Python arguments, as this command's flags.
-    flags = {"ranges": "--range", "inputs": "--range", "low": "--low", "high": "--high"}
+    # tornado's and sobol's Python arguments (and this command's own), as its flags.
+    flags = {
+        "ranges": "--range",
+        "low": "--low",
+        "high": "--high",
+        "sobol_trials": "--sobol-trials",
+    }
     sensitivity.set_defaults(handler=_sensitivity, flags=flags)
 
 
@@ -103,13 +107,17 @@ def _power_of_two(text: str) -> int:
     return value
 
 
-def _input_range(text: str) -> tuple[str, tuple[float, float]]:
-    name, _, bounds = text.partition("=")
-    low, _, high = bounds.partition(":")
-    try:
-        return name.strip(), (float(low), float(high))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected INPUT=LOW:HIGH (got {text!r})") from None
+def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
+    """``INPUT=LOW:HIGH`` items as tornado's and sobol's ``ranges``."""
+    ranges = {}
+    for item in items:
+        name, _, bounds = item.partition("=")
+        low, _, high = bounds.partition(":")
+        try:
+            ranges[name.strip()] = (float(low), float(high))
+        except ValueError:
+            raise ArgumentError("ranges", f"expected INPUT=LOW:HIGH (got {item!r})") from None
+    return ranges
 
 
 def _breakeven(args: argparse.Namespace) -> int:
@@ -136,14 +144,14 @@ def _breakeven(args: argparse.Namespace) -> int:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    ranges = dict(args.ranges)
+    ranges = _ranges(args.ranges)
     if args.low >= args.high:
-        raise ArgumentError("--low", f"must be below --high ({args.low:g} >= {args.high:g})")
+        raise ArgumentError("low", f"must be below --high ({args.low:g} >= {args.high:g})")
     if args.sobol:  # Sobol's runs are of --sobol-trials, not --trials
         try:
             check_arguments(args.sobol_trials, args.seed)
         except ArgumentError as error:
-            raise ArgumentError("--sobol-trials", error.reason) from None
+            raise ArgumentError("sobol_trials", error.reason) from None
     table = tornado(scenario, args.low, args.high, ranges, trials=args.trials, seed=args.seed)
     indices = (
         sobol(

@@ -88,7 +88,7 @@ def _report(args: argparse.Namespace) -> int:
         find_chromium()
     client = args.client if args.client is not None else scenario.name
     if not client.strip():
-        raise ArgumentError("--client", "must not be empty")
+        raise ArgumentError("client_name", "must not be empty")
     with kernel_chatter_silenced():
         html = run_report(
             scenario, client, args.trials, args.seed, Path(args.out),

@@ -29,7 +29,7 @@ FLAGS = {
     "seed": "--seed",
     "threads": "--threads",
     "parameter": "--parameter",
-    "samples": "--samples",
+    "client_name": "--client",
     "pdf": "--pdf",
     OVERRIDES: "--set",
 }
@@ -87,19 +87,19 @@ def in_flags(error: ItcostError, flags: Mapping[str, str]) -> str:
     --------
     >>> in_flags(ArgumentError("values", "needs finite LO < HI"), {"values": "--range"})
     '--range: needs finite LO < HI'
-    >>> in_flags(ScenarioError("colour", "no such field", "overrides"), FLAGS)
+    >>> in_flags(ScenarioError("colour", "no such field", argument="overrides"), FLAGS)
     '--set: colour: no such field'
     """
 
     def flag(name: str | None) -> str | None:
         return flags.get(name, name) if name else name
 
-    if isinstance(error, ScenarioError):
-        error = ScenarioError(error.field, error.reason, flag(error.source))
-    elif isinstance(error, ArgumentError):  # "low/high" names two arguments
-        error = ArgumentError(
-            "/".join(map(flag, error.name.split("/"))), error.reason, error.detail
+    if isinstance(error, ScenarioError):  # a file's or preset's name is said as it is
+        error = ScenarioError(
+            error.field, error.reason, error.source, argument=flag(error.argument)
         )
+    elif isinstance(error, ArgumentError):
+        error = ArgumentError(tuple(map(flag, error.names)), error.reason, error.detail)
     elif isinstance(error, ToolMissingError):
         error = ToolMissingError(error.tool, error.hint, flag(error.name))
     return str(error)

@@ -43,7 +43,7 @@ def _ranges(
     the factors are finite with ``0 <= low < high``, and both ends give a valid scenario.
 
     An ArgumentError names the argument at fault: ``inputs``, ``ranges`` (with the input's
-    name) or ``low/high``.
+    name) or ``low`` and ``high``.
     """
     ranges = ranges or {}
     names = names or applicable_inputs(scenario)
@@ -56,7 +56,7 @@ def _ranges(
     chosen = {name: (low, high) for name in names}
     chosen.update({name: tuple(bounds) for name, bounds in ranges.items()})
     for name, (lowest, highest) in chosen.items():
-        argument, detail = ("ranges", name) if name in ranges else ("low/high", "")
+        argument, detail = ("ranges", name) if name in ranges else (("low", "high"), "")
         if not (math.isfinite(lowest) and math.isfinite(highest) and 0 <= lowest < highest):
             raise ArgumentError(argument, f"needs finite factors with 0 <= LOW < HIGH "
                                           f"(got {lowest:g}:{highest:g})", detail)  # fmt: skip

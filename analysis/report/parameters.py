@@ -112,8 +112,8 @@ def _check_common(
     check_arguments(trials, seed)
     try:
         base = load_scenario(scenario)
-    except ScenarioError as error:  # the file's own name would say less than the parameter's
-        raise ScenarioError(error.field, error.reason, "scenario") from None
+    except ScenarioError as error:  # named after the parameter it came through
+        raise ScenarioError(error.field, error.reason, error.source, argument="scenario") from None
     return base.with_overrides(overrides), Path(output_dir) if output_dir else None
 
 

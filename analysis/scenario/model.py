@@ -604,8 +604,8 @@ class Scenario(_Model):
         Raises
         ------
         ScenarioError
-            From source ``"overrides"``: a path that names no field, or a value the scenario
-            rejects.
+            Through argument ``"overrides"``: a path that names no field, or a value the
+            scenario rejects.
         """
         if isinstance(assignments, Mapping):
             pairs = list(assignments.items())
@@ -617,7 +617,7 @@ class Scenario(_Model):
         data = self.model_dump(mode="json", exclude_unset=True)
         for path, value in pairs:
             set_path(Scenario, data, path, value)
-        return validated(Scenario, data, OVERRIDES)
+        return validated(Scenario, data, argument=OVERRIDES)
 
 
 def _collapse_constants(data: Any) -> Any:

@@ -36,8 +36,8 @@ def apply_overrides(scenario: Scenario, assignments: Iterable[str] | Mapping[str
     Raises
     ------
     ScenarioError
-        From source ``"overrides"``: a path that names no field of the scenario, or a value
-        the scenario rejects.
+        Through argument ``"overrides"``: a path that names no field of the scenario, or a
+        value the scenario rejects.
     """
     return scenario.with_overrides(assignments)
 

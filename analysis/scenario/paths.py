@@ -24,7 +24,8 @@ from pydantic import BaseModel
 from analysis.errors import ScenarioError
 from analysis.scenario.yaml import parse_yaml
 
-#: The source of errors in dotted-path assignments (``Scenario.with_overrides``).
+#: The argument that dotted-path assignments come through (``Scenario.with_overrides``), as
+#: errors in them name it.
 OVERRIDES = "overrides"
 
 
@@ -33,16 +34,15 @@ def parse_assignment(assignment: str) -> tuple[str, Any]:
     path, sep, raw = assignment.partition("=")
     path = path.strip()
     if not sep or not all(path.split(".")):
-        raise ScenarioError(assignment, "expected dotted.key=value", OVERRIDES)
+        raise ScenarioError(assignment, "expected dotted.key=value", argument=OVERRIDES)
     if not raw.strip():
-        raise ScenarioError(
-            path, "needs a value after '=' (null removes an optional section)", OVERRIDES
-        )
+        reason = "needs a value after '=' (null removes an optional section)"
+        raise ScenarioError(path, reason, argument=OVERRIDES)
     try:
         value = parse_yaml(raw)
     except ScenarioError as error:
         reason = f"cannot read the value {raw!r}: {error.reason}"
-        raise ScenarioError(path, reason, OVERRIDES) from None
+        raise ScenarioError(path, reason, argument=OVERRIDES) from None
     return path, value
 
 
@@ -71,7 +71,7 @@ def set_path(model: type[BaseModel], data: dict[str, Any], path: str, value: Any
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
             where = ".".join(parts[: depth + 1])
-            raise ScenarioError(where, f"no such field ({hint})", OVERRIDES)
+            raise ScenarioError(where, f"no such field ({hint})", argument=OVERRIDES)
         if depth == len(parts) - 1:
             node[key] = value
             return
@@ -80,7 +80,7 @@ def set_path(model: type[BaseModel], data: dict[str, Any], path: str, value: Any
             child = node[key] = {}
         elif not isinstance(child, dict):
             where = ".".join(parts[: depth + 1])
-            raise ScenarioError(where, "is a value, not a section", OVERRIDES)
+            raise ScenarioError(where, "is a value, not a section", argument=OVERRIDES)
         node = child
 
 

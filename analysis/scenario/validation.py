@@ -34,16 +34,23 @@ _TYPE_REASONS = {
 }
 
 
-def validated(model: type[M], data: Any, source: str | None = None) -> M:
-    """``model.model_validate(data)``, its first problem raised as a one-line ScenarioError."""
+def validated(
+    model: type[M], data: Any, source: str | None = None, *, argument: str | None = None
+) -> M:
+    """``model.model_validate(data)``, its first problem raised as a one-line ScenarioError
+    from ``source`` (or through ``argument``)."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise scenario_error(error, model, source) from None
+        raise scenario_error(error, model, source, argument=argument) from None
 
 
 def scenario_error(
-    error: ValidationError, model: type[BaseModel], source: str | None = None
+    error: ValidationError,
+    model: type[BaseModel],
+    source: str | None = None,
+    *,
+    argument: str | None = None,
 ) -> ScenarioError:
     """The first problem of ``model``'s validation error as a one-line ScenarioError."""
     problems = error.errors(include_url=False)
@@ -60,7 +67,7 @@ def scenario_error(
     if len(problems) > 1:
         more = len(problems) - 1
         reason += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return ScenarioError(field, reason, source)
+    return ScenarioError(field, reason, source, argument=argument)
 
 
 def _describe(model: type[BaseModel], problem: dict[str, Any]) -> tuple[str, str]:

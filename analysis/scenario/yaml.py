@@ -1,4 +1,4 @@
-"""Scenario YAML, read and written as YAML 1.2 with ruamel.yaml.
+"""Scenario YAML, read and written as ruamel.yaml reads YAML 1.2.
 
 YAML 1.2 is what people expect of a settings file: ``yes``, ``no`` and ``on`` are text, ``010``
 is ten, ``1e3`` is a number and ``1:30`` is text (YAML 1.1, which PyYAML follows, reads them as
@@ -29,6 +29,7 @@ from analysis.errors import ScenarioError
 
 #: The kinds of node that cannot be a key, as people call them.
 _NOT_NAMES = {nodes.SequenceNode: "list", nodes.MappingNode: "mapping"}
+_MERGE = "tag:yaml.org,2002:merge"
 #: Text that YAML 1.1 readers (PyYAML, older editors) would take for a boolean: written quoted.
 _YAML11_BOOLEANS = {"y", "n", "yes", "no", "on", "off"}
 
@@ -42,11 +43,14 @@ class _Constructor(SafeConstructor):
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         for key_node, _ in node.value if isinstance(node, nodes.MappingNode) else ():
+            where = _where(key_node.start_mark)
             kind = _NOT_NAMES.get(type(key_node))
             if kind:
-                raise ScenarioError(
-                    "", f"a key must be a name, not a {kind}, at {_where(key_node.start_mark)}"
-                )
+                raise ScenarioError("", f"a key must be a name, not a {kind}, at {where}")
+            # ruamel builds a mapping with a merge key without its duplicate-key check.
+            if key_node.tag == _MERGE:
+                raise ScenarioError("", f"merge keys (<<) are not YAML 1.2: write the keys "
+                                        f"out, at {where}")  # fmt: skip
         return super().construct_mapping(node, deep=deep)
 
     def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any):
@@ -67,9 +71,20 @@ class _FlowMap(dict):
     """A mapping written on one line: ``{median: 4.0, p90: 12.0}``."""
 
 
-def _text(representer: SafeRepresenter, text: str) -> Any:
-    style = "'" if text.lower() in _YAML11_BOOLEANS else None
-    return representer.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+class _Representer(SafeRepresenter):
+    """The safe representer, writing specs on one line and quoting YAML 1.1's booleans."""
+
+    def represent_flow_map(self, data: _FlowMap) -> Any:
+        return self.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+    def represent_text(self, text: str) -> Any:
+        style = "'" if text.lower() in _YAML11_BOOLEANS else None
+        return self.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+# On the subclass: ruamel's add_representer changes the class it is called on, for every user.
+_Representer.add_representer(_FlowMap, _Representer.represent_flow_map)
+_Representer.add_representer(str, _Representer.represent_text)
 
 
 def _reader() -> YAML:
@@ -81,16 +96,11 @@ def _reader() -> YAML:
 
 def _writer() -> YAML:
     writer = YAML(typ="safe", pure=True)
-    writer.default_flow_style = False  # set before the representer is made, which reads it
+    writer.Representer = _Representer
+    writer.default_flow_style = False
     writer.allow_unicode = True
     writer.width = 4096  # a long description stays on its line (folding leaves trailing blanks)
-    representer = writer.representer
-    representer.sort_base_mapping_type_on_output = False
-    representer.add_representer(
-        _FlowMap,
-        lambda rep, data: rep.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True),
-    )
-    representer.add_representer(str, _text)
+    writer.representer.sort_base_mapping_type_on_output = False  # keys in the order given
     return writer
 
 

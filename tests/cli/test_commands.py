@@ -117,6 +117,7 @@ def test_bad_scenario_files_exit_2_with_one_line(itcost_command, good_file, name
     [
         (["simulate", "missing.yaml"], "missing.yaml: no such file"),
         (["simulate", "no-such-preset"], "no-such-preset: no such preset or file"),
+        (["simulate", "seed"], "itcost: error: seed: no such preset or file"),  # not --seed
         (["simulate", "small-office", "--set", "incidents.minor.rate_per_yer=3"],
          "--set: incidents.minor.rate_per_yer: no such field (did you mean 'rate_per_year'?)"),
         (["simulate", "small-office", "--set", "incidents.huge.rate_per_year=3"],

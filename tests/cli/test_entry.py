@@ -11,15 +11,18 @@ from analysis.errors import ArgumentError, ReportError, ScenarioError, ToolMissi
 @pytest.mark.parametrize(
     ("error", "flags", "text"),
     [
-        (ScenarioError("colour", "no such field", "overrides"), {}, "--set: colour: no such field"),
+        (ScenarioError("colour", "no such field", argument="overrides"), {},
+         "--set: colour: no such field"),
         (ScenarioError("colour", "unknown key", "acme.yaml"), {}, "acme.yaml: colour: unknown key"),
+        # A file or preset is said by its name, even one that is also an argument's name.
+        (ScenarioError("", "no such preset or file", "seed"), {}, "seed: no such preset or file"),
         (ArgumentError("trials", "must be >= 2"), {}, "--trials: must be >= 2"),
         (ArgumentError("values", "needs LO < HI"), {"values": "--range"}, "--range: needs LO < HI"),
-        (ArgumentError("low/high", "x0 makes it invalid"), {"low": "--low", "high": "--high"},
+        (ArgumentError(("low", "high"), "x0 makes it invalid"), {"low": "--low", "high": "--high"},
          "--low/--high: x0 makes it invalid"),
         (ArgumentError("ranges", "no security section", "security_loss"), {"ranges": "--range"},
          "--range security_loss: no security section"),
-        (ArgumentError("--client", "must not be empty"), {}, "--client: must not be empty"),
+        (ArgumentError("client_name", "must not be empty"), {}, "--client: must not be empty"),
         (ToolMissingError("Chromium", "get it", "pdf"), {}, "--pdf: needs Chromium: get it"),
         (ReportError("the notebook failed"), {}, "the notebook failed"),
     ],

@@ -91,3 +91,20 @@ def test_every_preset_round_trips_through_its_yaml(preset):
 def test_dump_keeps_key_order_and_writes_specs_on_one_line():
     text = dump_yaml({"z": 1, "a": {"fix_hours": {"median": 4.0, "p90": 12.0}, "tiers": ["b"]}})
     assert text == "z: 1\na:\n  fix_hours: {median: 4.0, p90: 12.0}\n  tiers:\n  - b\n"
+
+
+def test_merge_keys_are_refused_and_aliases_read():
+    """YAML 1.2 has no merge keys, and ruamel builds a merged mapping without its duplicate-key
+    check: refused, so that `{<<: *x, q: 2, q: 3}` cannot slip a duplicate through."""
+    with pytest.raises(ScenarioError) as caught:
+        parse_yaml("x: &x {a: 1}\nb: {<<: *x, q: 2, q: 3}\n", "m.yaml")
+    assert str(caught.value) == (
+        "m.yaml: merge keys (<<) are not YAML 1.2: write the keys out, at line 2, column 5"
+    )
+    assert parse_yaml("x: &x {a: 1}\nb: *x\n") == {"x": {"a": 1}, "b": {"a": 1}}
+
+
+def test_writing_leaves_ruamel_itself_as_it_was():
+    """Our representer is a subclass: plain ruamel.yaml still writes as it always does."""
+    dump_yaml({"name": "yes"})
+    assert yaml_text({"name": "yes", "b": 1}) == "name: yes\nb: 1\n"
