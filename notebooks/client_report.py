@@ -40,7 +40,7 @@ from analysis.present.plots import (
     savings_distribution,
 )
 from analysis.present.plots import tornado as tornado_chart
-from analysis.report.notebook import Chart, PlotlyScript, footer
+from analysis.report.notebook import Chart, PlotlyScript, report_footer
 from analysis.report.parameters import check_report_parameters, write_report_outputs
 
 params = check_report_parameters(
@@ -170,4 +170,4 @@ display(Markdown(narrative.METHOD))
 display(Markdown(tables.markdown_table(("Source", "Figure"), tables.sources_table())))
 
 # %%
-display(Markdown(footer(params)))
+display(Markdown(report_footer(params)))

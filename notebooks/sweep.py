@@ -28,13 +28,12 @@ import shlex
 
 from IPython.display import Markdown, display
 
-from analysis import __version__
 from analysis.decision.breakeven import PARAMETERS, breakeven
 from analysis.decision.sweeps import crossing, sweep
 from analysis.present.formatting import escape
 from analysis.present.plots import sweep_curves
 from analysis.present.tables import markdown_table
-from analysis.report.notebook import Chart, PlotlyScript
+from analysis.report.notebook import Chart, PlotlyScript, footer
 from analysis.report.parameters import check_sweep_parameters, write_sweep_outputs
 
 params = check_sweep_parameters(scenario, parameter, values, trials, seed, overrides, output_dir)
@@ -88,9 +87,5 @@ display(Markdown(markdown_table(header, rows)))
 command = shlex.join(["itcost", "sweep", "scenario.yaml", "--parameter", params.parameter,
                       "--range", values, "--trials", str(params.trials), "--seed",
                       str(params.seed)])  # fmt: skip
-display(Markdown("\n".join([
-    "### Reproducibility", "",
-    f"- Scenario: {name}, sha256 `{params.scenario.sha256}`",
-    f"- Seed {params.seed}, {params.trials:,} trials per value, itcost {__version__}",
-    f"- Regenerate from the sweep folder: {escape(command)}",
-])))  # fmt: skip
+runs = f"{params.trials:,} trials per value"
+display(Markdown(footer(params.scenario, params.seed, runs, command, "sweep")))

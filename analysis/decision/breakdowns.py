@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from analysis.defaults import MODEL_NAMES
 from analysis.engine.core import simulate
 from analysis.engine.result import Result
 from analysis.errors import ArgumentError
@@ -118,14 +117,13 @@ def budget_table(result: Result) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per model (named for people), columns ``monthly_mean``, ``monthly_std``,
-        ``worst_month_p95``, ``annual_mean`` and ``prob_over_budget``.
+        One row per model (``break_fix``, ``managed``, ``hybrid``), columns
+        ``monthly_mean``, ``monthly_std``, ``worst_month_p95``, ``annual_mean`` and
+        ``prob_over_budget``.
     """
     import pandas as pd  # here, not at the top: the command line starts faster
 
-    risk = budget_risk(result)
-    table = pd.DataFrame.from_dict(risk, orient="index")
-    table.index = [MODEL_NAMES[model] for model in table.index]
+    table = pd.DataFrame.from_dict(budget_risk(result), orient="index")
     return table[["monthly_mean", "monthly_std", "worst_month_p95", "annual_mean",
                   "prob_over_budget"]]  # fmt: skip
 

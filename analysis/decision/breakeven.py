@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from analysis.decision.inputs import RATE_MULTIPLIER, current_value, with_value
 from analysis.engine.core import simulate
 from analysis.engine.result import Result
 from analysis.errors import ArgumentError
+from analysis.scenario.fields import field_doc
 from analysis.scenario.model import MAX_MONEY, MAX_RATE, Scenario
 
 if TYPE_CHECKING:
@@ -246,13 +248,27 @@ def _setter(scenario: Scenario, parameter: str) -> tuple[Callable[[float], Scena
     )
 
 
-#: The inputs whose break-even the report and the app show: (dotted path, what it is).
+#: The inputs whose break-even the report and the app show.
 BREAKEVEN_INPUTS = (
-    ("managed.per_user_monthly", "Managed fee per user (per month)"),
-    (RATE_MULTIPLIER, "Incident rates (multiple of today's)"),
-    ("break_fix.hourly_rate", "Break-fix hourly rate"),
-    ("organisation.revenue_per_hour", "Revenue per hour"),
+    "managed.per_user_monthly",
+    RATE_MULTIPLIER,
+    "break_fix.hourly_rate",
+    "organisation.revenue_per_hour",
 )
+
+
+def input_label(parameter: str) -> str:
+    """One of :data:`PARAMETERS` in words: its field's title, with the period of a monthly fee.
+
+    Examples
+    --------
+    >>> input_label("managed.per_user_monthly"), input_label(RATE_MULTIPLIER)
+    ('Managed fee per user (per month)', "Incident rates (multiple of today's)")
+    """
+    if parameter == RATE_MULTIPLIER:
+        return "Incident rates (multiple of today's)"
+    field = field_doc(re.sub(r"^incidents\.[^.]+\.", "incidents.<tier>.", parameter))
+    return f"{field.title} (per month)" if field.unit.endswith("per month") else field.title
 
 
 def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
@@ -274,9 +290,9 @@ def breakeven_table(scenario: Scenario, trials: int, seed: int) -> pd.DataFrame:
     import pandas as pd  # here, not at the top: the command line starts faster
 
     rows = []
-    for path, label in BREAKEVEN_INPUTS:
+    for path in BREAKEVEN_INPUTS:
         answer = breakeven(scenario, path, trials=trials, seed=seed)
-        rows.append({"input": label, "parameter": path, "now": answer.current,
+        rows.append({"input": input_label(path), "parameter": path, "now": answer.current,
                      "break_even": answer.value, "stderr": answer.stderr,
                      "note": answer.note})  # fmt: skip
     return pd.DataFrame(rows)

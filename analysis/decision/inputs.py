@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from analysis.errors import ArgumentError
-from analysis.scenario.model import Scenario
+from analysis.scenario.fields import field_doc
+from analysis.scenario.model import Scenario, Spec
 from analysis.scenario.paths import allowed_keys
 
 #: Scales every tier's incident rate by the value given (1 = as the scenario has them).
@@ -99,33 +101,40 @@ Change = Callable[[Scenario, float], dict]
 @dataclass(frozen=True)
 class Input:
     """An input of the sensitivity analyses: ``change(scenario, factor)`` gives the dotted-path
-    assignments that multiply it by ``factor``; ``applies`` says whether the scenario has it."""
+    assignments that multiply it by ``factor``; ``applies`` says whether the scenario has it.
+
+    ``label`` is ``title`` when given, else the title of the scenario ``field`` it scales.
+    """
 
     name: str
-    label: str
     change: Change
     applies: Callable[[Scenario], bool] = lambda scenario: True
+    title: str = ""
+    field: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.title or field_doc(self.field).title
+
+
+def _field_input(name: str, path: str, title: str = "", **scaling: Any) -> Input:
+    """The input that scales the field at ``path``."""
+    return Input(name, _scaled(path, **scaling), title=title, field=path)
 
 
 def _scaled(path: str, cap: float | None = None, whole: bool = False) -> Change:
+    """Multiply the field at ``path`` (a spec's median and p90 alike), capped or rounded."""
+
     def change(scenario: Scenario, factor: float) -> dict:
         node = scenario
         for key in path.split("."):
             node = getattr(node, key)
+        if isinstance(node, Spec):
+            return {path: {"median": node.median * factor, "p90": node.p90 * factor}}
         value = node * factor
         if whole:
             value = max(1, round(value))
         return {path: min(value, cap) if cap is not None else value}
-
-    return change
-
-
-def _scaled_spec(path: str) -> Change:
-    def change(scenario: Scenario, factor: float) -> dict:
-        node = scenario
-        for key in path.split("."):
-            node = getattr(node, key)
-        return {path: {"median": node.median * factor, "p90": node.p90 * factor}}
 
     return change
 
@@ -167,39 +176,30 @@ def _has_security(scenario: Scenario) -> bool:
 INPUTS = {
     item.name: item
     for item in (
-        Input("staff", "Staff", _scaled("organisation.employees", whole=True)),
-        Input("revenue_per_hour", "Revenue per hour", _scaled("organisation.revenue_per_hour")),
-        Input(
-            "loaded_hourly_cost", "Loaded hourly wage", _scaled("organisation.loaded_hourly_cost")
-        ),
-        Input(
-            "productivity_loss",
-            "Output lost while down",
-            _scaled("organisation.productivity_loss", cap=1.0),
-        ),
-        Input("incident_rates", "Incident rates (every tier)", _every_tier("rate_per_year")),
-        Input("fix_hours", "Repair times (every tier)", _every_tier("fix_hours")),
-        Input("break_fix_rate", "Break-fix hourly rate", _scaled("break_fix.hourly_rate")),
-        Input(
-            "break_fix_response",
-            "Break-fix response time",
-            _scaled_spec("break_fix.response_hours"),
-        ),
-        Input("managed_fee", "Managed fee per user", _scaled("managed.per_user_monthly")),
+        _field_input("staff", "organisation.employees", whole=True),
+        _field_input("revenue_per_hour", "organisation.revenue_per_hour"),
+        _field_input("loaded_hourly_cost", "organisation.loaded_hourly_cost"),
+        _field_input("productivity_loss", "organisation.productivity_loss", cap=1.0),
+        Input("incident_rates", _every_tier("rate_per_year"), title="Incident rates (every tier)"),
+        Input("fix_hours", _every_tier("fix_hours"), title="Repair times (every tier)"),
+        _field_input("break_fix_rate", "break_fix.hourly_rate"),
+        _field_input("break_fix_response", "break_fix.response_hours"),
+        _field_input("managed_fee", "managed.per_user_monthly"),
         Input(
             "prevention",
-            "Incidents prevented (every tier)",
             _every_tier("incident_reduction", cap=1.0),
+            title="Incidents prevented (every tier)",
         ),
-        Input("managed_response", "Managed response time", _scaled_spec("managed.response_hours")),
-        Input(
-            "fix_time_factor",
-            "Managed repair time factor",
-            _scaled("managed.fix_time_factor", cap=10.0),
+        _field_input("managed_response", "managed.response_hours"),
+        _field_input(
+            "fix_time_factor", "managed.fix_time_factor", "Managed repair time factor", cap=10.0
         ),
-        Input("security_rates", "Security event rates", _security_rates, _has_security),
+        Input("security_rates", _security_rates, _has_security, title="Security event rates"),
         Input(
-            "security_loss", "Loss per security event", _scaled_spec("security.loss"), _has_security
+            "security_loss",
+            _scaled("security.loss"),
+            _has_security,
+            title="Loss per security event",
         ),
     )
 }

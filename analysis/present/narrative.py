@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from analysis.decision.breakeven import breakeven_fee
@@ -23,50 +24,91 @@ from analysis.present.formatting import money_markdown as _money
 from analysis.scenario.model import Scenario
 
 
+@dataclass(frozen=True)
+class DecisionSummary:
+    """The numbers every verdict text tells, worked out once: the app's verdict and the
+    report's recommendation read the same summary, so they cannot disagree.
+
+    ``flip`` says how the answer depends on the managed fee: ``"any_fee"`` (managed stays
+    cheaper even at :data:`~analysis.decision.breakeven.SEARCH_FACTOR` times the fee),
+    ``"up_to"`` (managed is cheaper up to ``flip_fee``), ``"below"`` (managed would be cheaper
+    below ``flip_fee``) or ``"no_fee"`` (break-fix is cheaper even at no fee).
+    """
+
+    summary: dict[str, Any]  # Result.summary()
+    managed_wins: bool  # expected savings > 0
+    narrow: bool  # P(managed cheaper) between 40% and 60%
+    fee: float  # the quoted managed fee per user per month
+    flip_fee: float  # the fee at which expected savings are zero
+    flip: str
+    per: str  # "a year" or "over 3 years"
+    periods: str  # "years" or "3-year horizons"
+
+    @property
+    def savings(self) -> dict[str, float]:
+        return self.summary["comparison"]["savings"]
+
+    @property
+    def prob_managed_cheaper(self) -> float:
+        return self.summary["comparison"]["prob_managed_cheaper"]
+
+
+def decision_summary(result: Result) -> DecisionSummary:
+    """:class:`DecisionSummary` of ``result`` (one break-even of the fee, exact from the result
+    unless SLA credits apply)."""
+    summary = result.summary()
+    years = result.scenario.horizon.years
+    savings = summary["comparison"]["savings"]["mean"]
+    cheaper = summary["comparison"]["prob_managed_cheaper"]
+    flip_fee = breakeven_fee(result)
+    if savings > 0:
+        flip = "any_fee" if math.isinf(flip_fee) else "up_to"
+    else:
+        flip = "below" if flip_fee > 0 else "no_fee"
+    return DecisionSummary(
+        summary=summary,
+        managed_wins=savings > 0,
+        narrow=0.4 < cheaper < 0.6,
+        fee=result.scenario.managed.per_user_monthly,
+        flip_fee=flip_fee,
+        flip=flip,
+        per="a year" if years == 1 else f"over {years} years",
+        periods=simulated_periods(years),
+    )
+
+
 def verdict(result: Result) -> str:
     """The answer in two or three plain sentences (Markdown): which model is expected to cost
     less, by how much and how surely, and at what fee the answer would flip."""
-    summary = result.summary()
-    scenario, currency = result.scenario, summary["currency"]
-    years = scenario.horizon.years
-    per = "a year" if years == 1 else f"over {years} years"
-    many = simulated_periods(years)
-    savings = summary["comparison"]["savings"]
-    cheaper = summary["comparison"]["prob_managed_cheaper"]
+    decision = decision_summary(result)
+    currency, savings, per = decision.summary["currency"], decision.savings, decision.per
     interval = f"{_money(savings['p05'], currency)} and {_money(savings['p95'], currency)}"
-    if savings["mean"] > 0:
+    if decision.managed_wins:
         head = "**Managed services are expected to cost less"
         amount = f"They save {_money(savings['mean'], currency)} {per} on average"
     else:
         head = "**Break-fix (paying per incident) is expected to cost less"
         amount = f"Managed services would cost {_money(-savings['mean'], currency)} more {per}"
         amount += " on average"
-    head += ", but only narrowly.**" if 0.4 < cheaper < 0.6 else ".**"
-    sentences = [
+    head += ", but only narrowly.**" if decision.narrow else ".**"
+    many = decision.periods
+    quoted = f"(now {_money(decision.fee, currency)})"
+    flip = _money(decision.flip_fee, currency)
+    flips = {
+        "any_fee": f"Managed services stay cheaper on average even at 20 times the fee {quoted}.",
+        "up_to": f"Managed services stay cheaper on average up to a fee of about {flip} per user "
+        f"per month {quoted}.",
+        "below": f"They would become cheaper on average below a fee of about {flip} per user per "
+        f"month {quoted}.",
+        "no_fee": "Even at no fee at all, managed services would not pay for themselves.",
+    }
+    return " ".join([
         head,
         f"{amount}; in 90% of simulated {many} the saving lies between {interval}.",
-        f"Managed services are cheaper in {share_text(cheaper)} of "
-        f"{summary['trials']:,} simulated {many}.",
-    ]
-    fee, flip = scenario.managed.per_user_monthly, breakeven_fee(result)
-    quoted = f"(now {_money(fee, currency)})"
-    if savings["mean"] > 0 and math.isinf(flip):
-        sentences.append(
-            f"Managed services stay cheaper on average even at 20 times the fee {quoted}."
-        )
-    elif savings["mean"] > 0:
-        sentences.append(
-            f"Managed services stay cheaper on average up to a fee of about "
-            f"{_money(flip, currency)} per user per month {quoted}."
-        )
-    elif flip > 0:
-        sentences.append(
-            f"They would become cheaper on average below a fee of about "
-            f"{_money(flip, currency)} per user per month {quoted}."
-        )
-    else:
-        sentences.append("Even at no fee at all, managed services would not pay for themselves.")
-    return " ".join(sentences)
+        f"Managed services are cheaper in {share_text(decision.prob_managed_cheaper)} of "
+        f"{decision.summary['trials']:,} simulated {many}.",
+        flips[decision.flip],
+    ])  # fmt: skip
 
 
 #: The model in plain words (Markdown), for the report and the app.
@@ -122,41 +164,34 @@ def title(scenario: Scenario, client_name: str, prepared_by: str = "") -> str:
 
 def executive_summary(result: Result, client_name: str) -> str:
     """The recommendation and its key figures in plain words (Markdown)."""
-    summary = result.summary()
-    scenario, currency = result.scenario, summary["currency"]
-    many = simulated_periods(scenario.horizon.years)
-    per = "a year" if scenario.horizon.years == 1 else f"over {scenario.horizon.years} years"
+    decision = decision_summary(result)
+    summary, scenario = decision.summary, result.scenario
+    currency, savings, per, many = (
+        summary["currency"],
+        decision.savings,
+        decision.per,
+        decision.periods,
+    )
     bf, ms = summary["models"]["break_fix"], summary["models"]["managed"]
-    savings = summary["comparison"]["savings"]
-    cheaper = summary["comparison"]["prob_managed_cheaper"]
-    managed_wins = savings["mean"] > 0
-    winner = "**Managed services**" if managed_wins else "**Break-fix** (paying per incident)"
+    winner = (
+        "**Managed services**" if decision.managed_wins else "**Break-fix** (paying per incident)"
+    )
     verdict = f"{winner} are expected to cost less"
-    if 0.4 < cheaper < 0.6:
+    if decision.narrow:
         verdict += ", but only narrowly: the two options are close"
-    fee, flip = scenario.managed.per_user_monthly, breakeven_fee(result)
-    if managed_wins and math.isinf(flip):
-        flip_text = (
-            "managed services stay the cheaper option on average even at 20 times the quoted "
-            f"fee ({_money(fee, currency)})."
-        )
-    elif managed_wins:
-        flip_text = (
-            f"managed services stay the cheaper option on average up to a fee of about "
-            f"**{_money(flip, currency)} per user per month** "
-            f"(quoted: {_money(fee, currency)})."
-        )
-    elif flip > 0:
-        flip_text = (
-            f"managed services would become the cheaper option on average at a fee "
-            f"below about **{_money(flip, currency)} per user per month** "
-            f"(quoted: {_money(fee, currency)})."
-        )
-    else:
-        flip_text = "even at no fee at all, managed services would not pay for themselves here."
+    fee, flip = _money(decision.fee, currency), _money(decision.flip_fee, currency)
+    flips = {
+        "any_fee": "managed services stay the cheaper option on average even at 20 times the "
+        f"quoted fee ({fee}).",
+        "up_to": "managed services stay the cheaper option on average up to a fee of about "
+        f"**{flip} per user per month** (quoted: {fee}).",
+        "below": "managed services would become the cheaper option on average at a fee below "
+        f"about **{flip} per user per month** (quoted: {fee}).",
+        "no_fee": "even at no fee at all, managed services would not pay for themselves here.",
+    }
     difference = (
         f"- **Expected saving with managed services**: {_money(savings['mean'], currency)}"
-        if managed_wins
+        if decision.managed_wins
         else f"- **Expected extra cost of managed services**: {_money(-savings['mean'], currency)}"
     )
     downtime_share = bf["downtime"]["mean"] / bf["total"]["mean"] if bf["total"]["mean"] else 0
@@ -170,14 +205,14 @@ def executive_summary(result: Result, client_name: str) -> str:
             f"managed services {_money(ms['total']['mean'], currency)}.",
             f"{difference} (in 90% of simulated {many} the saving lies between "
             f"{_money(savings['p05'], currency)} and {_money(savings['p95'], currency)}).",
-            f"- **Managed services are cheaper in {share_text(cheaper)}** of "
-            f"{summary['trials']:,} simulated {many}.",
+            f"- **Managed services are cheaper in {share_text(decision.prob_managed_cheaper)}** "
+            f"of {summary['trials']:,} simulated {many}.",
             f"- **Downtime** is {downtime_share:.0%} of the expected break-fix cost. Outages add "
             f"up to {bf['downtime_hours']['mean']:,.0f} hours {per} with break-fix and "
             f"{ms['downtime_hours']['mean']:,.0f} with managed services, counted incident by "
             "incident (most are minor and stop only one or two people) and in elapsed hours, "
             "nights included.",
-            f"- **When the answer would flip**: {flip_text}",
+            f"- **When the answer would flip**: {flips[decision.flip]}",
         ]
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.defaults import SHORT_MODEL_NAMES
+from analysis.defaults import MODEL_NAMES, SHORT_MODEL_NAMES
 from analysis.engine.result import Result
 from analysis.present.formatting import escape, money, share_text
 from analysis.scenario.fields import scenario_fields
@@ -96,9 +96,10 @@ def budget_rows(table: Any, currency: str) -> list[tuple[str, ...]]:
     """(model, monthly mean, monthly spread, worst month, chance over budget) rows of
     :func:`analysis.decision.breakdowns.budget_table`."""
     return [
-        (model, money(row.monthly_mean, currency), money(row.monthly_std, currency),
-         money(row.worst_month_p95, currency), share_text(row.prob_over_budget))
-        for model, row in zip(table.index, table.itertuples(), strict=True)
+        (MODEL_NAMES[row.Index], money(row.monthly_mean, currency),
+         money(row.monthly_std, currency), money(row.worst_month_p95, currency),
+         share_text(row.prob_over_budget))
+        for row in table.itertuples()
     ]  # fmt: skip
 
 

@@ -192,30 +192,51 @@ def export_html(notebook: Any, title: str) -> str:
     return body
 
 
-def footer(params: ReportParameters) -> str:
-    """The reproducibility footer (Markdown)."""
-    scenario = params.scenario
-    words = [
-        "itcost",
-        "report",
-        "scenario.yaml",
-        "--client",
-        params.client_name,
-        "--trials",
-        str(params.trials),
-        "--seed",
-        str(params.seed),
-    ]
-    if params.prepared_by:
-        words += ["--prepared-by", params.prepared_by]
-    command = shlex.join(words)  # quoted for a POSIX shell, whatever the names contain
+def report_command(
+    scenario_file: str,
+    client_name: str,
+    trials: int,
+    seed: int,
+    prepared_by: str = "",
+    pdf: bool = False,
+) -> str:
+    """The ``itcost report`` command that makes this report, quoted for a POSIX shell whatever
+    the names contain.
+
+    Examples
+    --------
+    >>> report_command("acme.yaml", "Acme & Sons", 1000, 7)
+    "itcost report acme.yaml --client 'Acme & Sons' --trials 1000 --seed 7"
+    """
+    words = ["itcost", "report", scenario_file, "--client", client_name]
+    words += ["--trials", str(trials), "--seed", str(seed)]
+    if prepared_by:
+        words += ["--prepared-by", prepared_by]
+    if pdf:
+        words.append("--pdf")
+    return shlex.join(words)
+
+
+def footer(scenario: Scenario, seed: int, runs: str, command: str, folder: str) -> str:
+    """The reproducibility footer of a document (Markdown): the scenario and its sha256, the
+    seed and ``runs`` (``"100,000 Monte Carlo trials"``), and the ``command`` that makes it
+    again from its run folder (``folder``: ``"report"``, ``"sweep"``)."""
     return "\n".join(
         [
             "### Reproducibility",
             "",
             f"- Scenario: {escape(scenario.name)}, sha256 `{scenario.sha256}`",
-            f"- Seed {params.seed}, {params.trials:,} Monte Carlo trials, itcost {__version__}",
+            f"- Seed {seed}, {runs}, itcost {__version__}",
             f"- Generated {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-            f"- Regenerate from the report folder: {escape(command)}",
+            f"- Regenerate from the {folder} folder: {escape(command)}",
         ]
     )
+
+
+def report_footer(params: ReportParameters) -> str:
+    """The client report's :func:`footer`."""
+    command = report_command(
+        "scenario.yaml", params.client_name, params.trials, params.seed, params.prepared_by
+    )
+    runs = f"{params.trials:,} Monte Carlo trials"
+    return footer(params.scenario, params.seed, runs, command, "report")

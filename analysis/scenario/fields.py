@@ -168,6 +168,22 @@ def scenario_fields() -> list[FieldDoc]:
     return list(_fields())
 
 
+def field_doc(path: str) -> FieldDoc:
+    """The field at dotted ``path`` (``<tier>`` for any tier name).
+
+    Examples
+    --------
+    >>> field_doc("organisation.employees").title
+    'Staff'
+    """
+    return _by_path()[path]
+
+
+@cache
+def _by_path() -> dict[str, FieldDoc]:
+    return {field.path: field for field in _fields()}
+
+
 def field_reference() -> list[tuple[str, str, str]]:
     """Every settable scenario field: ``(dotted path, description with unit, default)``.
 

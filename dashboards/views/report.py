@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 import tempfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from analysis import defaults
 from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError, ToolMissingError
 from analysis.files import slugify
-from analysis.report.notebook import run_report
+from analysis.report.notebook import report_command, run_report
 from analysis.report.pdf import find_chromium
 from app_state import plain
 
@@ -123,17 +122,9 @@ if report:
         )  # fmt: skip
 
 st.subheader("From a terminal")
-words = [
-    "itcost",
-    "report",
-    f"{slugify(scenario.name)}.yaml",
-    "--client",
-    client.strip() or "Client",
-]
-words += ["--trials", str(int(trials)), "--seed", str(state.seed)]
-if prepared_by.strip():
-    words += ["--prepared-by", prepared_by.strip()]
-if pdf:
-    words.append("--pdf")
+command = report_command(
+    f"{slugify(scenario.name)}.yaml", client.strip() or "Client", int(trials), state.seed,
+    prepared_by.strip(), pdf,
+)  # fmt: skip
 st.markdown("Download the scenario file from the sidebar, then run:")
-st.code(shlex.join(words), language="bash")
+st.code(command, language="bash")
