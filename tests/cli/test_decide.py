@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import breakeven, load_scenario, simulate, tornado
-from analysis.present.tables import format_table
+from analysis import breakeven, load_scenario, tornado
 
 ROOT = Path(__file__).resolve().parents[2]
 SWEEP = ROOT / "notebooks" / "sweep.ipynb"
@@ -133,14 +132,3 @@ def test_the_sweep_notebook_rejects_a_bad_parameter_from_papermill(tmp_path):
     )  # fmt: skip
     assert done.returncode != 0
     assert "values: needs finite LO < HI" in done.stdout + done.stderr
-
-
-def test_the_table_shows_a_third_model_with_a_hybrid_contract():
-    scenario = load_scenario("small-office").with_overrides(
-        {"hybrid": {"managed_tiers": ["critical"], "per_user_monthly": 40}}
-    )
-    table = format_table(simulate(scenario, trials=2_000, seed=1))
-    header = table.splitlines()[2].split()
-    assert header == ["Break-fix", "Managed", "Hybrid"]
-    assert "Savings with hybrid (break-fix minus hybrid): mean" in table
-    assert "Hybrid is cheaper in" in table

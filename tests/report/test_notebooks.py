@@ -15,8 +15,6 @@ import papermill
 import pytest
 
 from analysis import defaults, load_scenario, simulate
-from analysis.files import slugify
-from analysis.present.formatting import escape
 from analysis.report.notebook import run_report
 from analysis.report.pdf import CHARTS_DRAWN, CHROMIUM_ARGS
 
@@ -212,13 +210,6 @@ def test_a_failed_run_leaves_earlier_reports_untouched(tmp_path, monkeypatch):
         run_report(scenario, "Acme", 500, 1, tmp_path, pdf=True)
     assert [p.name for p in (tmp_path / "acme").iterdir()] == [first.parent.name]
     assert sorted(p.name for p in first.parent.iterdir()) == before
-
-
-def test_slugify_and_escape():
-    assert slugify("../../etc/passwd") == "etc-passwd"
-    assert slugify("Café Ünïcode") == "cafe-unicode"
-    assert slugify("<<>>") == "client"
-    assert escape("<b>$5 *bold*</b>") == "&lt;b&gt;\\$5 \\*bold\\*&lt;/b&gt;"
 
 
 @pytest.mark.parametrize(

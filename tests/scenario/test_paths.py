@@ -47,6 +47,6 @@ def test_set_path_names_the_first_key_that_is_not_there(path, field, reason):
     data = {"incidents": {"minor": {}}, "break_fix": {"hourly_rate": 100}}
     with pytest.raises(ScenarioError) as caught:
         set_path(Scenario, data, path, 1)
-    assert (caught.value.field, caught.value.reason, caught.value.source) == (
+    assert (caught.value.field, caught.value.reason, caught.value.argument) == (
         field, reason, "overrides"
     )  # fmt: skip
