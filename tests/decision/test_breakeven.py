@@ -108,18 +108,6 @@ def test_no_breakeven_in_range_says_so():
 # -- tornado against a closed form -------------------------------------------------------------
 
 
-def closed_savings(s) -> float:
-    """Expected savings of the one-tier closed-form scenario with constant durations:
-    lambda [r H + c (R_bf + H)] - lambda (1 - rho) c (R_ms + f H) - 12 E fee."""
-    tier, org = s.incidents["only"], s.organisation
-    c = s.impact_rate("only")
-    hours = tier.fix_hours.median
-    bf = s.break_fix.hourly_rate * hours + c * (s.break_fix.response_hours.median + hours)
-    ms = c * (s.managed.response_hours.median + s.managed.fix_time_factor * hours)
-    kept = 1 - s.reduction("only")
-    return tier.rate_per_year * (bf - kept * ms) - 12 * org.employees * s.managed.per_user_monthly
-
-
 TRIALS, SEED = 4_000, 11
 
 
