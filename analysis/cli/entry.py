@@ -22,8 +22,8 @@ from analysis.scenario.paths import OVERRIDES
 EXIT_BAD_INPUT = 2
 EXIT_NOT_MADE = 1
 
-#: Python argument names (and scenario sources) as every command's flags; a command adds its
-#: own with ``set_defaults(flags=...)``.
+#: Python argument names as every command's flags (``overrides``, which dotted-path values come
+#: through, is --set); a command adds its own with ``set_defaults(flags=...)``.
 FLAGS = {
     "trials": "--trials",
     "seed": "--seed",
