@@ -24,31 +24,32 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 
-def _resource(checkout: str, installed: str, inside: str, what: str) -> Path:
+def _resource(checkout: str, installed: str, inside: str) -> Path:
     """The folder holding ``inside``: ``installed`` within the package (a wheel), else
     ``checkout`` beside it (a source checkout)."""
     for folder in (PACKAGE / installed, PACKAGE.parent / checkout):
         if (folder / inside).exists():
             return folder
-    raise FileNotFoundError(f"{what} is missing from this installation of itcost ({PACKAGE})")
+    raise FileNotFoundError(
+        f"{checkout}/{inside} is missing from this installation of itcost ({PACKAGE})"
+    )
 
 
 @cache
 def data_dir() -> Path:
     """The folder holding ``scenarios/`` and ``references.yaml``."""
-    return _resource("data", "_data", "scenarios", "the data folder")
+    return _resource("data", "_data", "scenarios")
 
 
 def notebook_path(name: str = "client_report") -> Path:
     """The notebook ``name`` (``client_report`` or ``sweep``)."""
-    return _resource("notebooks", "_notebooks", f"{name}.ipynb", f"notebooks/{name}.ipynb") / (
-        f"{name}.ipynb"
-    )
+    notebook = f"{name}.ipynb"
+    return _resource("notebooks", "_notebooks", notebook) / notebook
 
 
 def app_path() -> Path:
     """The calculator's entry point, ``dashboards/app.py``."""
-    return _resource("dashboards", "_dashboards", "app.py", "dashboards/app.py") / "app.py"
+    return _resource("dashboards", "_dashboards", "app.py") / "app.py"
 
 
 def slugify(text: str) -> str:

@@ -15,13 +15,12 @@ from typing import Any
 import streamlit as st
 
 import analysis
-from analysis.scenario.fields import FieldDoc, scenario_fields
+from analysis.scenario.fields import FieldDoc, field_doc
 from analysis.scenario.overrides import apply_overrides
 from analysis.scenario.paths import value_at
 from analysis.scenario.presets import field_sources, sources_for
 from app_state import DEFAULT_PRESET, Inputs, plain
 
-FIELDS = {field.path: field for field in scenario_fields()}
 #: Optional sections of the scenario, each behind a switch.
 SECTION_LABELS = {
     "parts": "Include hardware parts",
@@ -31,16 +30,6 @@ SECTION_LABELS = {
     "budget": "Set an IT budget",
 }
 OPTIONAL_SECTIONS = tuple(SECTION_LABELS)
-
-
-def generic(path: str) -> str:
-    """The field path with tier names replaced by ``<tier>``."""
-    parts = path.split(".")
-    if parts[0] == "incidents" and len(parts) > 1:
-        parts[1] = "<tier>"
-    if parts[:2] == ["managed", "incident_reduction"] and len(parts) > 2:
-        parts[2] = "<tier>"
-    return ".".join(parts)
 
 
 def unit_label(field: FieldDoc, currency: str) -> str:
@@ -115,7 +104,7 @@ class Form:
 
     def help(self, path: str) -> str:
         """The field's meaning with its unit, its path, and the preset's source for the value."""
-        field = FIELDS[generic(path)]
+        field = field_doc(path)
         text = field.description.replace("money", self.base.currency)
         text = text[:1].upper() + text[1:] + f". Scenario field: `{path}`."
         same = value_at(self.base_data, path) == value_at(self.preset_data, path)
@@ -126,7 +115,7 @@ class Form:
 
     def label(self, path: str, prefix: str = "") -> str:
         """``Title (unit)``; for a tier's field, ``Tier: title (unit)``."""
-        field = FIELDS[generic(path)]
+        field = field_doc(path)
         title = (
             field.title if not prefix else f"{prefix}: {field.title[:1].lower()}{field.title[1:]}"
         )
@@ -147,7 +136,7 @@ class Form:
 
         ``unset`` is the placeholder of an optional number that may be left empty (None).
         """
-        field = FIELDS[generic(path)]
+        field = field_doc(path)
         initial = self.initial(path)
         percent = field.kind == "share" or field.unit == "fraction"
         label = self.label(path, prefix)
@@ -237,7 +226,7 @@ class Form:
     def text(self, path: str) -> None:
         initial = self.initial(path)
         value = st.text_input(
-            FIELDS[path].title,
+            field_doc(path).title,
             value=initial,
             key=self.key(path),
             help=self.help(path),
@@ -292,7 +281,10 @@ class Form:
 
     def error_text(self, error: analysis.ScenarioError) -> str:
         """``Title (path): reason``, one line, shown as plain text."""
-        field = FIELDS.get(generic(error.field))
+        try:
+            field: FieldDoc | None = field_doc(error.field)
+        except KeyError:  # a section, or no field at all
+            field = None
         name = f"{field.title} ({error.field})" if field else error.field or "Scenario"
         return plain(f"{name}: {error.reason}")
 

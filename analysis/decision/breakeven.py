@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -267,7 +266,7 @@ def input_label(parameter: str) -> str:
     """
     if parameter == RATE_MULTIPLIER:
         return "Incident rates (multiple of today's)"
-    field = field_doc(re.sub(r"^incidents\.[^.]+\.", "incidents.<tier>.", parameter))
+    field = field_doc(parameter)
     return f"{field.title} (per month)" if field.unit.endswith("per month") else field.title
 
 

@@ -7,7 +7,7 @@ field's ``json_schema_extra``. The same schema, published as ``data/scenario.sch
 
 Examples
 --------
->>> field = {f.path: f for f in scenario_fields()}["break_fix.hourly_rate"]
+>>> field = field_doc("break_fix.hourly_rate")
 >>> field.title, field.unit, field.kind, field.minimum
 ('Break-fix hourly rate', 'money per hour', 'number', 0.0)
 >>> scenario_schema()["properties"]["organisation"]["$ref"]
@@ -169,19 +169,31 @@ def scenario_fields() -> list[FieldDoc]:
 
 
 def field_doc(path: str) -> FieldDoc:
-    """The field at dotted ``path`` (``<tier>`` for any tier name).
+    """The field at dotted ``path``, with real tier names or ``<tier>``.
+
+    Raises ``KeyError`` for a path that names no field.
 
     Examples
     --------
     >>> field_doc("organisation.employees").title
     'Staff'
+    >>> field_doc("managed.incident_reduction.minor").path
+    'managed.incident_reduction.<tier>'
     """
-    return _by_path()[path]
+    by_path, keyed = _by_path()
+    parts = path.split(".")
+    for depth in range(1, len(parts)):  # the key after a mapping keyed by tier name
+        if ".".join(parts[:depth]) in keyed:
+            parts[depth] = "<tier>"
+    return by_path[".".join(parts)]
 
 
 @cache
-def _by_path() -> dict[str, FieldDoc]:
-    return {field.path: field for field in _fields()}
+def _by_path() -> tuple[dict[str, FieldDoc], frozenset[str]]:
+    """Fields by path, and the paths of the mappings keyed by tier name."""
+    fields = _fields()
+    keyed = {f.path.split(".<tier>")[0] for f in fields if ".<tier>" in f.path}
+    return {field.path: field for field in fields}, frozenset(keyed)
 
 
 def field_reference() -> list[tuple[str, str, str]]:

@@ -106,7 +106,7 @@ class Spec(_Model):
     In YAML, write a plain number for a constant or ``{median: M, p90: Q}`` with ``Q >= M > 0``.
     """
 
-    median: float = _field(
+    median: float = Field(
         gt=0, le=MAX_MONEY, description="median (50th percentile)", title="median"
     )
     p90: float = Field(
