@@ -8,9 +8,9 @@ of labels for help texts and tooltips, read back from the model's JSON schema by
 Examples
 --------
 >>> from analysis import load_scenario
->>> scenario = load_scenario("small-office")
->>> scenario.organisation.employees
-10
+>>> scenario = load_scenario("server-office")
+>>> scenario.organisation.employees, scenario.option_names[0] == scenario.baseline_name
+(10, True)
 >>> bigger = scenario.with_overrides(["organisation.employees=12"])
 >>> bigger.organisation.employees, bigger.sha256 != scenario.sha256
 (12, True)
@@ -22,7 +22,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
@@ -50,7 +50,6 @@ MAX_SPREAD = 1000.0  # p90 / median of a lognormal
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
-TierName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 def _field(
@@ -158,46 +157,154 @@ class Spec(_Model):
         return self.median * math.exp(self.sigma**2 / 2)
 
 
+#: The scenario format this model reads, as the ``schema`` key of every file.
+SCHEMA = "itcost.scenario/2"
+
+Hours = Annotated[float, Field(ge=0.0, le=24.0)]
+#: Names of tiers and options: they become column names and dotted paths, so no dots.
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", max_length=64)]
+TierName = Name
+OptionName = Name
+
+#: How an outage hour is valued, for ``organisation.lost_hour_value``.
+LOST_HOUR_VALUES = ("wage", "revenue", "larger", "wage_plus_revenue")
+#: When a tier's incidents start: within the organisation's operating hours, or at any time.
+STARTS = ("operating", "any_time")
+
+
+class Calendar(_Model):
+    """A weekly calendar: hours ``[open, close)`` on the first ``days`` days, Monday first.
+
+    ``{days: 5, open: 8, close: 18}`` is an office week; ``{days: 7, open: 0, close: 24}`` is
+    round the clock.
+    """
+
+    days: int = Field(ge=1, le=7, description="days a week, counted from Monday", title="Days")
+    open: Hours = _field(description="hour of the day it opens", unit="hour", title="Opens")
+    close: Hours = _field(description="hour of the day it closes", unit="hour", title="Closes")
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> Calendar:
+        if self.open >= self.close:
+            raise ScenarioError(
+                "close", f"must be later than open ({self.close:g} <= {self.open:g})"
+            )
+        return self
+
+    @property
+    def weekly_hours(self) -> float:
+        return self.days * (self.close - self.open)
+
+    @property
+    def is_always(self) -> bool:
+        """Round the clock: every hour of the week."""
+        return self.weekly_hours == 168.0
+
+    @property
+    def text(self) -> str:
+        """``Mon-Fri 8-18``, ``24/7``."""
+        if self.is_always:
+            return "24/7"
+        names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        days = names[0] if self.days == 1 else f"{names[0]}-{names[self.days - 1]}"
+        return f"{days} {self.open:g}-{self.close:g}"
+
+
+def _office() -> Calendar:
+    return Calendar(days=5, open=8, close=18)
+
+
+def _calendar_field(description: str, title: str) -> Any:
+    return _field(
+        default_factory=_office,
+        description=description,
+        title=title,
+        default_text="Mon-Fri 8-18",
+    )
+
+
 class Organisation(_Model):
     employees: int = Field(gt=0, le=1_000_000, description="people who depend on IT", title="Staff")
     devices: int | None = _field(
         None,
         ge=0,
         le=10_000_000,
-        description="managed endpoints, for per-device pricing",
+        description="managed endpoints, for per-device fees",
         title="Devices",
         default_text="employees",
     )
+    servers: int = Field(
+        0, ge=0, le=100_000, description="on-premises servers, for per-server fees", title="Servers"
+    )
+    sites: int = Field(1, ge=1, le=100_000, description="offices or plants, for per-site fees",
+                       title="Sites")  # fmt: skip
     loaded_hourly_cost: Money = _field(
         description="wage plus overhead per employee-hour",
         unit="money per hour",
         title="Loaded hourly wage",
     )
-    revenue_per_hour: Money = _field(
-        description="revenue earned per business hour",
-        unit="money per hour",
-        title="Revenue per hour",
+    annual_revenue: Money | None = _field(
+        None,
+        description="revenue per year, spread over the operating hours; or give revenue_per_hour",
+        unit="money per year",
+        title="Annual revenue",
+        default_text="from revenue_per_hour",
     )
-    productivity_loss: Share = _field(
-        description="share of an affected employee's output lost while systems are down",
-        unit="0-1",
-        title="Output lost while down",
+    revenue_per_hour: Money | None = _field(
+        None,
+        description="revenue per operating hour; or give annual_revenue",
+        unit="money per hour",
+        title="Revenue per operating hour",
+        default_text="from annual_revenue",
+    )
+    lost_hour_value: Literal["wage", "revenue", "larger", "wage_plus_revenue"] = Field(
+        "larger",
+        description="how an outage hour is valued: the wages of the people stopped, the revenue "
+        "lost, the larger of the two, or their sum",
+        title="Value of a lost hour",
+    )
+    operating_hours: Calendar = _calendar_field(
+        "when the business works; outages cost money only in these hours", "Operating hours"
     )
 
     @model_validator(mode="after")
-    def _default_devices(self) -> Organisation:
+    def _one_revenue_and_devices(self) -> Organisation:
+        if (self.annual_revenue is None) == (self.revenue_per_hour is None):
+            given = "both" if self.annual_revenue is not None else "neither"
+            raise ScenarioError(
+                "annual_revenue", f"give exactly one of annual_revenue and revenue_per_hour "
+                f"({given} given)"
+            )  # fmt: skip
         if self.devices is None:
             object.__setattr__(self, "devices", self.employees)
             # Derived, as if not given: a copy with other staff derives it again.
             self.__pydantic_fields_set__.discard("devices")
         return self
 
+    @property
+    def revenue_per_operating_hour(self) -> float:
+        """``revenue_per_hour``, or ``annual_revenue / (52 * weekly operating hours)``."""
+        if self.revenue_per_hour is not None:
+            return self.revenue_per_hour
+        return self.annual_revenue / (52 * self.operating_hours.weekly_hours)
+
 
 class Tier(_Model):
-    rate_per_year: Annotated[float, Field(ge=0, le=MAX_RATE)] = _field(
-        description="expected incidents under break-fix, without proactive care",
+    """One kind of incident. Rates are for the world without proactive care."""
+
+    rate_per_year: Annotated[float, Field(ge=0, le=MAX_RATE)] | None = _field(
+        None,
+        description="expected incidents a year; or give rate_per_user_per_year",
         unit="per year",
         title="Incidents per year",
+        default_text="from rate_per_user_per_year",
+    )
+    rate_per_user_per_year: Annotated[float, Field(ge=0, le=1000)] | None = _field(
+        None,
+        description="expected incidents a year per employee; or give rate_per_year",
+        unit="per user per year",
+        title="Incidents per user per year",
+        default_text="from rate_per_year",
     )
     dispersion: Annotated[float, Field(ge=0, le=100)] = Field(
         0.0,
@@ -205,114 +312,42 @@ class Tier(_Model):
         title="Dispersion",
     )
     users_affected: Share = _field(
-        description="share of employees who cannot work", unit="0-1", title="Staff affected"
+        description="share of employees affected while it lasts", unit="0-1", title="Staff affected"
+    )
+    blocking: Share = _field(
+        1.0,
+        description="share of an affected person's output lost while it lasts",
+        unit="0-1",
+        title="Work blocked",
     )
     revenue_impact: Share = _field(
-        description="share of revenue lost while it lasts", unit="0-1", title="Revenue lost"
+        0.0, description="share of revenue lost while it lasts", unit="0-1", title="Revenue lost"
     )
     fix_hours: Spec = _field(
         description="hands-on repair time per incident", unit="hours", title="Repair time"
     )
-
-
-class BreakFix(_Model):
-    hourly_rate: Money = _field(
-        description="technician rate", unit="money per hour", title="Break-fix hourly rate"
-    )
-    minimum_hours: Annotated[float, Field(ge=0, le=1000)] = _field(
+    onsite_share: Share = _field(
         0.0,
-        description="billable hours per incident are at least this",
-        unit="hours",
-        title="Minimum billable hours",
-    )
-    callout_fee: Money = _field(
-        0.0, description="trip charge per incident", unit="money", title="Call-out fee"
-    )
-    after_hours_share: Share = _field(
-        0.0,
-        description="share of incidents billed at the after-hours multiplier",
+        description="share of incidents that need a visit; the rest are fixed remotely",
         unit="0-1",
-        title="After-hours share",
+        title="On-site share",
     )
-    after_hours_multiplier: float = _field(
-        1.0,
-        ge=1.0,
-        le=10.0,
-        description="rate multiplier for after-hours work",
-        unit="x",
-        title="After-hours multiplier",
-    )
-    response_hours: Spec = _field(
-        description="wait until a technician starts", unit="hours", title="Break-fix response time"
+    starts: Literal["operating", "any_time"] = Field(
+        "operating",
+        description="when incidents start: during operating hours (noticed at work), or at any "
+        "time (hardware, power, servers)",
+        title="Starts",
     )
 
-
-class Sla(_Model):
-    """A service-level agreement: credits for managed incidents answered late."""
-
-    response_hours: float = _field(
-        gt=0, le=1000, description="promised response time", unit="hours", title="SLA response time"
-    )
-    credit_per_breach: Money = _field(
-        description="credit for each incident answered later than promised",
-        unit="money",
-        title="Credit per breach",
-    )
-    max_credit_share: Share = _field(
-        description="yearly credits are capped at this share of the year's contract fee",
-        unit="0-1",
-        title="Credit cap",
-    )
-
-
-class Managed(_Model):
-    per_user_monthly: Money = _field(
-        description="contract fee per employee",
-        unit="money per month",
-        title="Managed fee per user",
-    )
-    per_device_monthly: Money = _field(
-        0.0,
-        description="contract fee per device",
-        unit="money per month",
-        title="Managed fee per device",
-    )
-    onboarding_fee: Money = _field(
-        0.0, description="one-off fee in year 1", unit="money", title="Onboarding fee"
-    )
-    incident_reduction: dict[TierName, Share] = _field(
-        default_factory=dict,
-        description="share of each tier's incidents prevented by proactive care",
-        unit="0-1",
-        title="Incidents prevented",
-        default_text="0",
-    )
-    response_hours: Spec = _field(
-        description="wait until the provider starts", unit="hours", title="Managed response time"
-    )
-    fix_time_factor: float = _field(
-        1.0,
-        gt=0,
-        le=10.0,
-        description="multiplier on repair time from monitoring and documentation",
-        unit="x",
-        title="Repair time factor",
-    )
-    out_of_scope_share: Share = _field(
-        0.0,
-        description="share of remaining incidents billed outside the contract",
-        unit="0-1",
-        title="Out-of-scope share",
-    )
-    out_of_scope_rate: Money = _field(
-        0.0,
-        description="hourly rate for out-of-scope work",
-        unit="money per hour",
-        title="Out-of-scope hourly rate",
-    )
-    sla: Sla | None = Field(
-        None, description="credits for late responses (optional)", title="Service-level agreement"
-    )
+    @model_validator(mode="after")
+    def _one_rate(self) -> Tier:
+        if (self.rate_per_year is None) == (self.rate_per_user_per_year is None):
+            given = "both" if self.rate_per_year is not None else "neither"
+            raise ScenarioError(
+                "rate_per_year",
+                f"give exactly one of rate_per_year and rate_per_user_per_year ({given} given)",
+            )
+        return self
 
 
 class Parts(_Model):
@@ -326,22 +361,261 @@ class Parts(_Model):
     )
 
 
-class SecurityRates(_Model):
-    break_fix: Annotated[float, Field(ge=0, le=100)] = Field(
-        description="severe security events per year under break-fix",
-        title="Events per year, break-fix",
-    )
-    managed: Annotated[float, Field(ge=0, le=100)] = Field(
-        description="severe security events per year under managed care",
-        title="Events per year, managed",
-    )
-
-
 class Security(_Model):
-    rate_per_year: SecurityRates = Field(
-        description="expected severe events per year, per model", title="Events per year"
+    rate_per_year: Annotated[float, Field(ge=0, le=100)] = _field(
+        description="severe security events a year with no managed security; each option "
+        "scales it by its security_factor",
+        unit="per year",
+        title="Security events per year",
     )
     loss: Spec = _field(description="loss per event", unit="money", title="Loss per event")
+
+
+class VisitHours(_Model):
+    remote: Annotated[float, Field(ge=0, le=1000)] = _field(
+        0.0, description="for remote work", unit="hours", title="Remote"
+    )
+    onsite: Annotated[float, Field(ge=0, le=1000)] = _field(
+        0.0, description="for a visit", unit="hours", title="On site"
+    )
+
+
+class Rates(_Model):
+    remote: Money = _field(
+        description="per billable hour of remote work", unit="money per hour", title="Remote rate"
+    )
+    onsite: Money = _field(
+        description="per billable hour on site", unit="money per hour", title="On-site rate"
+    )
+
+
+class Emergency(_Model):
+    """Tiers worked round the clock; hours outside service hours cost ``multiplier`` x."""
+
+    tiers: list[TierName] = Field(
+        default_factory=list, description="tiers worked round the clock", title="Emergency tiers"
+    )
+    multiplier: float = _field(
+        1.0,
+        ge=1.0,
+        le=10.0,
+        description="rate multiplier for emergency hours outside service hours",
+        unit="x",
+        title="After-hours multiplier",
+    )
+
+    @field_validator("tiers")
+    @classmethod
+    def _no_repeats(cls, tiers: list[str]) -> list[str]:
+        return _unique(tiers)
+
+
+class ManagedEmergency(_Model):
+    """Tiers worked round the clock, included in the fee."""
+
+    tiers: list[TierName] = Field(
+        default_factory=list, description="tiers worked round the clock", title="Emergency tiers"
+    )
+
+    @field_validator("tiers")
+    @classmethod
+    def _no_repeats(cls, tiers: list[str]) -> list[str]:
+        return _unique(tiers)
+
+
+def _unique(names: list[str]) -> list[str]:
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(repeated)} more than once")
+    return names
+
+
+#: The key of ``response_hours`` that serves every tier not named.
+DEFAULT = "default"
+
+
+def _response_field(who: str) -> Any:
+    return _field(
+        description=f"wait until {who} starts, per tier or `default`, in the hours it works",
+        unit="hours",
+        title="Response time",
+    )
+
+
+class _Option(_Model):
+    title: str | None = Field(
+        None, max_length=200, description="name shown in tables and reports", title="Title",
+        json_schema_extra={"default_text": "the option's key"},
+    )  # fmt: skip
+    service_hours: Calendar = _calendar_field("when its technicians work", "Service hours")
+    response_hours: dict[str, Spec] = _response_field("work")
+    security_factor: Annotated[float, Field(ge=0, le=10)] = _field(
+        1.0,
+        description="multiplies the organisation's security event rate",
+        unit="x",
+        title="Security factor",
+    )
+
+    @field_validator("response_hours", mode="before")
+    @classmethod
+    def _response_is_mapping(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of tier names (or `default`) to times")
+        return value
+
+    def response(self, tier: str) -> Spec:
+        """The response time for ``tier``: its own, else ``default``."""
+        return self.response_hours.get(tier) or self.response_hours[DEFAULT]
+
+
+class PayPerIncident(_Option):
+    """Billed per incident at hourly rates: break-fix."""
+
+    kind: Literal["pay_per_incident"] = Field(description="how it is paid", title="Kind")
+    rates: Rates
+    minimum_hours: VisitHours = _field(
+        default_factory=VisitHours,
+        description="billable hours per incident are at least this",
+        unit="hours",
+        title="Minimum billable hours",
+    )
+    increment_hours: Annotated[float, Field(ge=0, le=24)] = _field(
+        0.0,
+        description="billable time rounds up to a multiple of this; 0 bills exact time",
+        unit="hours",
+        title="Billing increment",
+    )
+    trip_fee: Money = _field(
+        0.0, description="per on-site visit", unit="money", title="Trip fee"
+    )
+    emergency: Emergency | None = Field(
+        None, description="tiers worked round the clock at a premium (optional)",
+        title="Emergency work",
+    )  # fmt: skip
+
+    @property
+    def emergency_tiers(self) -> list[str]:
+        return self.emergency.tiers if self.emergency else []
+
+
+class Fees(_Model):
+    per_user_monthly: Money = _field(
+        0.0, description="per employee", unit="money per month", title="Fee per user"
+    )
+    per_device_monthly: Money = _field(
+        0.0, description="per device", unit="money per month", title="Fee per device"
+    )
+    per_server_monthly: Money = _field(
+        0.0, description="per server", unit="money per month", title="Fee per server"
+    )
+    per_site_monthly: Money = _field(
+        0.0, description="per site", unit="money per month", title="Fee per site"
+    )
+    minimum_monthly: Money = _field(
+        0.0, description="the monthly fee is at least this", unit="money per month",
+        title="Minimum monthly fee",
+    )  # fmt: skip
+    onboarding: Money = _field(
+        0.0, description="one-off fee in year 1", unit="money", title="Onboarding fee"
+    )
+
+
+class OutOfScope(_Model):
+    share: Share = _field(
+        description="share of covered incidents billed outside the contract",
+        unit="0-1",
+        title="Out-of-scope share",
+    )
+    rate: Money = _field(
+        description="hourly rate for out-of-scope work", unit="money per hour",
+        title="Out-of-scope rate",
+    )  # fmt: skip
+    minimum_hours: Annotated[float, Field(ge=0, le=1000)] = _field(
+        0.0, description="billable hours per out-of-scope incident are at least this",
+        unit="hours", title="Out-of-scope minimum",
+    )  # fmt: skip
+
+
+class Sla(_Model):
+    """A service-level agreement: credits for covered incidents answered late."""
+
+    response_hours: float = _field(
+        gt=0, le=1000, description="promised response time, in the provider's service hours",
+        unit="hours", title="SLA response time",
+    )  # fmt: skip
+    credit_per_breach: Money = _field(
+        description="credit for each incident answered later than promised",
+        unit="money",
+        title="Credit per breach",
+    )
+    max_credit_share: Share = _field(
+        description="yearly credits are capped at this share of the year's contract fee",
+        unit="0-1",
+        title="Credit cap",
+    )
+
+
+class Managed(_Option):
+    """A fixed monthly contract; tiers it does not cover go to a pay-per-incident fallback."""
+
+    kind: Literal["managed"] = Field(description="how it is paid", title="Kind")
+    fees: Fees
+    covers: Literal["all"] | list[TierName] = Field(
+        "all", description="tiers the contract covers: `all`, or a list; the rest go to the "
+        "fallback", title="Tiers covered",
+    )  # fmt: skip
+    fallback: OptionName | None = Field(
+        None,
+        description="the pay-per-incident option that handles the tiers not covered",
+        title="Fallback",
+    )
+    prevention: dict[TierName, Share] = _field(
+        default_factory=dict,
+        description="share of each covered tier's incidents prevented by proactive care",
+        unit="0-1",
+        title="Incidents prevented",
+        default_text="0",
+    )
+    fix_time_factor: float = _field(
+        1.0,
+        gt=0,
+        le=10.0,
+        description="multiplier on repair time from monitoring and documentation",
+        unit="x",
+        title="Repair time factor",
+    )
+    monitoring: bool = Field(
+        False,
+        description="incidents that start at any time are seen when they start, not at opening",
+        title="Monitoring",
+    )
+    emergency: ManagedEmergency | None = Field(
+        None, description="tiers worked round the clock, in the fee (optional)",
+        title="Emergency work",
+    )  # fmt: skip
+    out_of_scope: OutOfScope | None = Field(
+        None, description="covered work billed extra (optional)", title="Out of scope"
+    )
+    sla: Sla | None = Field(
+        None, description="credits for late responses (optional)", title="Service-level agreement"
+    )
+
+    @field_validator("covers")
+    @classmethod
+    def _no_repeats(cls, tiers: Any) -> Any:
+        return tiers if tiers == "all" else _unique(tiers)
+
+    @property
+    def emergency_tiers(self) -> list[str]:
+        return self.emergency.tiers if self.emergency else []
+
+    def covers_tier(self, tier: str) -> bool:
+        return self.covers == "all" or tier in self.covers
+
+
+Option = Annotated[PayPerIncident | Managed, Field(discriminator="kind")]
+#: The kinds of option, by their ``kind`` key.
+OPTION_KINDS = {"pay_per_incident": PayPerIncident, "managed": Managed}
 
 
 class Horizon(_Model):
@@ -374,53 +648,16 @@ class Horizon(_Model):
         return factors
 
 
-class Hybrid(_Model):
-    """Managed care for some tiers, break-fix for the rest, on the same incidents."""
-
-    managed_tiers: list[TierName] = Field(
-        description="tiers the hybrid contract covers; the others are paid per incident",
-        title="Tiers under contract",
-    )
-    per_user_monthly: Money = _field(
-        description="hybrid contract fee per employee",
-        unit="money per month",
-        title="Hybrid fee per user",
-    )
-    per_device_monthly: Money = _field(
-        0.0,
-        description="hybrid contract fee per device",
-        unit="money per month",
-        title="Hybrid fee per device",
-    )
-    onboarding_fee: Money = _field(
-        0.0, description="one-off hybrid fee in year 1", unit="money", title="Hybrid onboarding fee"
-    )
-    security_rate_per_year: Annotated[float, Field(ge=0, le=100)] | None = _field(
-        None,
-        description="severe security events per year under the hybrid contract; by default the "
-        "managed rate if it covers every tier, else the break-fix rate",
-        title="Hybrid security events per year",
-        default_text="by the tiers covered",
-    )
-
-    @field_validator("managed_tiers")
-    @classmethod
-    def _no_repeats(cls, tiers: list[str]) -> list[str]:
-        repeated = sorted({tier for tier in tiers if tiers.count(tier) > 1})
-        if repeated:
-            raise ValueError(f"lists {', '.join(repeated)} more than once")
-        return tiers
-
-
 class Budget(_Model):
-    """A yearly IT budget, and when in the year incidents happen."""
+    """A yearly IT budget to test each option against, and when in the year incidents happen."""
 
     annual_it_spend: Money | None = _field(
         None,
-        description="yearly IT spend to compare with, by default the managed contract's annual fee",
+        description="yearly IT spend to compare each option with; without it, budget risk shows "
+        "the monthly spread and the worst month only",
         unit="money",
         title="Annual IT budget",
-        default_text="the managed annual fee",
+        default_text="none",
     )
     seasonality: list[Annotated[float, Field(ge=0, le=1e6)]] | None = _field(
         None,
@@ -439,13 +676,17 @@ class Budget(_Model):
 
 
 class Scenario(_Model):
-    """A complete scenario. Immutable; build variants with :meth:`with_overrides`."""
+    """A complete scenario (format 2). Immutable; build variants with :meth:`with_overrides`."""
 
-    name: str = Field(
-        min_length=1, description="scenario name shown in reports", title="Scenario name"
+    schema_: Literal["itcost.scenario/2"] = Field(
+        alias="schema", description="the scenario format: itcost.scenario/2", title="Format"
     )
+    name: str = Field(
+        min_length=1, max_length=200, description="scenario name shown in reports",
+        title="Scenario name",
+    )  # fmt: skip
     description: str = Field(
-        "", description="one line describing the business", title="Description"
+        "", max_length=2000, description="one line describing the business", title="Description"
     )
     currency: str = Field(
         "USD",
@@ -456,130 +697,198 @@ class Scenario(_Model):
     organisation: Organisation
     incidents: dict[TierName, Tier] = Field(
         min_length=1,
-        description="incident tiers by name; rates are for the break-fix world",
+        description="incident tiers by name; rates are for the world without proactive care",
         title="Incident tiers",
     )
-    break_fix: BreakFix
-    managed: Managed
     parts: Parts | None = Field(
         None, description="hardware replaced during repairs (optional)", title="Hardware parts"
     )
     security: Security | None = Field(
         None, description="rare severe events (optional)", title="Security events"
     )
-    horizon: Horizon = Field(default_factory=Horizon)
-    hybrid: Hybrid | None = Field(
-        None, description="managed care for some tiers only (optional)", title="Hybrid contract"
+    options: dict[OptionName, Option] = Field(
+        description="the support options compared, by name: two or more", title="Options"
     )
+    baseline: OptionName | None = Field(
+        None,
+        description="the option the others are compared with",
+        title="Baseline",
+        json_schema_extra={"default_text": "the first option"},
+    )
+    horizon: Horizon = Field(default_factory=Horizon)
     budget: Budget | None = Field(
         None, description="IT budget and seasonality (optional)", title="Budget"
     )
 
-    @field_validator("incidents", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _incidents_is_mapping(cls, value: Any) -> Any:
+    def _format_two(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("schema") != SCHEMA:
+            given = data.get("schema")
+            if given is None and ("break_fix" in data or "managed" in data) and "options" not in data:
+                raise ScenarioError(
+                    "schema", "this is a format-1 scenario; `itcost upgrade FILE` writes its "
+                    "format-2 equivalent"
+                )  # fmt: skip
+            if given is not None:
+                raise ScenarioError("schema", f"must be {SCHEMA} (got {given!r})")
+        return data
+
+    @field_validator("incidents", "options", mode="before")
+    @classmethod
+    def _is_mapping(cls, value: Any) -> Any:
         if not isinstance(value, dict):
-            raise ValueError("must be a mapping of tier names to tiers")
+            raise ValueError("must be a mapping of names to sections")
         return value
 
+    @field_validator("options")
+    @classmethod
+    def _two_or_more(cls, options: dict[str, Any]) -> dict[str, Any]:
+        if len(options) < 2:
+            raise ValueError(f"needs at least two options to compare (got {len(options)})")
+        return options
+
     @model_validator(mode="after")
-    def _reduction_keys_are_tiers(self) -> Scenario:
-        reduction = self.managed.incident_reduction
-        for key in reduction:
-            if key not in self.incidents:
-                raise ScenarioError(
-                    f"managed.incident_reduction.{key}",
-                    f"not a tier name (tiers: {', '.join(self.incidents)})",
-                )
-        for key in self.hybrid.managed_tiers if self.hybrid else ():
-            if key not in self.incidents:
-                raise ScenarioError(
-                    "hybrid.managed_tiers",
-                    f"{key} is not a tier name (tiers: {', '.join(self.incidents)})",
-                )
-        rate = self.hybrid.security_rate_per_year if self.hybrid else None
-        if rate is not None:
-            if self.security is None:
-                raise ScenarioError("hybrid.security_rate_per_year", "needs a security section")
-            # Hybrid events are a thinning of the more frequent model's: the same events.
-            highest = max(
-                self.security.rate_per_year.break_fix, self.security.rate_per_year.managed
-            )
-            if rate > highest:
-                raise ScenarioError(
-                    "hybrid.security_rate_per_year",
-                    f"must be at most the higher of the break-fix and managed rates "
-                    f"({highest:g}), got {rate:g}",
-                )
+    def _names_refer(self) -> Scenario:
+        tiers = list(self.incidents)
+        known = f"tiers: {', '.join(tiers)}"
+
+        def check_tier(field: str, tier: str) -> None:
+            if tier not in self.incidents:
+                raise ScenarioError(field, f"{tier!r} is not a tier ({known})")
+
+        for name, option in self.options.items():
+            where = f"options.{name}"
+            if option.title is None:
+                object.__setattr__(option, "title", name)
+                option.__pydantic_fields_set__.discard("title")
+            for key in option.response_hours:
+                if key != DEFAULT:
+                    check_tier(f"{where}.response_hours.{key}", key)
+            if DEFAULT not in option.response_hours:
+                missing = [tier for tier in tiers if tier not in option.response_hours]
+                if missing:
+                    raise ScenarioError(
+                        f"{where}.response_hours",
+                        f"needs `default` or a time for every tier (missing: "
+                        f"{', '.join(missing)})",
+                    )
+            for tier in option.emergency_tiers:
+                check_tier(f"{where}.emergency.tiers", tier)
+            if isinstance(option, Managed):
+                self._check_managed(name, option, check_tier)
+        if self.baseline is not None and self.baseline not in self.options:
+            raise ScenarioError(
+                "baseline", f"{self.baseline!r} is not an option (options: "
+                f"{', '.join(self.options)})"
+            )  # fmt: skip
         return self
+
+    def _check_managed(self, name: str, option: Managed, check_tier: Any) -> None:
+        where = f"options.{name}"
+        if option.covers != "all":
+            for tier in option.covers:
+                check_tier(f"{where}.covers", tier)
+        for tier in option.prevention:
+            check_tier(f"{where}.prevention.{tier}", tier)
+            if not option.covers_tier(tier):
+                raise ScenarioError(
+                    f"{where}.prevention.{tier}", "prevents only tiers the option covers"
+                )
+        uncovered = [tier for tier in self.incidents if not option.covers_tier(tier)]
+        if option.fallback is None:
+            if uncovered:
+                raise ScenarioError(
+                    f"{where}.fallback",
+                    f"required: tiers {', '.join(uncovered)} are not covered",
+                )
+            return
+        fallback = self.options.get(option.fallback)
+        if fallback is None:
+            raise ScenarioError(
+                f"{where}.fallback",
+                f"{option.fallback!r} is not an option (options: {', '.join(self.options)})",
+            )
+        if not isinstance(fallback, PayPerIncident):
+            raise ScenarioError(
+                f"{where}.fallback",
+                f"{option.fallback!r} is {fallback.kind}; a fallback must be pay_per_incident",
+            )
 
     # -- derived values -----------------------------------------------------------------------
 
-    def reduction(self, tier: str) -> float:
-        """Share of ``tier``'s incidents that managed care prevents (0 when not given)."""
-        return self.managed.incident_reduction.get(tier, 0.0)
+    @property
+    def option_names(self) -> list[str]:
+        """The options in the order the file gives them."""
+        return list(self.options)
+
+    @property
+    def baseline_name(self) -> str:
+        """The option the others are compared with: ``baseline``, else the first."""
+        return self.baseline if self.baseline is not None else next(iter(self.options))
+
+    def tier_rate(self, tier: str) -> float:
+        """Expected incidents a year of ``tier``: ``rate_per_year``, or per user x employees."""
+        spec = self.incidents[tier]
+        if spec.rate_per_year is not None:
+            return spec.rate_per_year
+        return spec.rate_per_user_per_year * self.organisation.employees
+
+    def wage_rate(self, tier: str) -> float:
+        """Wages lost per operating hour of a ``tier`` outage."""
+        org, spec = self.organisation, self.incidents[tier]
+        return org.employees * spec.users_affected * spec.blocking * org.loaded_hourly_cost
+
+    def revenue_rate(self, tier: str) -> float:
+        """Revenue lost per operating hour of a ``tier`` outage."""
+        return self.organisation.revenue_per_operating_hour * self.incidents[tier].revenue_impact
 
     def impact_rate(self, tier: str) -> float:
-        """Money lost per hour of a ``tier`` outage: ``c_t`` of the model.
+        """Money lost per operating hour of a ``tier`` outage: ``c_t`` of the model, the wage
+        and revenue rates combined as ``organisation.lost_hour_value`` says."""
+        wage, revenue = self.wage_rate(tier), self.revenue_rate(tier)
+        how = self.organisation.lost_hour_value
+        if how == "wage":
+            return wage
+        if how == "revenue":
+            return revenue
+        return wage + revenue if how == "wage_plus_revenue" else max(wage, revenue)
 
-        ``employees * users_affected * loaded_hourly_cost * productivity_loss
-        + revenue_per_hour * revenue_impact``.
+    def annual_fee(self, option: str) -> float:
+        """``option``'s yearly contract fee without onboarding; 0 for pay per incident.
+
+        ``12 * max(per_user * employees + per_device * devices + per_server * servers
+        + per_site * sites, minimum_monthly)``.
         """
-        org, spec = self.organisation, self.incidents[tier]
-        return (
-            org.employees * spec.users_affected * org.loaded_hourly_cost * org.productivity_loss
-            + org.revenue_per_hour * spec.revenue_impact
-        )
-
-    @property
-    def hybrid_security_rate(self) -> float:
-        """Severe security events per year under the hybrid contract (0 without security)."""
-        if self.security is None or self.hybrid is None:
+        spec = self.options[option]
+        if not isinstance(spec, Managed):
             return 0.0
-        if self.hybrid.security_rate_per_year is not None:
-            return self.hybrid.security_rate_per_year
-        rates = self.security.rate_per_year
-        covers_all = set(self.hybrid.managed_tiers) == set(self.incidents)
-        return rates.managed if covers_all else rates.break_fix
-
-    @property
-    def hybrid_annual_fee(self) -> float:
-        """The hybrid contract's yearly fixed fee, without onboarding (0 without a hybrid)."""
-        return 0.0 if self.hybrid is None else self._annual_fee(self.hybrid)
-
-    @property
-    def it_budget(self) -> float:
-        """The yearly IT budget: ``budget.annual_it_spend``, else the managed annual fee."""
-        given = self.budget.annual_it_spend if self.budget else None
-        return self.managed_annual_fee if given is None else given
-
-    @property
-    def managed_annual_fee(self) -> float:
-        """The managed contract's yearly fixed fee, without onboarding (money per year)."""
-        return self._annual_fee(self.managed)
-
-    def _annual_fee(self, contract: Managed | Hybrid) -> float:
-        """``12 * (per_user_monthly * employees + per_device_monthly * devices)``."""
-        org = self.organisation
-        return 12 * (
-            contract.per_user_monthly * org.employees + contract.per_device_monthly * org.devices
+        org, fees = self.organisation, spec.fees
+        monthly = (
+            fees.per_user_monthly * org.employees
+            + fees.per_device_monthly * org.devices
+            + fees.per_server_monthly * org.servers
+            + fees.per_site_monthly * org.sites
         )
+        return 12 * max(monthly, fees.minimum_monthly)
+
+    def handler(self, option: str, tier: str) -> str:
+        """The option whose technicians handle ``tier`` under ``option``: itself, or the
+        fallback of a managed option that does not cover the tier."""
+        spec = self.options[option]
+        if isinstance(spec, Managed) and not spec.covers_tier(tier):
+            return spec.fallback
+        return option
 
     # -- canonical form -----------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data, defaults filled in and constants written as numbers."""
-        data = self.model_dump(mode="json")
-        data["managed"]["incident_reduction"] = {
-            tier: self.reduction(tier) for tier in self.incidents
-        }
-        if data["hybrid"] is not None:  # a set: the order of the list does not matter
-            data["hybrid"]["managed_tiers"] = sorted(data["hybrid"]["managed_tiers"])
-        # Sections added after itcost 0.1 are left out when absent, so the hashes of
-        # scenarios written before them stay the same.
-        for section, key in ((data["managed"], "sla"), (data, "hybrid"), (data, "budget")):
-            if section[key] is None:
-                del section[key]
+        data = self.model_dump(mode="json", by_alias=True)
+        data["baseline"] = self.baseline_name
+        for option in data["options"].values():
+            if isinstance(option.get("covers"), list):  # a set: the order does not matter
+                option["covers"] = sorted(option["covers"])
         return _collapse_constants(data)
 
     def canonical_json(self) -> str:
@@ -614,7 +923,8 @@ class Scenario(_Model):
         if not pairs:
             return self
         # Only what was given: derived defaults (devices = employees) are derived again.
-        data = self.model_dump(mode="json", exclude_unset=True)
+        data = self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+        data["schema"] = SCHEMA
         for path, value in pairs:
             set_path(Scenario, data, path, value)
         return validated(Scenario, data, argument=OVERRIDES)

@@ -9,12 +9,13 @@ with their own field, which is kept as it is.
 from __future__ import annotations
 
 import difflib
+import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from analysis.errors import ScenarioError
-from analysis.scenario.paths import allowed_keys
+from analysis.scenario.paths import allowed_keys, unwrap
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,7 +43,7 @@ def validated(
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise scenario_error(error, model, source, argument=argument) from None
+        raise scenario_error(error, model, source, argument=argument, data=data) from None
 
 
 def scenario_error(
@@ -51,26 +52,34 @@ def scenario_error(
     source: str | None = None,
     *,
     argument: str | None = None,
+    data: Any = None,
 ) -> ScenarioError:
-    """The first problem of ``model``'s validation error as a one-line ScenarioError."""
-    problems = error.errors(include_url=False)
+    """The first problem of ``model``'s validation error as a one-line ScenarioError.
+
+    ``data``, what was validated, lets a misspelt key under a name (a tier, an option) be
+    matched against the keys allowed there.
+    """
+    problems = [
+        {**problem, "loc": _without_tags(model, problem["loc"])}
+        for problem in error.errors(include_url=False)
+    ]
     # A misspelt key shows up twice, as an unknown key and as a missing one: keep the first.
     typos = {
         (*problem["loc"][:-1], close)
         for problem in problems
         if problem["type"] == "extra_forbidden"
-        and (close := _closest(model, list(map(str, problem["loc"])))) is not None
+        and (close := _closest(model, list(map(str, problem["loc"])), data)) is not None
     }
     problems = [p for p in problems if not (p["type"] == "missing" and tuple(p["loc"]) in typos)]
     first = min(problems, key=lambda problem: problem["type"] != "extra_forbidden")
-    field, reason = _describe(model, first)
+    field, reason = _describe(model, first, data)
     if len(problems) > 1:
         more = len(problems) - 1
         reason += f" (and {more} more problem{'s' if more > 1 else ''})"
     return ScenarioError(field, reason, source, argument=argument)
 
 
-def _describe(model: type[BaseModel], problem: dict[str, Any]) -> tuple[str, str]:
+def _describe(model: type[BaseModel], problem: dict[str, Any], data: Any = None) -> tuple[str, str]:
     loc = [str(part) for part in problem["loc"]]
     kind = problem["type"]
     context = problem.get("ctx") or {}
@@ -80,7 +89,7 @@ def _describe(model: type[BaseModel], problem: dict[str, Any]) -> tuple[str, str
         return ".".join(loc), "names may use only letters, digits, '_' and '-'"
     field = ".".join(loc)
     if kind == "extra_forbidden":
-        return field, "unknown key" + _suggestion(model, loc)
+        return field, "unknown key" + _suggestion(model, loc, data)
     if kind == "value_error":
         cause = context.get("error")
         if isinstance(cause, ScenarioError):  # a check that names its own field, from here
@@ -90,6 +99,10 @@ def _describe(model: type[BaseModel], problem: dict[str, Any]) -> tuple[str, str
         return field, f"must be a 3-letter ISO 4217 code such as USD (got {given!r})"
     if kind == "too_short" and loc == ["incidents"]:
         return field, "needs at least one tier"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        kinds = context.get("expected_tags", "")
+        got = f" (got {given.get('kind')!r})" if isinstance(given, dict) and "kind" in given else ""
+        return ".".join([*loc, "kind"]), f"must be one of {kinds}{got}"
     bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
               "less_than_equal": "<="}  # fmt: skip
     if kind in bounds:
@@ -104,23 +117,58 @@ def _describe(model: type[BaseModel], problem: dict[str, Any]) -> tuple[str, str
     return field, reason
 
 
-def _allowed(model: type[BaseModel], loc: list[str]) -> list[str]:
-    """The keys allowed where ``loc`` points (empty under a mapping keyed by tier name)."""
+def _allowed(model: type[BaseModel], loc: list[str], data: Any = None) -> list[str]:
+    """The keys allowed where ``loc`` points (empty where that cannot be known)."""
     try:
-        return allowed_keys(model, loc[:-1])
-    except KeyError:
+        return allowed_keys(model, loc[:-1], data if isinstance(data, dict) else None)
+    except (KeyError, AttributeError):
         return []
 
 
-def _closest(model: type[BaseModel], loc: list[str]) -> str | None:
+def _closest(model: type[BaseModel], loc: list[str], data: Any = None) -> str | None:
     """The allowed key closest to a misspelt one, if any is close."""
-    close = difflib.get_close_matches(loc[-1], _allowed(model, loc), n=1)
+    close = difflib.get_close_matches(loc[-1], _allowed(model, loc, data), n=1)
     return close[0] if close else None
 
 
-def _suggestion(model: type[BaseModel], loc: list[str]) -> str:
+def _suggestion(model: type[BaseModel], loc: list[str], data: Any = None) -> str:
     """' (did you mean ...?)' for a misspelt key, else the keys allowed there."""
-    close, allowed = _closest(model, loc), _allowed(model, loc)
+    close, allowed = _closest(model, loc, data), _allowed(model, loc, data)
     if close:
         return f" (did you mean {close!r}?)"
     return f" (allowed: {', '.join(allowed)})" if allowed else ""
+
+
+def _without_tags(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` without the tags pydantic puts in it for a discriminated union: an option's
+    ``options.msp.managed.fees`` is ``options.msp.fees`` in the file."""
+    current: Any = model
+    keyed = False
+    kept = []
+    parts = list(loc)
+    while parts:
+        key = parts.pop(0)
+        kept.append(key)
+        if keyed:
+            keyed = False
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            if key not in fields:
+                break
+            current, keyed = unwrap(fields[key].annotation, keep_unions=True)
+            if keyed:
+                continue
+        else:
+            break
+        if isinstance(current, tuple):  # a union: pydantic's next item is the tag
+            tags = {
+                tag: candidate
+                for candidate in current
+                if "kind" in candidate.model_fields
+                for tag in typing.get_args(candidate.model_fields["kind"].annotation)
+            }
+            if parts and parts[0] in tags:
+                current = tags[parts.pop(0)]
+            else:
+                break
+    return (*kept, *parts)
