@@ -14,7 +14,7 @@ from typing import Any
 
 from analysis._version import __version__
 from analysis.engine.core import BLOCK_TRIALS, simulate
-from analysis.engine.result import COLUMNS, Result, describe
+from analysis.engine.result import Result, describe
 from analysis.errors import ArgumentError, ItcostError, ScenarioError, ToolMissingError
 from analysis.scenario.io import dump_scenario, load_scenario_file, load_scenario_text
 from analysis.scenario.model import Scenario, Spec
@@ -41,7 +41,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BLOCK_TRIALS",
-    "COLUMNS",
     "ArgumentError",
     "Breakeven",
     "ItcostError",

@@ -1,19 +1,26 @@
-"""The Monte Carlo core: incidents, waits, repairs, bills, downtime and security events.
+"""The Monte Carlo core: incidents on a calendar, waits, repairs, lost hours and bills.
 
-Both support models are simulated from the same random draws (common random numbers): managed
-incidents are the break-fix incidents that proactive care did not prevent, with the same repair
-time and the same standard-normal response draw. Their difference is therefore measured far more
-precisely than either total.
+Every option is simulated from the same random draws (common random numbers): each incident
+draws once its start time, repair hours, one standard normal behind every option's wait, and
+the uniforms that decide prevention, visits, out-of-scope work and parts. An option that
+prevents more of a tier keeps a subset of the incidents another keeps. Differences between
+options are therefore measured far more precisely than any one total.
+
+Quantities first, then prices: this module sums, per trial and option, the quantities DESIGN
+lists (billable hours by rate class, visits, out-of-scope hours, parts, lost operating hours per
+tier, security losses, SLA breaches per year); :mod:`analysis.engine.pricing` turns them into
+money. A change of prices only is priced again on the same quantities (``Result.reprice``).
 
 Reproducibility: trials run in fixed blocks of :data:`BLOCK_TRIALS`, each seeded by
 (seed, block) as :mod:`analysis.engine.streams` describes. Results are bit-identical for a seed
 whatever the number of threads or the machine, and a run of ``k * BLOCK_TRIALS`` trials is a
 prefix of any longer run.
 
-Cost: O(trials * years * (tiers + expected incidents per trial-year)) time. Within a block,
-incidents are drawn year by year and tier by tier in chunks of exactly :data:`CHUNK_INCIDENTS`
-(whatever the counts, so memory is bounded and the working arrays stay in cache); per-trial
-results (13 float64 columns) are the only arrays that grow with the trial count.
+Cost: O(trials * years * (tiers + expected incidents per trial-year * handlings)) time, where a
+handling is one option's way of treating one tier (a hybrid's uncovered tiers share the
+fallback's). Incidents are drawn in chunks of exactly :data:`CHUNK_INCIDENTS`, so memory is
+bounded and the working arrays stay in cache; the per-trial quantities are the only arrays that
+grow with the trial count.
 """
 
 from __future__ import annotations
@@ -24,9 +31,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from analysis import defaults
-from analysis.engine.inputs import EngineParameters, TierParameters
-from analysis.engine.result import COLUMNS, HYBRID_COLUMNS, Result
-from analysis.engine.streams import Streams, lognormal, security_streams, tier_streams
+from analysis.engine import calendar
+from analysis.engine.inputs import ALWAYS, EngineParameters, Handling, LogNormal, TierParameters
+from analysis.engine.pricing import Quantities, monthly_prices, quantity_names
+from analysis.engine.result import Result
+from analysis.engine.streams import Streams, security_streams, tier_streams
 from analysis.errors import ArgumentError
 from analysis.portable_math import Workspace, scaled_exp
 from analysis.scenario.model import Scenario
@@ -34,13 +43,9 @@ from analysis.scenario.model import Scenario
 #: Trials per reproducibility block: each block has its own seed, derived from (seed, block).
 BLOCK_TRIALS = 65_536
 #: Incidents drawn together; it trades Python overhead against cache use. The draws do not
-#: depend on it (every stream is consumed in the same order); money sums may differ in their
-#: last bits, since a trial split across two chunks is summed in two parts.
-CHUNK_INCIDENTS = 131072
-#: Per-trial sums kept for each model while a block runs.
-_SUMMED = ("support", "downtime", "security", "incidents", "downtime_hours")
-#: Bytes per trial that a run keeps: the result columns and, briefly, their DataFrame copy.
-_BYTES_PER_TRIAL = 2 * 8 * (len(COLUMNS) + len(HYBRID_COLUMNS))
+#: depend on it (every stream is consumed in the same order); sums may differ in their last
+#: bits, since a trial split across two chunks is summed in two parts.
+CHUNK_INCIDENTS = 65_536
 
 
 def simulate(
@@ -50,7 +55,7 @@ def simulate(
     threads: int | None = None,
     monthly: bool = False,
 ) -> Result:
-    """Simulate ``trials`` independent horizons of both support models.
+    """Simulate ``trials`` independent horizons of every support option of ``scenario``.
 
     Parameters
     ----------
@@ -64,14 +69,15 @@ def simulate(
         Worker threads across blocks (default: the cores this process may use, at most one per
         block). Results do not depend on it.
     monthly
-        Also keep each model's IT spend month by month (``Result.monthly``; see
+        Also keep each option's IT spend month by month (``Result.monthly``; see
         :mod:`analysis.decision.breakdowns`). Each incident falls in a month drawn from its
         own stream (``budget.seasonality``, else evenly), so every other result is unchanged.
 
     Returns
     -------
     Result
-        Per-trial totals (``Result.trials``) and their statistics (``Result.summary()``).
+        Per-trial quantities and money (``Result.trials``) and their statistics
+        (``Result.summary()``).
 
     Raises
     ------
@@ -82,26 +88,34 @@ def simulate(
     Examples
     --------
     >>> from analysis import load_scenario, simulate
-    >>> result = simulate(load_scenario("small-office"), trials=10_000, seed=1)
-    >>> 0.0 <= result.summary()["comparison"]["prob_managed_cheaper"] <= 1.0
-    True
+    >>> result = simulate(load_scenario("server-office"), trials=10_000, seed=1)
+    >>> sum(result.summary()["comparison"]["prob_cheapest"].values())
+    1.0
     """
     params = EngineParameters.from_scenario(scenario)
-    month_count = 12 * len(params.year_factors) * len(params.models) if monthly else 0
-    check_arguments(trials, seed, threads, month_count)
-    names = COLUMNS + (HYBRID_COLUMNS if params.hybrid else ())
-    columns = {name: np.empty(trials) for name in names}
+    years = len(params.year_factors)
+    names = quantity_names(params)
+    months_per_trial = 12 * years * len(params.options) if monthly else 0
+    check_arguments(trials, seed, threads, months_per_trial, len(params.options) * len(names))
+    quantities = Quantities(
+        {
+            option: {
+                name: np.zeros((trials, years)) if name == "sla_breaches" else np.empty(trials)
+                for name in names
+            }
+            for option in params.options
+        }
+    )
     months = (
-        {model: np.empty((trials, 12 * len(params.year_factors))) for model in params.models}
-        if monthly
-        else None
+        {option: np.empty((trials, 12 * years)) for option in params.options} if monthly else None
     )
     n_blocks = -(-trials // BLOCK_TRIALS)
+    money = monthly_prices(scenario) if monthly else None
 
     def run(block: int) -> None:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
-        _simulate_block(params, stop - start, int(seed), block, columns, start, months)
+        _simulate_block(params, stop - start, int(seed), block, quantities, start, months, money)
 
     workers = min(threads or _available_cores(), n_blocks)
     if workers == 1:
@@ -110,11 +124,15 @@ def simulate(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(run, range(n_blocks)))
-    return Result(scenario=scenario, seed=int(seed), columns=columns, monthly=months)
+    return Result.from_quantities(scenario, int(seed), params, quantities, months)
 
 
 def check_arguments(
-    trials: int, seed: int, threads: int | None = None, months_per_trial: int = 0
+    trials: int,
+    seed: int,
+    threads: int | None = None,
+    months_per_trial: int = 0,
+    columns_per_trial: int = 40,
 ) -> None:
     """Raise :class:`ArgumentError` for arguments :func:`simulate` would reject.
 
@@ -125,7 +143,7 @@ def check_arguments(
     _check_whole("seed", seed, minimum=0)
     if threads is not None:
         _check_whole("threads", threads, minimum=1)
-    _check_memory(trials, months_per_trial)
+    _check_memory(trials, columns_per_trial + months_per_trial)
 
 
 def _check_whole(name: str, value: object, minimum: int) -> None:
@@ -140,8 +158,9 @@ def _available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _check_memory(trials: int, months_per_trial: int = 0) -> None:
-    needed = trials * (_BYTES_PER_TRIAL + 8 * months_per_trial)
+def _check_memory(trials: int, columns: int) -> None:
+    # The quantities, the priced columns and, briefly, their DataFrame copy.
+    needed = trials * 8 * (2 * columns)
     try:
         available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows): numpy will say
@@ -154,63 +173,68 @@ def _check_memory(trials: int, months_per_trial: int = 0) -> None:
         )
 
 
+class _Block:
+    """The per-trial sums of one block, per option, and what a chunk adds to them."""
+
+    def __init__(self, params: EngineParameters, n: int, monthly: bool) -> None:
+        self.params = params
+        names = quantity_names(params)
+        self.sums = {
+            option: {name: np.zeros(n) for name in names if name != "sla_breaches"}
+            for option in params.options
+        }
+        self.breaches = {option: np.zeros(n) for option in params.options}  # this year's
+        self.spend = {option: np.zeros((n, 12)) for option in params.options} if monthly else None
+
+
 def _simulate_block(
     params: EngineParameters,
     n: int,
     seed: int,
     block: int,
-    out: dict,
+    out: Quantities,
     offset: int,
-    months: dict[str, np.ndarray] | None = None,
+    months: dict[str, np.ndarray] | None,
+    money: dict | None,
 ) -> None:
-    """Simulate ``n`` trials of block ``block`` into ``out[...][offset:offset+n]`` (and the
-    monthly IT spend into ``months[model][offset:offset+n]`` when given)."""
-    models = params.models
-    sums = {f"{model}_{quantity}": np.zeros(n) for model in models for quantity in _SUMMED}
+    """Simulate ``n`` trials of block ``block`` into ``out[option][...][offset:offset+n]``
+    (and the monthly IT spend into ``months[option][offset:offset+n]`` when given)."""
+    state = _Block(params, n, months is not None)
     streams = {tier.name: tier_streams(seed, block, tier.name) for tier in params.tiers}
     security = security_streams(seed, block)
     work = Workspace()
+    part = slice(offset, offset + n)
     for year, factor in enumerate(params.year_factors):
-        breaches = {model: np.zeros(n) for model in models[1:]}  # late responses this year
-        spend = {model: np.zeros((n, 12)) for model in models} if months is not None else None
+        for option in params.options:
+            state.breaches[option][:] = 0
+        if state.spend is not None:
+            for option in params.options:
+                state.spend[option][:] = 0
         for tier in params.tiers:
             counts = _incident_counts(tier, n, streams[tier.name])
-            _add_incidents(
-                params, tier, counts, streams[tier.name], factor, sums, breaches, spend, work
-            )
-        _add_security(params, n, security, factor, sums)
-        if params.sla_credit > 0:
-            for model, cap in zip(models[1:], params.sla_caps, strict=False):
-                credits = np.minimum(params.sla_credit * breaches[model], cap)
-                sums[f"{model}_support"] -= factor * credits
-                if spend is not None:  # credited on the year's last invoice
-                    spend[model][:, 11] -= factor * credits
-        if spend is not None:
-            contracts = zip(models[1:], params.monthly_fees, params.onboarding_fees, strict=False)
-            for model, fee, onboarding in contracts:
-                spend[model] += factor * fee
+            _add_incidents(state, tier, counts, streams[tier.name], factor, work, money)
+        _add_security(params, n, security, factor, state.sums)
+        for option in params.options:
+            if "sla_breaches" in out[option]:
+                out[option]["sla_breaches"][part, year] = state.breaches[option]
+        if state.spend is not None:
+            for index, option in enumerate(params.options):
+                spend = state.spend[option]
+                spend += factor * money["monthly_fee"][index]
                 if year == 0:
-                    spend[model][:, 0] += onboarding
-            for model in models:
-                months[model][offset : offset + n, 12 * year : 12 * (year + 1)] = spend[model]
-
-    part = slice(offset, offset + n)
-    sums["managed_support"] += params.managed_fees_present_value
-    if params.hybrid:
-        sums["hybrid_support"] += params.hybrid_fees_present_value
-    for model in models:
-        for quantity in _SUMMED:
-            out[f"{model}_{quantity}"][part] = sums[f"{model}_{quantity}"]
-        out[f"{model}_total"][part] = (
-            sums[f"{model}_support"] + sums[f"{model}_downtime"] + sums[f"{model}_security"]
-        )
-    out["savings"][part] = out["break_fix_total"][part] - out["managed_total"][part]
-    if params.hybrid:
-        out["savings_hybrid"][part] = out["break_fix_total"][part] - out["hybrid_total"][part]
+                    spend[:, 0] += money["onboarding"][index]
+                # SLA credits on the year's last invoice, capped per year.
+                credit, cap = money["sla"][index]
+                if credit > 0:
+                    spend[:, 11] -= factor * np.minimum(credit * state.breaches[option], cap)
+                months[option][part, 12 * year : 12 * (year + 1)] = spend
+    for option in params.options:
+        for name, values in state.sums[option].items():
+            out[option][name][part] = values
 
 
 def _incident_counts(tier: TierParameters, n: int, rng: Streams) -> np.ndarray:
-    """Break-fix incident counts per trial: Poisson, or negative binomial via a Gamma rate."""
+    """Incident counts per trial: Poisson, or negative binomial via a Gamma rate."""
     if tier.dispersion > 0 and tier.rate > 0:
         shape = 1.0 / tier.dispersion
         rates = rng["frailty"].gamma(shape, tier.rate / shape, size=n)
@@ -219,15 +243,13 @@ def _incident_counts(tier: TierParameters, n: int, rng: Streams) -> np.ndarray:
 
 
 def _add_incidents(
-    params: EngineParameters,
+    state: _Block,
     tier: TierParameters,
     counts: np.ndarray,
     rng: Streams,
     factor: float,
-    sums: dict[str, np.ndarray],
-    breaches: dict[str, np.ndarray],
-    spend: dict[str, np.ndarray] | None,
     work: Workspace,
+    money: dict | None,
 ) -> None:
     """Draw one tier-year's incidents in fixed-size chunks and add them to the per-trial sums.
 
@@ -240,185 +262,247 @@ def _add_incidents(
         first = int(np.searchsorted(ends, start, side="right"))  # trial holding incident start
         last = int(np.searchsorted(ends, stop - 1, side="right")) + 1
         in_chunk = np.diff(np.minimum(ends[first:last], stop) - start, prepend=0)
-        _add_chunk(params, tier, in_chunk, first, rng, factor, sums, breaches, spend, work)
+        _add_chunk(state, tier, in_chunk, first, rng, factor, work, money)
+
+
+def _draw(rng: np.random.Generator, spec: LogNormal, out: np.ndarray, work: Workspace) -> None:
+    """Fill ``out`` (float32) with lognormal draws; a constant is its median, exactly."""
+    mu, sigma, median = spec
+    rng.standard_normal(out=out, dtype=np.float32)
+    if sigma == 0.0:
+        out[:] = median
+    else:
+        scaled_exp(out, mu, sigma, out, work)
 
 
 def _add_chunk(
-    params: EngineParameters,
+    state: _Block,
     tier: TierParameters,
     counts: np.ndarray,
     first: int,
     rng: Streams,
     factor: float,
-    sums: dict[str, np.ndarray],
-    breaches: dict[str, np.ndarray],
-    spend: dict[str, np.ndarray] | None,
     work: Workspace,
+    money: dict | None,
 ) -> None:
     """Draw ``counts.sum()`` incidents of trials ``first, first + 1, ...`` and add them up.
 
-    Every money amount is multiplied by ``factor``, the year's g_y. O(incidents) time; the
-    incident-sized arrays are ``work``'s reused buffers. A hybrid contract treats the tier as
-    managed care does or as break-fix does: the same per-trial sums go to either model.
+    Every quantity that becomes money is multiplied by ``factor``, the year's g_y. Each
+    handling (one option's way of treating this tier) is computed once, then added to every
+    option that uses it, over the incidents that option does not prevent.
     """
+    params = state.params
     size = int(counts.sum())
     trials = counts.size
     part = slice(first, first + trials)
-    hybrid = ("hybrid",) if params.hybrid else ()
-    as_break_fix = ("break_fix", *(() if tier.hybrid_managed else hybrid))
-    as_managed = ("managed", *(hybrid if tier.hybrid_managed else ()))
 
-    def add(quantity: str, values: np.ndarray | float, models: tuple[str, ...]) -> None:
-        for model in models:
-            sums[f"{model}_{quantity}"][part] += values
-
-    def buffer(name: str, dtype: type = np.float32) -> np.ndarray:
-        return work.get(name, size, dtype)
-
-    # The chunk-local trial of each incident (np.repeat, into a reused buffer): a running count
-    # of the trial starts passed so far.
-    trial = buffer("trial", np.intp)
+    # The chunk-local trial of each incident (np.repeat, into a reused buffer).
+    trial = work.get("trial", size, np.intp)
     trial[:] = 0
-    ends = np.cumsum(counts)  # one past each trial's last incident
+    ends = np.cumsum(counts)
     starts = ends[:-1]
     np.add.at(trial, starts[starts < size], 1)
     np.cumsum(trial, out=trial)
 
-    if spend is not None:  # the month of each incident, for budget risk: trial * 12 + month
-        uniforms = rng["month"].random(size)
-        trial_month = np.searchsorted(params.month_cdf, uniforms, side="right")
-        trial_month += 12 * trial
+    def per_trial(weights: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
+        if which is None:
+            return np.bincount(trial, weights, minlength=trials)
+        return np.bincount(trial[which], weights[which], minlength=trials)
 
-    def add_monthly(values: np.ndarray, models: tuple[str, ...], which=None) -> None:
-        """Add per-incident amounts (of incidents ``which``, else all) to each month."""
-        if spend is None:
-            return
-        index = trial_month if which is None else trial_month[which]
-        by_month = np.bincount(index, values, minlength=12 * trials).reshape(trials, 12)
-        for model in models:
-            spend[model][part] += by_month
-
-    def per_trial(weights: np.ndarray, index: np.ndarray = trial) -> np.ndarray:
-        if weights.dtype != np.float64 and weights.size == size:
-            # bincount sums in float64: cast into a reused buffer rather than a fresh array.
-            converted = buffer("weights", np.float64)
-            np.copyto(converted, weights)
-            weights = converted
-        return np.bincount(index, weights, minlength=trials)
-
-    def flags(stream: str, share: float) -> np.ndarray:
-        uniforms = rng[stream].random(out=buffer("uniforms"), dtype=np.float32)
-        return np.less(uniforms, np.float32(share), out=buffer(stream, np.bool_))
-
-    # Repair hours H and the response normal Z, shared by both models.
-    fix_hours = lognormal(rng["fix"], buffer("fix_hours"), *tier.fix, work)
-    z_response = rng["response"].standard_normal(out=buffer("wait_ms"), dtype=np.float32)
-    wait_bf = scaled_exp(z_response, *params.response_break_fix, buffer("wait_bf"), work)
-    wait_ms = scaled_exp(z_response, *params.response_managed, z_response, work)
-
-    # Break-fix: bill max(H, minimum) hours, at the after-hours multiplier for a share of them.
-    billable = np.maximum(fix_hours, np.float32(params.minimum_hours), out=buffer("billable"))
-    if params.after_hours_share > 0:
-        # Only a share of incidents: sum their hours and bill the extra (multiplier - 1).
-        which = np.flatnonzero(flags("after_hours", params.after_hours_share))
-        extra = (params.after_hours_multiplier - 1) * per_trial(billable[which], trial[which])
+    # The draws every option shares.
+    org = params.operating_hours
+    uniform = rng["start"].random(size)
+    if tier.any_time:
+        start = uniform * calendar.WEEK
     else:
-        which, extra = None, 0.0
-    if spend is not None:
-        bills = billable.astype(np.float64)
-        if which is not None:
-            bills[which] *= params.after_hours_multiplier
-        bills *= params.hourly_rate
-        bills += params.callout_fee
-        add_monthly(factor * bills, as_break_fix)
-    add(
-        "support",
-        factor * (params.hourly_rate * (per_trial(billable) + extra) + params.callout_fee * counts),
-        as_break_fix,
+        start = calendar.time_after(uniform * (org[0] * (org[2] - org[1])), *org)
+    fix = work.get("fix", size)
+    _draw(rng["fix"], tier.fix, fix, work)
+    z = rng["response"].standard_normal(size, dtype=np.float32)
+    prevent = rng["prevent"].random(size) if any(p > 0 for p, _ in tier.options) else None
+    onsite = (
+        rng["onsite"].random(size, dtype=np.float32) < np.float32(tier.onsite_share)
+        if tier.onsite_share > 0
+        else None
     )
-    add("incidents", counts, as_break_fix)
-    wait_bf += fix_hours
-    hours = per_trial(wait_bf)
-    add("downtime_hours", hours, as_break_fix)
-    add("downtime", (factor * tier.impact_rate) * hours, as_break_fix)
-
-    # Managed: the same incidents, each prevented with probability `reduction`; repairs take
-    # `fix_time_factor` times as long.
-    survives = None
-    if tier.reduction > 0:  # the tier's own stream: skipping it shifts no other draw
-        survives = ~flags("prevent", tier.reduction)  # prevented when the uniform < reduction
-
-    def count_per_trial(which: np.ndarray) -> np.ndarray:
-        """How many incidents of each trial are flagged: from a running count, much cheaper
-        than a bincount of booleans."""
-        running = work.get("running", size + 1, np.int32)  # running[i]: among the first i
-        running[0] = 0
-        np.cumsum(which.view(np.int8), dtype=np.int32, out=running[1:])
-        return np.diff(running[ends], prepend=0)
-
-    if params.sla_credit > 0:  # a response later than the SLA promises earns a credit
-        late = np.greater(wait_ms, np.float32(params.sla_hours), out=buffer("late", np.bool_))
-        if survives is not None:
-            late &= survives
-        for model in as_managed:
-            breaches[model][part] += count_per_trial(late)
-    repair_ms = fix_hours  # H is not needed for itself any more: scale it in place
-    repair_ms *= np.float32(params.fix_time_factor)
-    wait_ms += repair_ms
-    if survives is None:
-        add("incidents", counts, as_managed)
-    else:
-        wait_ms *= survives
-        add("incidents", count_per_trial(survives), as_managed)
-    hours = per_trial(wait_ms)
-    add("downtime_hours", hours, as_managed)
-    add("downtime", (factor * tier.impact_rate) * hours, as_managed)
-    if params.out_of_scope_share > 0:
-        billed = flags("out_of_scope", params.out_of_scope_share)
-        if survives is not None:
-            billed &= survives
-        which = np.flatnonzero(billed)  # a small share: sum only those
-        add(
-            "support",
-            (factor * params.out_of_scope_rate) * per_trial(repair_ms[which], trial[which]),
-            as_managed,
-        )
-        hours = repair_ms[which].astype(np.float64)  # float32 times a float stays float32
-        add_monthly((factor * params.out_of_scope_rate) * hours, as_managed, which)
-
-    # Parts: the same hardware cost wherever the incident exists.
+    handlings = params.handling
+    keys = sorted({key for _, key in tier.options})
+    oos_uniform = (
+        rng["out_of_scope"].random(size, dtype=np.float32)
+        if any(handlings[key].out_of_scope_share > 0 for key in keys)
+        else None
+    )
     if params.parts_probability > 0:
-        which = np.flatnonzero(flags("parts", params.parts_probability))
-        cost = lognormal(rng["parts_cost"], np.empty(which.size), *params.parts_cost)
-        add("support", factor * per_trial(cost, trial[which]), as_break_fix)
-        add_monthly(factor * cost, as_break_fix, which)
-        if survives is not None:
-            kept = survives[which]
-            cost, which = cost[kept], which[kept]
-        add("support", factor * per_trial(cost, trial[which]), as_managed)
-        add_monthly(factor * cost, as_managed, which)
+        with_parts = np.flatnonzero(rng["parts"].random(size) < params.parts_probability)
+        parts_cost = np.empty(with_parts.size)
+        parts_cost[:] = 0.0
+        _draw_money(rng["parts_cost"], params.parts_cost, parts_cost)
+    else:
+        with_parts = parts_cost = None
+    month = None
+    if state.spend is not None:
+        uniforms = rng["month"].random(size)
+        month = np.searchsorted(params.month_cdf, uniforms, side="right") + 12 * trial
+
+    fix64 = fix.astype(np.float64)
+    outcomes = {
+        key: _handle(handlings[key], tier, start, fix64, z, onsite, oos_uniform, org, work)
+        for key in keys
+    }
+
+    for index, (option, (prevented, key)) in enumerate(
+        zip(params.options, tier.options, strict=True)
+    ):
+        sums = state.sums[option]
+        outcome = outcomes[key]
+        kept = prevent >= prevented if prevented > 0 else None  # prevented when U < share
+        sums["incidents"][part] += counts if kept is None else per_trial(kept.astype(np.float64))
+        hours = per_trial(outcome["lost"], kept)
+        sums["downtime_hours"][part] += hours
+        sums[f"lost.{tier.name}"][part] += factor * hours
+        for name in ("hours_remote", "hours_remote_after", "hours_onsite", "hours_onsite_after",
+                     "visits", "out_of_scope_hours"):  # fmt: skip
+            values = outcome.get(name)
+            if values is not None:
+                sums[name][part] += factor * per_trial(values, kept)
+        if "breach" in outcome:
+            late = outcome["breach"] if kept is None else outcome["breach"] & kept
+            state.breaches[option][part] += per_trial(late.astype(np.float64))
+        if with_parts is not None:
+            which = with_parts if kept is None else with_parts[kept[with_parts]]
+            cost = parts_cost if kept is None else parts_cost[kept[with_parts]]
+            sums["parts"][part] += factor * np.bincount(trial[which], cost, minlength=trials)
+        if month is not None:
+            bills = _incident_bills(outcome, money["rates"][index], size)
+            if with_parts is not None:
+                bills[with_parts] += parts_cost
+            if kept is not None:
+                bills *= kept
+            by_month = np.bincount(month, factor * bills, minlength=12 * trials)
+            state.spend[option][part] += by_month.reshape(trials, 12)
+
+
+def _draw_money(rng: np.random.Generator, spec: LogNormal, out: np.ndarray) -> None:
+    mu, sigma, median = spec
+    rng.standard_normal(out=out)
+    if sigma == 0.0:
+        out[:] = median
+    else:
+        scaled_exp(out, mu, sigma, out)
+
+
+def _handle(
+    handling: Handling,
+    tier: TierParameters,
+    start: np.ndarray,
+    fix: np.ndarray,
+    z: np.ndarray,
+    onsite: np.ndarray | None,
+    oos_uniform: np.ndarray | None,
+    org: tuple[int, float, float],
+    work: Workspace,
+) -> dict[str, np.ndarray]:
+    """What happens to each incident of a chunk under one handling: the operating hours lost,
+    and the quantities it bills (all float64 per incident, or boolean flags)."""
+    hours = handling.work_hours
+    # Detected at the start, or at the next opening when nobody watches out of hours.
+    if tier.any_time and not handling.monitoring and org != ALWAYS:
+        detected = calendar.next_opening(start, *org)
+    else:
+        detected = start
+    mu, sigma, median = handling.response
+    if sigma == 0.0:
+        wait = np.full(start.size, median)
+    else:
+        wait = scaled_exp(z, mu, sigma, work.get("wait", start.size), work).astype(np.float64)
+    repair = fix if handling.fix_time_factor == 1.0 else fix * handling.fix_time_factor
+    if hours == ALWAYS:
+        begun = detected + wait
+        ended = begun + repair
+    else:
+        on_clock = calendar.hours_before(detected, *hours) + wait
+        begun = calendar.time_after(on_clock, *hours) if handling.emergency else None
+        ended = calendar.time_after(on_clock + repair, *hours)
+    if org == ALWAYS:
+        lost = ended - start
+    else:
+        lost = calendar.hours_before(ended, *org) - calendar.hours_before(start, *org)
+    outcome = {"lost": lost}
+    if handling.kind == "pay_per_incident":
+        remote_minimum, onsite_minimum = handling.minimum_hours
+        if onsite is None:
+            billable = np.maximum(repair, remote_minimum)
+        else:
+            billable = np.maximum(repair, np.where(onsite, onsite_minimum, remote_minimum))
+        if handling.increment_hours > 0:
+            billable = np.ceil(billable / handling.increment_hours) * handling.increment_hours
+        after = None
+        if handling.emergency and handling.service_hours != ALWAYS:
+            service = handling.service_hours
+            begun = detected + wait
+            inside = calendar.hours_before(ended, *service) - calendar.hours_before(begun, *service)
+            after_share = np.clip(1.0 - inside / repair, 0.0, 1.0)
+            after = billable * after_share
+            billable = billable - after
+        if onsite is None:
+            outcome["hours_remote"] = billable
+            if after is not None:
+                outcome["hours_remote_after"] = after
+        else:
+            visit = onsite.astype(np.float64)
+            outcome["hours_onsite"] = billable * visit
+            outcome["hours_remote"] = billable - outcome["hours_onsite"]
+            outcome["visits"] = visit
+            if after is not None:
+                outcome["hours_onsite_after"] = after * visit
+                outcome["hours_remote_after"] = after - outcome["hours_onsite_after"]
+    else:
+        if handling.out_of_scope_share > 0:
+            billed = oos_uniform < np.float32(handling.out_of_scope_share)
+            outcome["out_of_scope_hours"] = (
+                np.maximum(repair, handling.out_of_scope_minimum) * billed
+            )
+        if handling.sla_hours != float("inf"):
+            outcome["breach"] = wait > handling.sla_hours
+    return outcome
+
+
+def _incident_bills(outcome: dict[str, np.ndarray], rates: tuple, size: int) -> np.ndarray:
+    """Each incident's bill under one option's prices, for the monthly spend."""
+    remote, onsite, multiplier, trip, out_of_scope = rates
+    bills = np.zeros(size)
+    for name, price in (
+        ("hours_remote", remote),
+        ("hours_remote_after", remote * multiplier),
+        ("hours_onsite", onsite),
+        ("hours_onsite_after", onsite * multiplier),
+        ("visits", trip),
+        ("out_of_scope_hours", out_of_scope),
+    ):
+        values = outcome.get(name)
+        if values is not None and price:
+            bills += price * values
+    return bills
 
 
 def _add_security(
-    params: EngineParameters, n: int, rng: Streams, factor: float, sums: dict[str, np.ndarray]
+    params: EngineParameters, n: int, rng: Streams, factor: float, sums: dict
 ) -> None:
-    """One year's security losses for both models, as thinnings of one event stream.
+    """One year's security losses for every option, as thinnings of one event stream.
 
-    Events arrive at the larger of the two rates; each model keeps an event when its uniform
-    falls below (its rate / that rate). So the model with the lower rate sees a subset of the
-    other's events, with the same losses (common random numbers), as in DESIGN.
+    Events arrive at the organisation's rate times the highest security factor; an option
+    keeps an event when its uniform falls below (its factor / the highest). So an option with
+    a lower factor sees a subset of another's events, with the same losses.
     """
-    rates = {"break_fix": params.security_break_fix, "managed": params.security_managed}
-    if params.hybrid:
-        rates["hybrid"] = params.security_hybrid
-    top = max(rates.values())
-    if top == 0:
+    if params.security_rate == 0:
         return
-    counts = rng["counts"].poisson(top, size=n)
+    counts = rng["counts"].poisson(params.security_rate, size=n)
     events = int(counts.sum())
     trial = np.repeat(np.arange(n), counts)
-    loss = lognormal(rng["loss"], np.empty(events), *params.security_loss)
+    loss = np.empty(events)
+    _draw_money(rng["loss"], params.security_loss, loss)
     loss *= factor
     keep = rng["keep"].random(events)
-    for model, rate in rates.items():
-        sums[f"{model}_security"] += np.bincount(trial, loss * (keep < rate / top), minlength=n)
+    for option, share in zip(params.options, params.security_keep, strict=True):
+        if share > 0:
+            sums[option]["security"] += np.bincount(trial, loss * (keep < share), minlength=n)

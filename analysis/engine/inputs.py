@@ -1,130 +1,227 @@
-"""The scenario reduced to the plain numbers the engine needs, computed once per simulation."""
+"""The scenario reduced to plain numbers, in two parts: what happens, and what it costs.
+
+:class:`EngineParameters` holds everything that decides *what happens* (incident counts,
+durations, calendars, shares, prevention, which option handles which tier). :class:`Prices`
+holds everything that only *prices* what happened (rates, fees, wages, revenue, trip fees,
+credits). The engine simulates quantities from the first and prices them with the second, so
+two scenarios with equal EngineParameters can share one simulation (``Result.reprice``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.scenario.model import Scenario, Spec
+from analysis.scenario.model import Calendar, Managed, PayPerIncident, Scenario, Spec
 
-#: ``(mu, sigma)`` of a lognormal: ``exp(mu + sigma * Z)``.
-LogNormal = tuple[float, float]
-_UNIT: LogNormal = (0.0, 0.0)
+#: ``(mu, sigma, median)`` of a lognormal ``exp(mu + sigma * Z)``; a constant has sigma 0 and
+#: is used as its median exactly.
+LogNormal = tuple[float, float, float]
+#: ``(days, open, close)`` of a weekly calendar.
+Hours = tuple[int, float, float]
+ALWAYS: Hours = (7, 0.0, 24.0)
+_UNIT: LogNormal = (0.0, 0.0, 1.0)
 
 
 def _lognormal(spec: Spec) -> LogNormal:
-    return (spec.mu, spec.sigma)
+    return (spec.mu, spec.sigma, spec.median)
+
+
+def _hours(calendar: Calendar) -> Hours:
+    return (calendar.days, float(calendar.open), float(calendar.close))
+
+
+@dataclass(frozen=True)
+class Handling:
+    """How one option's technicians handle one tier: everything but the prices.
+
+    ``kind`` is ``"pay_per_incident"`` (billed per incident) or ``"managed"`` (in the fee).
+    """
+
+    kind: str
+    work_hours: Hours  # when the work happens: 24/7 for emergency tiers, else service hours
+    service_hours: Hours  # the option's service hours, for the after-hours share of the bill
+    emergency: bool
+    response: LogNormal
+    fix_time_factor: float
+    monitoring: bool
+    minimum_hours: tuple[float, float]  # (remote, onsite), pay per incident
+    increment_hours: float
+    out_of_scope_share: float  # managed
+    out_of_scope_minimum: float
+    sla_hours: float  # a response later than this is a breach; inf without an SLA
 
 
 @dataclass(frozen=True)
 class TierParameters:
     name: str
-    rate: float  # break-fix incidents per year
+    rate: float  # expected incidents per year
     dispersion: float  # negative-binomial k; 0 for Poisson
     fix: LogNormal  # repair hours
-    reduction: float  # share prevented under managed care
-    impact_rate: float  # money per outage hour, c_t
-    hybrid_managed: bool  # covered by the hybrid contract (managed care) rather than break-fix
+    onsite_share: float
+    any_time: bool  # starts at any hour of the week, not only in operating hours
+    #: per option, in the scenario's order: (share prevented, key of its Handling)
+    options: tuple[tuple[float, str], ...]
 
 
 @dataclass(frozen=True)
 class EngineParameters:
+    """What happens: equal parameters give equal quantities for a seed."""
+
+    options: tuple[str, ...]
     tiers: tuple[TierParameters, ...]
+    handlings: tuple[tuple[str, Handling], ...]  # by key "<option>/<tier>"
+    operating_hours: Hours
     year_factors: tuple[float, ...]  # g_y for y = 1..years
-    hourly_rate: float
-    minimum_hours: float
-    callout_fee: float
-    after_hours_share: float
-    after_hours_multiplier: float
-    response_break_fix: LogNormal
-    response_managed: LogNormal
-    fix_time_factor: float
-    out_of_scope_share: float
-    out_of_scope_rate: float
-    managed_fees_present_value: float  # sum over years of g_y * (fees + onboarding in year 1)
     parts_probability: float
     parts_cost: LogNormal
-    security_break_fix: float
-    security_managed: float
+    security_rate: float  # events per year at the highest security factor
+    security_keep: tuple[float, ...]  # per option: factor / highest factor
     security_loss: LogNormal
-    hybrid: bool  # the scenario has a hybrid contract: a third model is simulated
-    hybrid_fees_present_value: float
-    security_hybrid: float
-    sla_hours: float  # a managed response later than this is a breach; inf without an SLA
-    sla_credit: float  # money per breach
-    sla_caps: tuple[float, float]  # yearly credit caps of the managed and hybrid contracts
-    monthly_fees: tuple[float, float]  # contract fee per month of the managed and hybrid models
-    onboarding_fees: tuple[float, float]  # in the first month, of the managed and hybrid models
     month_cdf: tuple[float, ...]  # cumulative share of incidents by month (12 values, last 1)
 
     @property
-    def models(self) -> tuple[str, ...]:
-        return ("break_fix", "managed", "hybrid") if self.hybrid else ("break_fix", "managed")
+    def handling(self) -> dict[str, Handling]:
+        return dict(self.handlings)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> EngineParameters:
-        bf, ms = scenario.break_fix, scenario.managed
-        factors = tuple(scenario.horizon.year_factors())
-        yearly_fees = [scenario.managed_annual_fee] * len(factors)
-        yearly_fees[0] += ms.onboarding_fee
+        options = tuple(scenario.option_names)
+        handlings: dict[str, Handling] = {}
+        tiers = []
+        # In name order: tier order in the file changes neither the hash nor the bits.
+        for name, tier in sorted(scenario.incidents.items()):
+            per_option = []
+            for option in options:
+                spec = scenario.options[option]
+                handler = scenario.handler(option, name)
+                key = f"{handler}/{name}"
+                handlings.setdefault(key, _handling(scenario.options[handler], name))
+                prevented = spec.prevention.get(name, 0.0) if isinstance(spec, Managed) else 0.0
+                per_option.append((prevented, key))
+            tiers.append(
+                TierParameters(
+                    name=name,
+                    rate=scenario.tier_rate(name),
+                    dispersion=tier.dispersion,
+                    fix=_lognormal(tier.fix_hours),
+                    onsite_share=tier.onsite_share,
+                    any_time=tier.starts == "any_time",
+                    options=tuple(per_option),
+                )
+            )
         parts, security = scenario.parts, scenario.security
-        hybrid, sla = scenario.hybrid, ms.sla
+        factors = [scenario.options[o].security_factor for o in options]
+        top = max(factors)
         weights = scenario.budget.seasonality if scenario.budget else None
         weights = weights or [1.0] * 12
         cumulative = [sum(weights[: month + 1]) / sum(weights) for month in range(12)]
         cumulative[-1] = 1.0  # exactly: a uniform draw below 1 always finds its month
-        covered = set(hybrid.managed_tiers) if hybrid else set()
-        hybrid_fees = [scenario.hybrid_annual_fee] * len(factors)
-        hybrid_fees[0] += hybrid.onboarding_fee if hybrid else 0.0
         return cls(
-            tiers=tuple(
-                TierParameters(
-                    name=name,
-                    rate=tier.rate_per_year,
-                    dispersion=tier.dispersion,
-                    fix=_lognormal(tier.fix_hours),
-                    reduction=scenario.reduction(name),
-                    impact_rate=scenario.impact_rate(name),
-                    hybrid_managed=name in covered,
-                )
-                # In name order: tier order in the file changes neither the hash nor the bits.
-                for name, tier in sorted(scenario.incidents.items())
-            ),
-            year_factors=factors,
-            hourly_rate=bf.hourly_rate,
-            minimum_hours=bf.minimum_hours,
-            callout_fee=bf.callout_fee,
-            after_hours_share=bf.after_hours_share,
-            after_hours_multiplier=bf.after_hours_multiplier,
-            response_break_fix=_lognormal(bf.response_hours),
-            response_managed=_lognormal(ms.response_hours),
-            fix_time_factor=ms.fix_time_factor,
-            out_of_scope_share=ms.out_of_scope_share,
-            out_of_scope_rate=ms.out_of_scope_rate,
-            # A plain Python sum in year order: the same bits on every machine (no BLAS).
-            managed_fees_present_value=sum(
-                g * fee for g, fee in zip(factors, yearly_fees, strict=True)
-            ),
+            options=options,
+            tiers=tuple(tiers),
+            handlings=tuple(sorted(handlings.items())),
+            operating_hours=_hours(scenario.organisation.operating_hours),
+            year_factors=tuple(scenario.horizon.year_factors()),
             parts_probability=parts.probability if parts else 0.0,
             parts_cost=_lognormal(parts.cost) if parts else _UNIT,
-            security_break_fix=security.rate_per_year.break_fix if security else 0.0,
-            security_managed=security.rate_per_year.managed if security else 0.0,
+            security_rate=security.rate_per_year * top if security and top > 0 else 0.0,
+            security_keep=tuple(f / top if top > 0 else 0.0 for f in factors),
             security_loss=_lognormal(security.loss) if security else _UNIT,
-            hybrid=hybrid is not None,
-            hybrid_fees_present_value=sum(
-                g * fee for g, fee in zip(factors, hybrid_fees, strict=True)
-            ),
-            security_hybrid=scenario.hybrid_security_rate,
-            sla_hours=sla.response_hours if sla else float("inf"),
-            sla_credit=sla.credit_per_breach if sla else 0.0,
-            monthly_fees=(scenario.managed_annual_fee / 12, scenario.hybrid_annual_fee / 12),
-            onboarding_fees=(ms.onboarding_fee, hybrid.onboarding_fee if hybrid else 0.0),
             month_cdf=tuple(cumulative),
-            sla_caps=(
-                (
-                    sla.max_credit_share * scenario.managed_annual_fee,
-                    sla.max_credit_share * scenario.hybrid_annual_fee,
+        )
+
+
+def _handling(option: PayPerIncident | Managed, tier: str) -> Handling:
+    emergency = tier in option.emergency_tiers
+    service = _hours(option.service_hours)
+    if isinstance(option, PayPerIncident):
+        return Handling(
+            kind="pay_per_incident",
+            work_hours=ALWAYS if emergency else service,
+            service_hours=service,
+            emergency=emergency,
+            response=_lognormal(option.response(tier)),
+            fix_time_factor=1.0,
+            monitoring=False,
+            minimum_hours=(option.minimum_hours.remote, option.minimum_hours.onsite),
+            increment_hours=option.increment_hours,
+            out_of_scope_share=0.0,
+            out_of_scope_minimum=0.0,
+            sla_hours=float("inf"),
+        )
+    scope = option.out_of_scope
+    return Handling(
+        kind="managed",
+        work_hours=ALWAYS if emergency else service,
+        service_hours=service,
+        emergency=emergency,
+        response=_lognormal(option.response(tier)),
+        fix_time_factor=option.fix_time_factor,
+        monitoring=option.monitoring,
+        minimum_hours=(0.0, 0.0),
+        increment_hours=0.0,
+        out_of_scope_share=scope.share if scope else 0.0,
+        out_of_scope_minimum=scope.minimum_hours if scope else 0.0,
+        sla_hours=option.sla.response_hours if option.sla else float("inf"),
+    )
+
+
+@dataclass(frozen=True)
+class OptionPrices:
+    """The prices of one option's quantities."""
+
+    rates: tuple[float, float]  # (remote, onsite) per billable hour, of the option or fallback
+    after_hours_multiplier: float  # of the option or its fallback
+    trip_fee: float
+    out_of_scope_rate: float
+    fees_present_value: float  # sum over years of g_y * (annual fee + onboarding in year 1)
+    annual_fee: float  # without onboarding, for the SLA cap and budgets
+    onboarding: float
+    sla_credit: float  # money per breach
+    sla_cap: float  # the yearly cap on credits
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What things cost: change only these, and the same quantities are priced again."""
+
+    options: tuple[OptionPrices, ...]
+    impact_rates: tuple[tuple[str, float], ...]  # c_t per tier, money per lost operating hour
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> Prices:
+        factors = scenario.horizon.year_factors()
+        priced = []
+        for name in scenario.option_names:
+            option = scenario.options[name]
+            card = option
+            if isinstance(option, Managed) and option.fallback is not None:
+                card = scenario.options[option.fallback]
+            fee = scenario.annual_fee(name)
+            onboarding = option.fees.onboarding if isinstance(option, Managed) else 0.0
+            sla = option.sla if isinstance(option, Managed) else None
+            scope = option.out_of_scope if isinstance(option, Managed) else None
+            emergency = card.emergency if isinstance(card, PayPerIncident) else None
+            # A plain Python sum in year order: the same bits on every machine (no BLAS).
+            present = sum(g * fee for g in factors) + factors[0] * onboarding
+            priced.append(
+                OptionPrices(
+                    rates=(card.rates.remote, card.rates.onsite)
+                    if isinstance(card, PayPerIncident)
+                    else (0.0, 0.0),
+                    after_hours_multiplier=emergency.multiplier if emergency else 1.0,
+                    trip_fee=card.trip_fee if isinstance(card, PayPerIncident) else 0.0,
+                    out_of_scope_rate=scope.rate if scope else 0.0,
+                    fees_present_value=present,
+                    annual_fee=fee,
+                    onboarding=onboarding,
+                    sla_credit=sla.credit_per_breach if sla else 0.0,
+                    sla_cap=sla.max_credit_share * fee if sla else 0.0,
                 )
-                if sla
-                else (0.0, 0.0)
+            )
+        return cls(
+            options=tuple(priced),
+            impact_rates=tuple(
+                (tier, scenario.impact_rate(tier)) for tier in sorted(scenario.incidents)
             ),
         )

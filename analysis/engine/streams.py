@@ -5,7 +5,7 @@ Block ``b`` of a run seeded with ``seed`` draws only from children of
 ``n > b``. Below it, every incident tier has its own family of streams keyed by the tier's
 *name* (so reordering, adding or removing a tier leaves the other tiers' draws alone), and
 within a family each kind of draw has its own stream (so changing a fee, a share or a duration
-leaves every other draw unchanged: scenarios compare on common random numbers).
+leaves every other draw unchanged: options and scenarios compare on common random numbers).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from analysis.portable_math import Workspace, scaled_exp
 TIER_STREAMS = (
     "counts",  # incident counts per trial-year
     "frailty",  # Gamma rate multipliers of the negative binomial
+    "start",  # the moment of the week each incident starts
     "fix",  # repair hours
-    "response",  # the standard normal behind every model's response wait
-    "prevent",  # managed prevention
-    "after_hours",  # break-fix after-hours flag
+    "response",  # the standard normal behind every option's response wait
+    "prevent",  # one uniform per incident: prevented by each option whose share exceeds it
+    "onsite",  # whether the repair needs a visit
     "out_of_scope",  # managed out-of-scope flag
     "parts",  # whether a repair replaces hardware
     "parts_cost",  # the cost of replaced hardware, one normal per replacement

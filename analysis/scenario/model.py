@@ -485,9 +485,7 @@ class PayPerIncident(_Option):
         unit="hours",
         title="Billing increment",
     )
-    trip_fee: Money = _field(
-        0.0, description="per on-site visit", unit="money", title="Trip fee"
-    )
+    trip_fee: Money = _field(0.0, description="per on-site visit", unit="money", title="Trip fee")
     emergency: Emergency | None = Field(
         None, description="tiers worked round the clock at a premium (optional)",
         title="Emergency work",
@@ -725,7 +723,11 @@ class Scenario(_Model):
     def _format_two(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("schema") != SCHEMA:
             given = data.get("schema")
-            if given is None and ("break_fix" in data or "managed" in data) and "options" not in data:
+            if (
+                given is None
+                and ("break_fix" in data or "managed" in data)
+                and "options" not in data
+            ):
                 raise ScenarioError(
                     "schema", "this is a format-1 scenario; `itcost upgrade FILE` writes its "
                     "format-2 equivalent"
@@ -770,8 +772,7 @@ class Scenario(_Model):
                 if missing:
                     raise ScenarioError(
                         f"{where}.response_hours",
-                        f"needs `default` or a time for every tier (missing: "
-                        f"{', '.join(missing)})",
+                        f"needs `default` or a time for every tier (missing: {', '.join(missing)})",
                     )
             for tier in option.emergency_tiers:
                 check_tier(f"{where}.emergency.tiers", tier)
