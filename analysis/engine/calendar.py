@@ -31,17 +31,25 @@ DAY = 24.0
 
 
 def hours_before(t: np.ndarray, days: int, open_: float, close: float) -> np.ndarray:
-    """``B(t)``: the calendar's hours in ``[0, t)``, for ``t >= 0``."""
+    """``B(t)``: the calendar's hours in ``[0, t)``, for ``t >= 0``.
+
+    Whole weeks, whole days of this week, then the clipped hour of today. B is continuous, so
+    which side of a boundary a rounded floor puts a moment on does not change the result.
+    """
     per_day = close - open_
     weeks = np.floor(t / WEEK)
-    in_week = t - weeks * WEEK
-    day = np.floor(in_week / DAY)
-    hour = in_week - day * DAY
-    hours = weeks * (days * per_day)
-    hours += np.minimum(day, days) * per_day
-    today = np.clip(hour - open_, 0.0, per_day)
-    today *= day < days
-    hours += today
+    hours = t - weeks * WEEK  # in the week
+    day = np.floor(hours / DAY)
+    hours -= day * DAY  # in the day
+    hours -= open_
+    np.maximum(hours, 0.0, out=hours)
+    np.minimum(hours, per_day, out=hours)
+    hours *= day < days
+    np.minimum(day, days, out=day)
+    day *= per_day
+    hours += day
+    weeks *= days * per_day
+    hours += weeks
     return hours
 
 
@@ -50,15 +58,20 @@ def time_after(x: np.ndarray, days: int, open_: float, close: float) -> np.ndarr
 
     For ``x`` a whole number of days' hours this is the day's closing time, so work that ends
     exactly at closing ends then, not the next morning. ``B^-1(0)`` is the first opening.
+    With ``k`` the opening period holding the x-th hour (``(k per_day, (k + 1) per_day]``)
+    and ``w = floor(k / days)`` its week, ``t = x + open + k (24 - per_day) +
+    w (168 - 24 days)``.
     """
     per_day = close - open_
-    # The opening period holding the x-th hour: (k per_day, (k + 1) per_day], counted from 0.
-    k = np.maximum(np.ceil(x / per_day) - 1.0, 0.0)
+    k = np.ceil(x / per_day)
+    k -= 1.0
+    np.maximum(k, 0.0, out=k)
     weeks = np.floor(k / days)
-    day = k - weeks * days
-    t = weeks * WEEK
-    t += day * DAY
-    t += open_ + (x - k * per_day)
+    t = x + open_
+    k *= DAY - per_day
+    t += k
+    weeks *= WEEK - DAY * days
+    t += weeks
     return t
 
 

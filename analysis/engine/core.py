@@ -32,7 +32,14 @@ import numpy as np
 
 from analysis import defaults
 from analysis.engine import calendar
-from analysis.engine.inputs import ALWAYS, EngineParameters, Handling, LogNormal, TierParameters
+from analysis.engine.inputs import (
+    ALWAYS,
+    EngineParameters,
+    Handling,
+    Hours,
+    LogNormal,
+    TierParameters,
+)
 from analysis.engine.pricing import Quantities, monthly_prices, quantity_names
 from analysis.engine.result import Result
 from analysis.engine.streams import Streams, security_streams, tier_streams
@@ -304,18 +311,20 @@ def _add_chunk(
     np.add.at(trial, starts[starts < size], 1)
     np.cumsum(trial, out=trial)
 
-    def per_trial(weights: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
-        if which is None:
-            return np.bincount(trial, weights, minlength=trials)
-        return np.bincount(trial[which], weights[which], minlength=trials)
+    def per_trial(weights: np.ndarray, kept: np.ndarray | None = None) -> np.ndarray:
+        if kept is not None:
+            weights = np.multiply(weights, kept, out=work.get("kept_weights", size, np.float64))
+        return np.bincount(trial, weights, minlength=trials)
 
     # The draws every option shares.
     org = params.operating_hours
     uniform = rng["start"].random(size)
     if tier.any_time:
         start = uniform * calendar.WEEK
-    else:
-        start = calendar.time_after(uniform * (org[0] * (org[2] - org[1])), *org)
+        moments = _Moments(start, None, org, detect=True)
+    else:  # uniform over the operating hours: B_org(T) is the drawn hour itself
+        uniform *= org[0] * (org[2] - org[1])
+        moments = _Moments(calendar.time_after(uniform, *org), uniform, org, detect=False)
     fix = work.get("fix", size)
     _draw(rng["fix"], tier.fix, fix, work)
     z = rng["response"].standard_normal(size, dtype=np.float32)
@@ -335,7 +344,6 @@ def _add_chunk(
     if params.parts_probability > 0:
         with_parts = np.flatnonzero(rng["parts"].random(size) < params.parts_probability)
         parts_cost = np.empty(with_parts.size)
-        parts_cost[:] = 0.0
         _draw_money(rng["parts_cost"], params.parts_cost, parts_cost)
     else:
         with_parts = parts_cost = None
@@ -346,8 +354,7 @@ def _add_chunk(
 
     fix64 = fix.astype(np.float64)
     outcomes = {
-        key: _handle(handlings[key], tier, start, fix64, z, onsite, oos_uniform, org, work)
-        for key in keys
+        key: _handle(handlings[key], moments, fix64, z, onsite, oos_uniform, work) for key in keys
     }
 
     for index, (option, (prevented, key)) in enumerate(
@@ -355,8 +362,9 @@ def _add_chunk(
     ):
         sums = state.sums[option]
         outcome = outcomes[key]
-        kept = prevent >= prevented if prevented > 0 else None  # prevented when U < share
-        sums["incidents"][part] += counts if kept is None else per_trial(kept.astype(np.float64))
+        # Prevented when U < share; kept as 0/1 weights (cheaper than selecting the kept ones).
+        kept = (prevent >= prevented).astype(np.float64) if prevented > 0 else None
+        sums["incidents"][part] += counts if kept is None else per_trial(kept)
         hours = per_trial(outcome["lost"], kept)
         sums["downtime_hours"][part] += hours
         sums[f"lost.{tier.name}"][part] += factor * hours
@@ -366,12 +374,10 @@ def _add_chunk(
             if values is not None:
                 sums[name][part] += factor * per_trial(values, kept)
         if "breach" in outcome:
-            late = outcome["breach"] if kept is None else outcome["breach"] & kept
-            state.breaches[option][part] += per_trial(late.astype(np.float64))
+            state.breaches[option][part] += per_trial(outcome["breach"], kept)
         if with_parts is not None:
-            which = with_parts if kept is None else with_parts[kept[with_parts]]
-            cost = parts_cost if kept is None else parts_cost[kept[with_parts]]
-            sums["parts"][part] += factor * np.bincount(trial[which], cost, minlength=trials)
+            cost = parts_cost if kept is None else parts_cost * kept[with_parts]
+            sums["parts"][part] += factor * np.bincount(trial[with_parts], cost, minlength=trials)
         if month is not None:
             bills = _incident_bills(outcome, money["rates"][index], size)
             if with_parts is not None:
@@ -391,42 +397,81 @@ def _draw_money(rng: np.random.Generator, spec: LogNormal, out: np.ndarray) -> N
         scaled_exp(out, mu, sigma, out)
 
 
+class _Moments:
+    """The start times of a chunk's incidents, their detection, and each calendar's hours
+    before them, computed once and shared by every handling."""
+
+    def __init__(
+        self, start: np.ndarray, org_hours: np.ndarray | None, org: Hours, detect: bool
+    ) -> None:
+        self.start, self.org = start, org
+        self._before = {("start", org): org_hours} if org_hours is not None else {}
+        # Incidents that start at any time wait for the next opening unless monitored.
+        self.detect_at_opening = detect and org != ALWAYS
+        self._detected: np.ndarray | None = None
+
+    def detected(self, monitoring: bool) -> np.ndarray:
+        """When an incident is noticed: its start, else the organisation's next opening."""
+        if monitoring or not self.detect_at_opening:
+            return self.start
+        if self._detected is None:
+            self._detected = calendar.next_opening(self.start, *self.org)
+        return self._detected
+
+    def before(self, which: str, hours: Hours) -> np.ndarray:
+        """``B_hours`` at the start (``which="start"``) or the unmonitored detection."""
+        key = (which, hours)
+        found = self._before.get(key)
+        if found is None:
+            if which == "detected" and hours == self.org:  # closed from T to D: B unchanged
+                found = self.before("start", hours)
+            else:
+                moment = self.start if which == "start" else self.detected(False)
+                found = calendar.hours_before(moment, *hours)
+            self._before[key] = found
+        return found
+
+
 def _handle(
     handling: Handling,
-    tier: TierParameters,
-    start: np.ndarray,
+    moments: _Moments,
     fix: np.ndarray,
     z: np.ndarray,
     onsite: np.ndarray | None,
     oos_uniform: np.ndarray | None,
-    org: tuple[int, float, float],
     work: Workspace,
 ) -> dict[str, np.ndarray]:
     """What happens to each incident of a chunk under one handling: the operating hours lost,
-    and the quantities it bills (all float64 per incident, or boolean flags)."""
-    hours = handling.work_hours
-    # Detected at the start, or at the next opening when nobody watches out of hours.
-    if tier.any_time and not handling.monitoring and org != ALWAYS:
-        detected = calendar.next_opening(start, *org)
-    else:
-        detected = start
+    and the quantities it bills (float64 per incident).
+
+    Work on calendar C starts ``W`` C-hours after detection D and ends ``H`` C-hours later:
+    ``E = B_C^-1(B_C(D) + W + H)``; the operating hours lost are ``B_org(E) - B_org(T)``.
+    Work on the organisation's own calendar needs no calendar arithmetic (the business is
+    closed from T to D when they differ): ``B_org(E) - B_org(T) = W + H``.
+    """
+    hours, org = handling.work_hours, moments.org
     mu, sigma, median = handling.response
     if sigma == 0.0:
-        wait = np.full(start.size, median)
+        wait = np.full(z.size, median)
     else:
-        wait = scaled_exp(z, mu, sigma, work.get("wait", start.size), work).astype(np.float64)
+        wait = scaled_exp(z, mu, sigma, work.get("wait", z.size), work).astype(np.float64)
     repair = fix if handling.fix_time_factor == 1.0 else fix * handling.fix_time_factor
-    if hours == ALWAYS:
-        begun = detected + wait
-        ended = begun + repair
+    monitored = handling.monitoring
+    which = "start" if monitored or not moments.detect_at_opening else "detected"
+    begun = ended = ended_org = None
+    if hours == org:
+        lost = wait + repair
     else:
-        on_clock = calendar.hours_before(detected, *hours) + wait
-        begun = calendar.time_after(on_clock, *hours) if handling.emergency else None
-        ended = calendar.time_after(on_clock + repair, *hours)
-    if org == ALWAYS:
-        lost = ended - start
-    else:
-        lost = calendar.hours_before(ended, *org) - calendar.hours_before(start, *org)
+        if hours == ALWAYS:
+            begun = moments.detected(monitored) + wait
+            ended = begun + repair
+        else:
+            ended = calendar.time_after(moments.before(which, hours) + wait + repair, *hours)
+        if org == ALWAYS:
+            lost = ended - moments.start
+        else:
+            ended_org = calendar.hours_before(ended, *org)
+            lost = ended_org - moments.before("start", org)
     outcome = {"lost": lost}
     if handling.kind == "pay_per_incident":
         remote_minimum, onsite_minimum = handling.minimum_hours
@@ -437,12 +482,13 @@ def _handle(
         if handling.increment_hours > 0:
             billable = np.ceil(billable / handling.increment_hours) * handling.increment_hours
         after = None
-        if handling.emergency and handling.service_hours != ALWAYS:
-            service = handling.service_hours
-            begun = detected + wait
-            inside = calendar.hours_before(ended, *service) - calendar.hours_before(begun, *service)
-            after_share = np.clip(1.0 - inside / repair, 0.0, 1.0)
-            after = billable * after_share
+        service = handling.service_hours
+        if handling.emergency and service != ALWAYS:  # worked round the clock: begun is known
+            inside = (
+                ended_org if service == org else calendar.hours_before(ended, *service)
+            ) - calendar.hours_before(begun, *service)
+            after = np.maximum(1.0 - inside / repair, 0.0)
+            after *= billable
             billable = billable - after
         if onsite is None:
             outcome["hours_remote"] = billable
@@ -463,7 +509,7 @@ def _handle(
                 np.maximum(repair, handling.out_of_scope_minimum) * billed
             )
         if handling.sla_hours != float("inf"):
-            outcome["breach"] = wait > handling.sla_hours
+            outcome["breach"] = (wait > handling.sla_hours).astype(np.float64)
     return outcome
 
 
