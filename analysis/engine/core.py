@@ -303,13 +303,8 @@ def _add_chunk(
     trials = counts.size
     part = slice(first, first + trials)
 
-    # The chunk-local trial of each incident (np.repeat, into a reused buffer).
-    trial = work.get("trial", size, np.intp)
-    trial[:] = 0
-    ends = np.cumsum(counts)
-    starts = ends[:-1]
-    np.add.at(trial, starts[starts < size], 1)
-    np.cumsum(trial, out=trial)
+    # The chunk-local trial of each incident.
+    trial = np.repeat(np.arange(trials), counts)
 
     def per_trial(weights: np.ndarray, kept: np.ndarray | None = None) -> np.ndarray:
         if kept is not None:
