@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
 from analysis._version import __version__
-from analysis.cli import decide, documents, scenarios, serve, simulate
+from analysis.cli import decide, documents, scenarios, serve, simulate, upgrade
 from analysis.errors import ArgumentError, ItcostError, ReportError, ScenarioError, ToolMissingError
 from analysis.scenario.paths import OVERRIDES
 
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_commands(commands)
     documents.add_report(commands)
     scenarios.add_commands(commands)
+    upgrade.add_commands(commands)
     serve.add_commands(commands)
     decide.add_commands(commands)
     documents.add_sweep(commands)

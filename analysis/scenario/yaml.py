@@ -12,6 +12,16 @@ Examples
 >>> print(dump_yaml({"name": "no", "fix_hours": {"median": 4.0, "p90": 12.0}}), end="")
 name: 'no'
 fix_hours: {median: 4.0, p90: 12.0}
+
+Text that carries comments (``itcost upgrade`` explains what it assumed) is built from
+ruamel.yaml's commented mappings and written with :func:`dump_commented_yaml`:
+
+>>> section = flow_map(days=5, open=8, close=18)
+>>> data = CommentedMap(name="no", hours=section)
+>>> data.yaml_add_eol_comment("ASSUMED: an office week", "hours")
+>>> print(dump_commented_yaml(data), end="")
+name: 'no'
+hours: {days: 5, open: 8, close: 18}  # ASSUMED: an office week
 """
 
 from __future__ import annotations
@@ -20,10 +30,11 @@ import io
 from typing import Any
 
 from ruamel.yaml import YAML, nodes
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.representer import SafeRepresenter
+from ruamel.yaml.representer import RoundTripRepresenter, SafeRepresenter
 
 from analysis.errors import ScenarioError
 
@@ -87,6 +98,17 @@ _Representer.add_representer(_FlowMap, _Representer.represent_flow_map)
 _Representer.add_representer(str, _Representer.represent_text)
 
 
+class _CommentedRepresenter(RoundTripRepresenter):
+    """ruamel's round-trip representer (which writes comments), quoting YAML 1.1's booleans."""
+
+    def represent_text(self, text: str) -> Any:
+        style = "'" if text.lower() in _YAML11_BOOLEANS else None
+        return self.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_CommentedRepresenter.add_representer(str, _CommentedRepresenter.represent_text)
+
+
 def _reader() -> YAML:
     # A new reader per call: a YAML object keeps state while it works, and the app is threaded.
     reader = YAML(typ="safe", pure=True)
@@ -143,3 +165,31 @@ def _flow_specs(data: Any) -> Any:
     if isinstance(data, list):
         return [_flow_specs(item) for item in data]
     return data
+
+
+def flow_map(*pairs: tuple[str, Any], **items: Any) -> CommentedMap:
+    """A mapping that :func:`dump_commented_yaml` writes on one line (``{median: 4, p90: 12}``)."""
+    mapping = CommentedMap([*pairs, *items.items()])
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def flow_list(items: list[Any]) -> CommentedSeq:
+    """A list that :func:`dump_commented_yaml` writes on one line (``[critical, major]``)."""
+    sequence = CommentedSeq(items)
+    sequence.fa.set_flow_style()
+    return sequence
+
+
+def dump_commented_yaml(data: CommentedMap) -> str:
+    """``data`` (ruamel.yaml's commented mappings and lists, with plain scalars) as YAML 1.2
+    text with its comments, in the given key order; block style unless a mapping or list was
+    made with :func:`flow_map` or :func:`flow_list`."""
+    writer = YAML(typ="rt", pure=True)
+    writer.Representer = _CommentedRepresenter
+    writer.allow_unicode = True
+    writer.width = 4096  # as dump_yaml: long text stays on its line
+    writer.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    writer.dump(data, stream)
+    return stream.getvalue()
