@@ -315,11 +315,11 @@ def _add_chunk(
     org = params.operating_hours
     uniform = rng["start"].random(size)
     if tier.any_time:
-        start = uniform * calendar.WEEK
-        moments = _Moments(start, None, org, detect=True)
+        uniform *= calendar.WEEK
+        moments = _Moments(uniform, None, org, any_time=True)
     else:  # uniform over the operating hours: B_org(T) is the drawn hour itself
         uniform *= org[0] * (org[2] - org[1])
-        moments = _Moments(calendar.time_after(uniform, *org), uniform, org, detect=False)
+        moments = _Moments(None, uniform, org, any_time=False)
     fix = work.get("fix", size)
     _draw(rng["fix"], tier.fix, fix, work)
     z = rng["response"].standard_normal(size, dtype=np.float32)
@@ -394,16 +394,23 @@ def _draw_money(rng: np.random.Generator, spec: LogNormal, out: np.ndarray) -> N
 
 class _Moments:
     """The start times of a chunk's incidents, their detection, and each calendar's hours
-    before them, computed once and shared by every handling."""
+    before them, each computed once when first needed and shared by every handling."""
 
     def __init__(
-        self, start: np.ndarray, org_hours: np.ndarray | None, org: Hours, detect: bool
+        self, start: np.ndarray | None, org_hours: np.ndarray | None, org: Hours, any_time: bool
     ) -> None:
-        self.start, self.org = start, org
+        self._start, self.org = start, org
         self._before = {("start", org): org_hours} if org_hours is not None else {}
         # Incidents that start at any time wait for the next opening unless monitored.
-        self.detect_at_opening = detect and org != ALWAYS
+        self.detect_at_opening = any_time and org != ALWAYS
         self._detected: np.ndarray | None = None
+
+    @property
+    def start(self) -> np.ndarray:
+        """When each incident starts (from its operating hour, the first time it is asked)."""
+        if self._start is None:
+            self._start = calendar.time_after(self._before[("start", self.org)], *self.org)
+        return self._start
 
     def detected(self, monitoring: bool) -> np.ndarray:
         """When an incident is noticed: its start, else the organisation's next opening."""
