@@ -49,6 +49,9 @@ from analysis.scenario.model import Scenario
 
 #: Trials per reproducibility block: each block has its own seed, derived from (seed, block).
 BLOCK_TRIALS = 65_536
+#: Billable hours round up to the next increment unless within this many increments of one
+#: below: decimal inputs (1.1 hours in 0.1-hour steps) are not exact in binary.
+_ROUNDING = 1e-9
 #: Incidents drawn together; it trades Python overhead against cache use. The draws do not
 #: depend on it (every stream is consumed in the same order); sums may differ in their last
 #: bits, since a trial split across two chunks is summed in two parts.
@@ -272,14 +275,17 @@ def _add_incidents(
         _add_chunk(state, tier, in_chunk, first, rng, factor, work, money)
 
 
-def _draw(rng: np.random.Generator, spec: LogNormal, out: np.ndarray, work: Workspace) -> None:
-    """Fill ``out`` (float32) with lognormal draws; a constant is its median, exactly."""
+def _draw_hours(
+    rng: np.random.Generator, spec: LogNormal, size: int, work: Workspace
+) -> np.ndarray:
+    """``size`` lognormal durations as float64 (drawn in float32); a constant is its median,
+    exactly, and draws nothing."""
     mu, sigma, median = spec
-    rng.standard_normal(out=out, dtype=np.float32)
     if sigma == 0.0:
-        out[:] = median
-    else:
-        scaled_exp(out, mu, sigma, out, work)
+        return np.full(size, median)
+    out = work.get("fix", size)
+    rng.standard_normal(out=out, dtype=np.float32)
+    return scaled_exp(out, mu, sigma, out, work).astype(np.float64)
 
 
 def _add_chunk(
@@ -320,8 +326,7 @@ def _add_chunk(
     else:  # uniform over the operating hours: B_org(T) is the drawn hour itself
         uniform *= org[0] * (org[2] - org[1])
         moments = _Moments(None, uniform, org, any_time=False)
-    fix = work.get("fix", size)
-    _draw(rng["fix"], tier.fix, fix, work)
+    fix = _draw_hours(rng["fix"], tier.fix, size, work)
     z = rng["response"].standard_normal(size, dtype=np.float32)
     prevent = rng["prevent"].random(size) if any(p > 0 for p, _ in tier.options) else None
     onsite = (
@@ -347,9 +352,8 @@ def _add_chunk(
         uniforms = rng["month"].random(size)
         month = np.searchsorted(params.month_cdf, uniforms, side="right") + 12 * trial
 
-    fix64 = fix.astype(np.float64)
     outcomes = {
-        key: _handle(handlings[key], moments, fix64, z, onsite, oos_uniform, work) for key in keys
+        key: _handle(handlings[key], moments, fix, z, onsite, oos_uniform, work) for key in keys
     }
 
     for index, (option, (prevented, key)) in enumerate(
@@ -481,8 +485,10 @@ def _handle(
             billable = np.maximum(repair, remote_minimum)
         else:
             billable = np.maximum(repair, np.where(onsite, onsite_minimum, remote_minimum))
-        if handling.increment_hours > 0:
-            billable = np.ceil(billable / handling.increment_hours) * handling.increment_hours
+        if handling.increment_hours > 0:  # rounded up, but 1.1 / 0.1 = 11.000000000000002 is 11
+            steps = billable / handling.increment_hours
+            steps -= _ROUNDING
+            billable = np.ceil(steps, out=steps) * handling.increment_hours
         after = None
         service = handling.service_hours
         if handling.emergency and service != ALWAYS:  # worked round the clock: begun is known
