@@ -104,14 +104,15 @@ def simulate(
     """
     params = EngineParameters.from_scenario(scenario)
     years = len(params.year_factors)
-    names = quantity_names(params)
+    names = {option: quantity_names(params, option) for option in params.options}
     months_per_trial = 12 * years * len(params.options) if monthly else 0
-    check_arguments(trials, seed, threads, months_per_trial, len(params.options) * len(names))
+    columns = sum(len(n) + 6 + (years - 1) * ("sla_breaches" in n) for n in names.values())
+    check_arguments(trials, seed, threads, months_per_trial, columns)
     quantities = Quantities(
         {
             option: {
                 name: np.zeros((trials, years)) if name == "sla_breaches" else np.empty(trials)
-                for name in names
+                for name in names[option]
             }
             for option in params.options
         }
@@ -147,7 +148,8 @@ def check_arguments(
     """Raise :class:`ArgumentError` for arguments :func:`simulate` would reject.
 
     Front ends call it before slow preparations (a report's kernel start, say).
-    ``months_per_trial`` is the number of monthly figures kept per trial, if any.
+    ``months_per_trial`` is the number of monthly figures kept per trial, if any, and
+    ``columns_per_trial`` the number of other per-trial figures (quantities and money).
     """
     _check_whole("trials", trials, minimum=1)
     _check_whole("seed", seed, minimum=0)
@@ -169,7 +171,7 @@ def _available_cores() -> int:
 
 
 def _check_memory(trials: int, columns: int) -> None:
-    # The quantities, the priced columns and, briefly, their DataFrame copy.
+    # The quantities and priced columns and, briefly, a DataFrame copy of as many.
     needed = trials * 8 * (2 * columns)
     try:
         available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -188,9 +190,12 @@ class _Block:
 
     def __init__(self, params: EngineParameters, n: int, monthly: bool) -> None:
         self.params = params
-        names = quantity_names(params)
         self.sums = {
-            option: {name: np.zeros(n) for name in names if name != "sla_breaches"}
+            option: {
+                name: np.zeros(n)
+                for name in quantity_names(params, option)
+                if name != "sla_breaches"
+            }
             for option in params.options
         }
         self.breaches = {option: np.zeros(n) for option in params.options}  # this year's

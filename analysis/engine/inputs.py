@@ -83,6 +83,14 @@ class EngineParameters:
     def handling(self) -> dict[str, Handling]:
         return dict(self.handlings)
 
+    def has_sla(self, option: str) -> bool:
+        """Whether ``option``'s contract has an SLA (its late responses earn credits)."""
+        index = self.options.index(option)
+        handlings = self.handling
+        return any(
+            handlings[tier.options[index][1]].sla_hours != float("inf") for tier in self.tiers
+        )
+
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> EngineParameters:
         options = tuple(scenario.option_names)

@@ -56,10 +56,11 @@ class Quantities(dict):
     """``{option: {quantity: per-trial array}}``, as :mod:`analysis.engine.core` sums them."""
 
 
-def quantity_names(params: EngineParameters) -> tuple[str, ...]:
-    """The quantities of each option of ``params``: the base ones, lost hours per tier, and
-    ``sla_breaches``."""
-    return (*BASE_QUANTITIES, *(f"lost.{tier.name}" for tier in params.tiers), "sla_breaches")
+def quantity_names(params: EngineParameters, option: str) -> tuple[str, ...]:
+    """The quantities of ``option``: the base ones, lost hours per tier, and ``sla_breaches``
+    when its contract has an SLA."""
+    breaches = ("sla_breaches",) if params.has_sla(option) else ()
+    return (*BASE_QUANTITIES, *(f"lost.{tier.name}" for tier in params.tiers), *breaches)
 
 
 def price(
@@ -90,7 +91,7 @@ def price(
             if unit_price:
                 spend += unit_price * q[name]
         spend += q["parts"]
-        if priced.sla_credit > 0:
+        if priced.sla_credit > 0 and "sla_breaches" in q:
             for year, g in enumerate(params.year_factors):
                 breaches = q["sla_breaches"][:, year]
                 spend -= g * np.minimum(priced.sla_credit * breaches, priced.sla_cap)
