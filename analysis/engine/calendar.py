@@ -20,11 +20,16 @@ Examples
 [18.0, 32.5, 114.0]
 >>> next_opening(np.array([9.0, 20.0, 115.0]), *office).tolist()  # open; Tue 8:00; Mon 8:00
 [9.0, 32.0, 176.0]
+>>> convert(np.array([10.0, 10.5]), office, (7, 0.0, 24.0)).tolist()  # Mon 18:00, Tue 8:30
+[18.0, 32.5]
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: ``(days, open, close)`` of a weekly calendar.
+Hours = tuple[int, float, float]
 
 WEEK = 168.0
 DAY = 24.0
@@ -73,6 +78,39 @@ def time_after(x: np.ndarray, days: int, open_: float, close: float) -> np.ndarr
     weeks *= WEEK - DAY * days
     t += weeks
     return t
+
+
+def convert(x: np.ndarray, source: Hours, target: Hours) -> np.ndarray:
+    """``B_target(B_source^-1(x))``: the target calendar's hours passed by the moment ``x``
+    hours of the source calendar have passed.
+
+    One pass instead of two: the moment ``B_source^-1(x)`` lies in a known opening period of
+    the source (its week, weekday and hour of the day follow from ``x`` without a floor of
+    the moment), so its target hours need no division by the week or the day. An outage that
+    ends after ``x`` hours of its technician's calendar costs ``convert(x, work, org)`` minus
+    the operating hours at its start.
+    """
+    days, open_, close = source
+    per_day = close - open_
+    k = np.ceil(x / per_day)
+    k -= 1.0
+    np.maximum(k, 0.0, out=k)  # the opening period holding the moment, counted from 0
+    week = np.floor(k / days)
+    hour = x + open_
+    hour -= k * per_day  # the hour of the day
+    k -= week * days  # the weekday
+    target_days, target_open, target_close = target
+    target_per_day = target_close - target_open
+    hour -= target_open
+    np.maximum(hour, 0.0, out=hour)
+    np.minimum(hour, target_per_day, out=hour)
+    hour *= k < target_days
+    np.minimum(k, target_days, out=k)
+    k *= target_per_day
+    hour += k
+    week *= target_days * target_per_day
+    hour += week
+    return hour
 
 
 def next_opening(t: np.ndarray, days: int, open_: float, close: float) -> np.ndarray:

@@ -434,8 +434,11 @@ class _Moments:
         key = (which, hours)
         found = self._before.get(key)
         if found is None:
+            org_hours = self._before.get(("start", self.org))
             if which == "detected" and hours == self.org:  # closed from T to D: B unchanged
                 found = self.before("start", hours)
+            elif which == "start" and org_hours is not None and self._start is None:
+                found = calendar.convert(org_hours, self.org, hours)  # no need for T itself
             else:
                 moment = self.start if which == "start" else self.detected(False)
                 found = calendar.hours_before(moment, *hours)
@@ -472,17 +475,22 @@ def _handle(
     begun = ended = ended_org = None
     if hours == org:
         lost = wait + repair
-    else:
-        if hours == ALWAYS:
-            begun = moments.detected(monitored) + wait
-            ended = begun + repair
-        else:
-            ended = calendar.time_after(moments.before(which, hours) + wait + repair, *hours)
+    elif hours == ALWAYS:
+        begun = moments.detected(monitored) + wait
+        ended = begun + repair
         if org == ALWAYS:
             lost = ended - moments.start
         else:
             ended_org = calendar.hours_before(ended, *org)
             lost = ended_org - moments.before("start", org)
+    else:  # E = B_C^-1(B_C(D) + W + H), taken straight to the organisation's hours
+        ended_on_clock = moments.before(which, hours) + wait
+        ended_on_clock += repair
+        if org == ALWAYS:
+            lost = calendar.time_after(ended_on_clock, *hours) - moments.start
+        else:
+            lost = calendar.convert(ended_on_clock, hours, org)
+            lost -= moments.before("start", org)
     outcome = {"lost": lost}
     if handling.kind == "pay_per_incident":
         remote_minimum, onsite_minimum = handling.minimum_hours

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.engine.calendar import hours_before, next_opening, time_after
+from analysis.engine.calendar import convert, hours_before, next_opening, time_after
 from tests.helpers import WEEK, IntervalCalendar
 
 #: Office week, round the clock, six days to half past five, and one hour a week.
@@ -107,6 +107,19 @@ def test_times_off_the_grid_against_the_interval_list(calendar):
     np.testing.assert_allclose(hours_before(t, *calendar), reference.hours_before(t), atol=ATOL)
     np.testing.assert_allclose(time_after(x, *calendar), reference.time_after(x), atol=ATOL)
     np.testing.assert_allclose(next_opening(t, *calendar), reference.next_opening(t), atol=ATOL)
+
+
+@pytest.mark.parametrize("target", [(5, 8, 18), (7, 0, 24), (6, 9, 17.5), (5, 6, 22)])
+def test_convert_is_the_target_hours_at_the_inverse(calendar, target):
+    """convert(x, C, T) = B_T(B_C^-1(x)), against the interval-list references of both, at
+    random hour counts and at every whole and half hour count (boundaries included) from 0.5:
+    B_C^-1(0) is the first opening by choice (see below), the reference's is 0."""
+    source, goal = IntervalCalendar(*calendar), IntervalCalendar(*target)
+    rng = np.random.default_rng(20261202)
+    x = np.concatenate([rng.uniform(0, 6 * source.weekly_hours, 5_000),
+                        np.arange(0.5, 3 * source.weekly_hours, 0.5)])  # fmt: skip
+    expected = goal.hours_before(source.time_after(x))
+    np.testing.assert_allclose(convert(x, calendar, target), expected, rtol=0, atol=ATOL)
 
 
 def test_every_opening_and_close_over_several_weeks(calendar):
