@@ -33,7 +33,7 @@ CLOSED_FORM = {
         "loaded_hourly_cost": 40,
         "revenue_per_hour": 200,
         "lost_hour_value": "wage_plus_revenue",
-        "operating_hours": ALWAYS,
+        "operating_hours": dict(ALWAYS),  # copies: YAML writes a shared object as an alias
     },
     "incidents": {
         "only": {"rate_per_year": 5, "users_affected": 0.4, "blocking": 0.5,
@@ -41,8 +41,8 @@ CLOSED_FORM = {
     },
     "options": {
         "shop": {"kind": "pay_per_incident", "rates": {"remote": 100, "onsite": 100},
-                 "service_hours": ALWAYS, "response_hours": {"default": 3}},
-        "msp": {"kind": "managed", "fees": {"per_user_monthly": 0}, "service_hours": ALWAYS,
+                 "service_hours": dict(ALWAYS), "response_hours": {"default": 3}},
+        "msp": {"kind": "managed", "fees": {"per_user_monthly": 0}, "service_hours": dict(ALWAYS),
                 "response_hours": {"default": 1}},
     },
 }  # fmt: skip

@@ -38,7 +38,7 @@ def test_environment_yml_mirrors_pyproject():
 
 
 def test_presets_load_from_a_non_editable_install(tmp_path):
-    """`pip install .` into a fresh venv, then `itcost simulate small-office` from elsewhere."""
+    """`pip install .` into a fresh venv, then `itcost simulate server-office` from elsewhere."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -60,11 +60,11 @@ def test_presets_load_from_a_non_editable_install(tmp_path):
     ).stdout  # fmt: skip
     assert where.startswith(site), "the test must import the installed copy, not the checkout"
     done = subprocess.run(
-        [str(venv / "bin" / "itcost"), "simulate", "small-office", "--trials", "2000"],
+        [str(venv / "bin" / "itcost"), "simulate", "server-office", "--trials", "2000"],
         capture_output=True, text=True, cwd=tmp_path, env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "Small office" in done.stdout
+    assert "Server office" in done.stdout
     presets = subprocess.run(
         [str(venv / "bin" / "itcost"), "presets"], capture_output=True, text=True, cwd=tmp_path,
         env=env,
@@ -87,4 +87,4 @@ def test_presets_load_from_a_non_editable_install(tmp_path):
     )
     served = subprocess.run([str(python), "-c", app_check], capture_output=True, text=True,
                             cwd=tmp_path, env=env, check=True).stdout  # fmt: skip
-    assert served.startswith(site) and served.strip().endswith("[] Break-fix cost")
+    assert served.startswith(site) and served.strip().endswith("[] IT spend")

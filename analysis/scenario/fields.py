@@ -5,11 +5,19 @@ defaults as pydantic writes them, units and defaults worked out from other field
 field's ``json_schema_extra``. The same schema, published as ``data/scenario.schema.json``
 (``itcost schema``), lets an editor check a scenario file as it is typed.
 
+Paths stand for every name a scenario gives: ``<tier>`` for each incident tier (and, under
+``response_hours``, for ``default`` too), ``<option>`` for each option. An option's fields are
+those of its kind: ``options.<option>.rates.remote`` is a pay-per-incident option's,
+``options.<option>.fees.per_user_monthly`` a managed one's, and :attr:`FieldDoc.option_kinds`
+says which kinds have a field (fields such as ``title`` are listed once, for both).
+
 Examples
 --------
->>> field = field_doc("break_fix.hourly_rate")
->>> field.title, field.unit, field.kind, field.minimum
-('Break-fix hourly rate', 'money per hour', 'number', 0.0)
+>>> field = field_doc("options.acme-msp.fees.per_user_monthly")
+>>> field.path, field.title, field.unit, field.option_kinds
+('options.<option>.fees.per_user_monthly', 'Fee per user', 'money per month', ('managed',))
+>>> field_doc("options.break-fix.response_hours.default").path
+'options.<option>.response_hours.<tier>'
 >>> scenario_schema()["properties"]["organisation"]["$ref"]
 '#/$defs/Organisation'
 """
@@ -17,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +37,10 @@ from analysis.scenario.model import Scenario
 _SPEC_REF = "#/$defs/Spec"
 #: How a spec is written, for ``itcost fields``.
 SPEC_HINT = "a number or {median: M, p90: Q}"
+#: What stands for the names of a mapping keyed by name, by the mapping's key; every other
+#: such mapping (incidents, prevention, response_hours) is keyed by tier.
+PLACEHOLDERS = {"options": "<option>"}
+TIER = "<tier>"
 
 
 @dataclass(frozen=True)
@@ -35,14 +48,16 @@ class FieldDoc:
     """One settable scenario field, as front ends label it.
 
     ``kind`` is ``"count"`` (a whole number), ``"share"`` (0-1), ``"spec"`` (a number or
-    ``{median, p90}``), ``"number"``, ``"text"`` or ``"list"``. ``default`` is
-    ``"required"``, ``"required in the section"`` (of an optional section) or
-    ``"default: ..."``. ``minimum`` and ``maximum`` are the bounds the model enforces, if any
-    (``minimum_exclusive`` when the minimum itself is not allowed).
+    ``{median, p90}``), ``"number"``, ``"boolean"``, ``"text"`` or ``"list"``; ``choices`` are
+    the values a text field allows, where it allows only some. ``default`` is ``"required"``,
+    ``"required in the section"`` (of an optional section) or ``"default: ..."``. ``minimum``
+    and ``maximum`` are the bounds the model enforces, if any (``minimum_exclusive`` when the
+    minimum itself is not allowed). ``option_kinds`` are the kinds of option that have the
+    field (``("managed",)``), for a field under ``options.<option>``; else empty.
     """
 
-    path: str  # dotted; "<tier>" stands for each tier name
-    title: str  # a short label ("Break-fix hourly rate")
+    path: str  # dotted; "<tier>" stands for each tier name, "<option>" for each option
+    title: str  # a short label ("Fee per user")
     description: str  # what it means, with its unit in parentheses
     kind: str
     default: str
@@ -50,18 +65,21 @@ class FieldDoc:
     minimum: float | None = None
     maximum: float | None = None
     minimum_exclusive: bool = False
+    choices: tuple[str, ...] = ()
+    option_kinds: tuple[str, ...] = ()
 
     @property
     def meaning(self) -> str:
-        """The description without its unit: ``"technician rate"``."""
+        """The description without its unit: ``"per employee"``."""
         return self.description.removesuffix(f" ({self.unit})") if self.unit else self.description
 
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON schema (draft 2020-12) of scenario files, as ``data/scenario.schema.json``.
 
-    It checks types, bounds and key names; rules across fields (every tier named in
-    ``managed.incident_reduction`` exists, say) are the model's alone.
+    It checks types, bounds and key names, and each option by its ``kind``; rules across
+    fields (every tier named in ``options.<option>.prevention`` exists, a fallback is a
+    pay-per-incident option, say) are the model's alone.
     """
     return copy.deepcopy(_schema())
 
@@ -76,9 +94,12 @@ def _schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     for node in [schema, *schema["$defs"].values()]:
         for prop in node.get("properties", {}).values():
-            # A mapping keyed by tier name: other keys are errors, as in the model.
+            # A mapping keyed by tier or option name: other keys are errors, as in the model.
             if "patternProperties" in prop:
                 prop["additionalProperties"] = False
+                for pattern, value in prop["patternProperties"].items():
+                    if "discriminator" in value:
+                        prop["patternProperties"][pattern] = _by_kind(value)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "itcost scenario",
@@ -88,35 +109,74 @@ def _schema() -> dict[str, Any]:
     }
 
 
+def _by_kind(union: dict[str, Any]) -> dict[str, Any]:
+    """A discriminated union (an option) as ``kind`` then that kind's schema, so that a
+    validator or an editor checks an option against its own kind and names the key at fault
+    (with ``oneOf`` it can only say that no kind fits)."""
+    kinds = {ref: kind for kind, ref in union["discriminator"]["mapping"].items()}
+    mapping = {kinds[member["$ref"]]: member["$ref"] for member in union["oneOf"]}  # in order
+    tag = union["discriminator"]["propertyName"]
+    return {
+        "type": "object",
+        "required": [tag],
+        "properties": {tag: {"enum": list(mapping)}},
+        "allOf": [
+            {"if": {"required": [tag], "properties": {tag: {"const": kind}}}, "then": {"$ref": ref}}
+            for kind, ref in mapping.items()
+        ],
+    }
+
+
 @cache
 def _fields() -> tuple[FieldDoc, ...]:
     schema = _schema()
     definitions = schema["$defs"]
-    fields: list[FieldDoc] = []
+    fields: dict[str, FieldDoc] = {}
 
-    def walk(model: dict[str, Any], prefix: str, in_optional_section: bool) -> None:
+    def add(field: FieldDoc) -> None:
+        """Keep the first of a path that several option kinds share, with every kind."""
+        seen = fields.get(field.path)
+        if seen is None:
+            fields[field.path] = field
+            return
+        fields[field.path] = dataclasses.replace(
+            seen,
+            option_kinds=tuple(dict.fromkeys(seen.option_kinds + field.option_kinds)),
+            choices=tuple(dict.fromkeys(seen.choices + field.choices)),
+        )
+
+    def walk(model: dict[str, Any], prefix: str, in_optional_section: bool,
+             option_kinds: tuple[str, ...]) -> None:  # fmt: skip
         required = set(model.get("required", ()))
         for name, prop in model["properties"].items():
             path = f"{prefix}{name}"
             target, ref = _resolve(prop, definitions)
-            if "patternProperties" in target:  # a mapping keyed by tier name
-                path += ".<tier>"
-                (value,) = target["patternProperties"].values()
+            value = _mapping_value(target)
+            if value is not None:  # a mapping keyed by name: its values' fields
+                path += "." + PLACEHOLDERS.get(name, TIER)
                 target, ref = _resolve(value, definitions)
-            if "properties" in target and ref != _SPEC_REF:  # a section: its fields
-                optional = "default" in prop and prop["default"] is None
-                walk(target, f"{path}.", in_optional_section or optional)
+            if "allOf" in target:  # the option kinds: each kind's fields
+                for branch in target["allOf"]:
+                    kind_model, _ = _resolve(branch["then"], definitions)
+                    kind = kind_model["properties"]["kind"]["const"]
+                    walk(kind_model, f"{path}.", in_optional_section, (kind,))
                 continue
+            if "properties" in target and ref != _SPEC_REF:  # a section: its fields
+                optional = name not in required
+                walk(target, f"{path}.", in_optional_section or optional, option_kinds)
+                continue
+            kind = "spec" if ref == _SPEC_REF else _kind(target)
             if name in required:
                 default = "required in the section" if in_optional_section else "required"
             elif "default_text" in prop:
                 default = f"default: {prop['default_text']}"
-            else:
-                default = f"default: {prop.get('default')!r}"
-            kind = "spec" if ref == _SPEC_REF else _kind(target)
+            elif "default" in prop:
+                default = f"default: {prop['default']!r}"
+            else:  # made by a factory, which the schema does not show: an empty list
+                default = "default: []" if kind == "list" else "optional"
             bounds = _value_schema(target) if kind != "spec" else {}
             minimum = bounds.get("minimum", bounds.get("exclusiveMinimum"))
-            fields.append(
+            add(
                 FieldDoc(
                     path,
                     prop["title"],
@@ -127,11 +187,13 @@ def _fields() -> tuple[FieldDoc, ...]:
                     minimum=None if minimum is None else float(minimum),
                     maximum=float(bounds["maximum"]) if "maximum" in bounds else None,
                     minimum_exclusive="exclusiveMinimum" in bounds,
+                    choices=_choices(bounds),
+                    option_kinds=option_kinds,
                 )
             )
 
-    walk(schema, "", in_optional_section=False)
-    return tuple(fields)
+    walk(schema, "", in_optional_section=False, option_kinds=())
+    return tuple(fields.values())
 
 
 def _resolve(prop: dict[str, Any], definitions: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -146,6 +208,17 @@ def _resolve(prop: dict[str, Any], definitions: dict[str, Any]) -> tuple[dict[st
     return prop, ""
 
 
+def _mapping_value(target: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema of the values of a mapping keyed by name (tiers, options), else None."""
+    if "patternProperties" in target:
+        (value,) = target["patternProperties"].values()
+        return value
+    extra = target.get("additionalProperties")
+    if target.get("type") == "object" and isinstance(extra, dict):
+        return extra
+    return None
+
+
 def _value_schema(target: dict[str, Any]) -> dict[str, Any]:
     """The schema of a value that may also be null: its non-null option."""
     options = [option for option in target.get("anyOf", [target]) if option.get("type") != "null"]
@@ -153,11 +226,19 @@ def _value_schema(target: dict[str, Any]) -> dict[str, Any]:
 
 
 def _kind(target: dict[str, Any]) -> str:
+    if any(option.get("type") == "array" for option in target.get("anyOf", ())):
+        return "list"  # a list, or a word that stands for one (covers: all)
     value = _value_schema(target)
-    kinds = {"integer": "count", "string": "text", "array": "list"}
+    kinds = {"integer": "count", "string": "text", "array": "list", "boolean": "boolean"}
     if value.get("type") in kinds:
         return kinds[value["type"]]
     return "share" if (value.get("minimum"), value.get("maximum")) == (0, 1) else "number"
+
+
+def _choices(value: dict[str, Any]) -> tuple[str, ...]:
+    if "enum" in value:
+        return tuple(value["enum"])
+    return (value["const"],) if isinstance(value.get("const"), str) else ()
 
 
 def scenario_fields() -> list[FieldDoc]:
@@ -169,7 +250,7 @@ def scenario_fields() -> list[FieldDoc]:
 
 
 def field_doc(path: str) -> FieldDoc:
-    """The field at dotted ``path``, with real tier names or ``<tier>``.
+    """The field at dotted ``path``, with real tier and option names or their placeholders.
 
     Raises ``KeyError`` for a path that names no field.
 
@@ -177,40 +258,53 @@ def field_doc(path: str) -> FieldDoc:
     --------
     >>> field_doc("organisation.employees").title
     'Staff'
-    >>> field_doc("managed.incident_reduction.minor").path
-    'managed.incident_reduction.<tier>'
+    >>> field_doc("options.acme-msp.prevention.minor").path
+    'options.<option>.prevention.<tier>'
+    >>> field_doc("options.shop.rates.remote").option_kinds
+    ('pay_per_incident',)
     """
     by_path, keyed = _by_path()
     parts = path.split(".")
-    for depth in range(1, len(parts)):  # the key after a mapping keyed by tier name
-        if ".".join(parts[:depth]) in keyed:
-            parts[depth] = "<tier>"
+    for depth in range(1, len(parts)):  # the key after a mapping keyed by name
+        placeholder = keyed.get(".".join(parts[:depth]))
+        if placeholder is not None:
+            parts[depth] = placeholder
     return by_path[".".join(parts)]
 
 
 @cache
-def _by_path() -> tuple[dict[str, FieldDoc], frozenset[str]]:
-    """Fields by path, and the paths of the mappings keyed by tier name."""
+def _by_path() -> tuple[dict[str, FieldDoc], dict[str, str]]:
+    """Fields by path, and the placeholder of each mapping keyed by name, by its path."""
     fields = _fields()
-    keyed = {f.path.split(".<tier>")[0] for f in fields if ".<tier>" in f.path}
-    return {field.path: field for field in fields}, frozenset(keyed)
+    keyed = {}
+    for field in fields:
+        parts = field.path.split(".")
+        for depth, part in enumerate(parts):
+            if part.startswith("<"):
+                keyed[".".join(parts[:depth])] = part
+    return {field.path: field for field in fields}, keyed
 
 
 def field_reference() -> list[tuple[str, str, str]]:
     """Every settable scenario field: ``(dotted path, description with unit, default)``.
 
-    Tier names appear as ``<tier>``; a spec's description says how to write one. The last
-    item is ``"required"``, ``"required in the section"`` (inside an optional section such as
-    ``parts``) or ``"default: ..."``.
+    Tier names appear as ``<tier>`` and option names as ``<option>``; a spec's description
+    says how to write one; a field that only some kinds of option have says which (``managed
+    options: ...``). The last item is ``"required"``, ``"required in the section"`` (inside an
+    optional section such as ``parts``) or ``"default: ..."``.
 
     Examples
     --------
-    >>> row = ("break_fix.callout_fee", "trip charge per incident (money)", "default: 0.0")
+    >>> row = ("options.<option>.trip_fee", "pay_per_incident options: per on-site visit "
+    ...        "(money)", "default: 0.0")
     >>> row in field_reference()
     True
     """
-    return [
-        (field.path, f"{field.description}; {SPEC_HINT}" if field.kind == "spec" else
-         field.description, field.default)
-        for field in _fields()
-    ]  # fmt: skip
+    kinds = {kind for field in _fields() for kind in field.option_kinds}
+    rows = []
+    for field in _fields():
+        text = f"{field.description}; {SPEC_HINT}" if field.kind == "spec" else field.description
+        if field.option_kinds and set(field.option_kinds) != kinds:
+            text = f"{' and '.join(field.option_kinds)} options: {text}"
+        rows.append((field.path, text, field.default))
+    return rows

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from analysis import load_scenario
->>> scenario = load_scenario("small-office")
+>>> scenario = load_scenario("server-office")
 >>> load_scenario_text(dump_scenario(scenario)) == scenario
 True
 """

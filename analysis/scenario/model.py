@@ -598,6 +598,14 @@ class Managed(_Option):
         None, description="credits for late responses (optional)", title="Service-level agreement"
     )
 
+    @field_validator("covers", mode="before")
+    @classmethod
+    def _all_or_a_list(cls, tiers: Any) -> Any:
+        # Else pydantic names its union members in the field: `covers.literal['all']`.
+        if tiers != "all" and not isinstance(tiers, list):
+            raise ValueError(f"must be `all` or a list of tiers (got {tiers!r})")
+        return tiers
+
     @field_validator("covers")
     @classmethod
     def _no_repeats(cls, tiers: Any) -> Any:
@@ -778,7 +786,10 @@ class Scenario(_Model):
                 check_tier(f"{where}.emergency.tiers", tier)
             if isinstance(option, Managed):
                 self._check_managed(name, option, check_tier)
-        if self.baseline is not None and self.baseline not in self.options:
+        if self.baseline is None:  # the first option, as if given: a dump reads back equal
+            object.__setattr__(self, "baseline", next(iter(self.options)))
+            self.__pydantic_fields_set__.discard("baseline")
+        elif self.baseline not in self.options:
             raise ScenarioError(
                 "baseline", f"{self.baseline!r} is not an option (options: "
                 f"{', '.join(self.options)})"
@@ -928,7 +939,32 @@ class Scenario(_Model):
         data["schema"] = SCHEMA
         for path, value in pairs:
             set_path(Scenario, data, path, value)
+            _drop_partner(data, path, value)
         return validated(Scenario, data, argument=OVERRIDES)
+
+
+#: Fields given as exactly one of a pair: setting one by path replaces the other.
+_PARTNERS = {
+    "rate_per_year": "rate_per_user_per_year",
+    "rate_per_user_per_year": "rate_per_year",
+    "annual_revenue": "revenue_per_hour",
+    "revenue_per_hour": "annual_revenue",
+}
+
+
+def _drop_partner(data: dict[str, Any], path: str, value: Any) -> None:
+    """After ``path`` was set to ``value`` in ``data``: if it is one of a pair of fields that
+    exclude each other (a rate per year or per user, annual or hourly revenue), drop the other,
+    so ``incidents.minor.rate_per_year=40`` works on a tier given per user."""
+    *parents, key = path.split(".")
+    partner = _PARTNERS.get(key)
+    if partner is None or value is None:
+        return
+    node: Any = data
+    for part in parents:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(partner, None)
 
 
 def _collapse_constants(data: Any) -> Any:

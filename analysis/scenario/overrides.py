@@ -7,9 +7,12 @@ a lognormal spec; the result is validated as a whole scenario.
 Examples
 --------
 >>> from analysis import load_scenario
->>> scenario = load_scenario("small-office")
->>> apply_overrides(scenario, ["incidents.minor.rate_per_year=40"]).incidents["minor"].rate_per_year
-40.0
+>>> scenario = load_scenario("server-office")
+>>> changed = apply_overrides(scenario, ["incidents.minor.rate_per_user_per_year=4"])
+>>> changed.incidents["minor"].rate_per_user_per_year
+4.0
+>>> apply_overrides(scenario, ["options.break-fix.rates.remote=120"]).options["break-fix"].rates
+Rates(remote=120.0, onsite=150.0)
 """
 
 from __future__ import annotations
@@ -42,10 +45,6 @@ def apply_overrides(scenario: Scenario, assignments: Iterable[str] | Mapping[str
     return scenario.with_overrides(assignments)
 
 
-#: Sections a scenario may leave out, by the path of the mapping they sit in.
-_OPTIONAL_SECTIONS = {"": {"parts", "security", "hybrid", "budget"}, "managed.": {"sla"}}
-
-
 def scenario_diff(base: Scenario, scenario: Scenario) -> dict[str, Any]:
     """The dotted-path assignments that turn ``base`` into ``scenario``.
 
@@ -66,21 +65,20 @@ def scenario_diff(base: Scenario, scenario: Scenario) -> dict[str, Any]:
     Examples
     --------
     >>> from analysis import load_scenario
-    >>> base = load_scenario("small-office")
-    >>> scenario_diff(base, base.with_overrides({"break_fix.hourly_rate": 160}))
-    {'break_fix.hourly_rate': 160.0}
+    >>> base = load_scenario("server-office")
+    >>> scenario_diff(base, base.with_overrides({"options.break-fix.rates.remote": 160}))
+    {'options.break-fix.rates.remote': 160.0}
     """
     changes: dict[str, Any] = {}
 
     def walk(old: Any, new: Any, prefix: str) -> None:
-        if isinstance(old, dict) and isinstance(new, dict):
-            # Optional sections that only one side has are set or removed (None) by name;
-            # any other difference in keys (the tiers) replaces the mapping as a whole.
-            differing = old.keys() ^ new.keys()
-            if differing <= _OPTIONAL_SECTIONS.get(prefix, set()):
-                for key in sorted(old.keys() | new.keys(), key=list(old | new).index):
-                    walk(old.get(key), new.get(key), f"{prefix}{key}.")
-                return
+        # Plain data of the whole model has every field of a section, absent ones as None: keys
+        # differ only in a mapping keyed by name (tiers, options) or between two kinds of
+        # option, and either is replaced as a whole.
+        if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
+            for key in new:
+                walk(old[key], new[key], f"{prefix}{key}.")
+            return
         if old != new or type(old) is not type(new):
             changes[prefix[:-1]] = new
 

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import types
@@ -76,7 +77,9 @@ def set_path(model: type[BaseModel], data: dict[str, Any], path: str, value: Any
             where = ".".join(parts[: depth + 1])
             raise ScenarioError(where, f"no such field ({hint})", argument=OVERRIDES)
         if last:
-            node[key] = value
+            # A copy: later paths set inside it must change neither the caller's value nor
+            # another place the same value was given to.
+            node[key] = copy.deepcopy(value)
             return
         child = node.get(key)
         if child is None:  # an optional section that is absent: start it

@@ -6,9 +6,9 @@ same files inside the package (``analysis/_data``), so both kinds of install fin
 Examples
 --------
 >>> from analysis import load_scenario, preset_names
->>> "small-office" in preset_names()
+>>> "server-office" in preset_names()
 True
->>> load_scenario("small-office").organisation.employees
+>>> load_scenario("server-office").organisation.employees
 10
 """
 
@@ -48,7 +48,7 @@ def preset_descriptions() -> dict[str, str]:
 
 
 def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
-    """Load a scenario from a preset name (``"small-office"``) or a YAML file path.
+    """Load a scenario from a preset name (``"server-office"``) or a YAML file path.
 
     An existing file wins over a preset of the same name.
 
@@ -91,12 +91,12 @@ def field_sources(name: str) -> dict[str, list[str]]:
     """The reference ids that preset ``name`` cites for each field, from its YAML comments.
 
     Presets cite sources in a line's comment, in parentheses: ``revenue_per_hour: 750  # ...
-    (itcost-revenue-small-office)``. A citation on a section's line (``parts:``) covers every
+    (itcost-revenue)``. A citation on a section's line (``parts:``) covers every
     field inside it: look a field up with :func:`sources_for`.
 
     Examples
     --------
-    >>> field_sources("small-office")["organisation.loaded_hourly_cost"]
+    >>> field_sources("server-office")["organisation.loaded_hourly_cost"]
     ['bls-ecec-dec2024']
     """
     cited = _parsed(preset_path(name), _cited_sources)  # read again only when the file changes

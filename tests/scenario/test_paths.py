@@ -17,36 +17,76 @@ def test_parse_assignment_reads_yaml_values():
 
 
 def test_allowed_keys_follow_the_model_through_tiers_and_optional_sections():
-    assert allowed_keys(Scenario, [])[:3] == ["name", "description", "currency"]
+    assert allowed_keys(Scenario, [])[:4] == ["schema", "name", "description", "currency"]
     assert "fix_hours" in allowed_keys(Scenario, ["incidents", "any-tier"])
-    assert allowed_keys(Scenario, ["managed", "sla"])[0] == "response_hours"  # optional
-    for prefix in (["incidents"], ["organisation", "employees"], ["colour"]):
-        with pytest.raises(KeyError):  # keyed by tier name, a plain value, no such field
+    assert allowed_keys(Scenario, ["organisation", "operating_hours"]) == ["days", "open", "close"]
+    for prefix in (["incidents"], ["options"], ["organisation", "employees"], ["colour"]):
+        with pytest.raises(KeyError):  # keyed by name with no data, a plain value, no such field
             allowed_keys(Scenario, prefix)
 
 
+def test_allowed_keys_follow_each_option_by_its_kind():
+    data = {
+        "incidents": {"minor": {}, "major": {}},
+        "options": {"shop": {"kind": "pay_per_incident"}, "msp": {"kind": "managed"}},
+    }
+    shop = allowed_keys(Scenario, ["options", "shop"], data)
+    msp = allowed_keys(Scenario, ["options", "msp"], data)
+    assert {"rates", "trip_fee", "increment_hours"} <= set(shop) and "fees" not in shop
+    assert {"fees", "covers", "fallback", "sla"} <= set(msp) and "rates" not in msp
+    assert allowed_keys(Scenario, ["options", "msp", "sla"], data)[0] == "response_hours"
+    assert allowed_keys(Scenario, ["options"], data) == ["shop", "msp"]
+    # Keyed by tier: the scenario's tiers (and `default` for response times).
+    assert allowed_keys(Scenario, ["options", "msp", "prevention"], data) == ["minor", "major"]
+    assert allowed_keys(Scenario, ["options", "shop", "response_hours"], data) == [
+        "default", "minor", "major"
+    ]  # fmt: skip
+    assert "multiplier" in allowed_keys(Scenario, ["options", "shop", "emergency"], data)
+    assert allowed_keys(Scenario, ["options", "msp", "emergency"], data) == ["tiers"]
+
+
 def test_set_path_sets_values_and_starts_absent_sections():
-    data = {"incidents": {"minor": {"rate_per_year": 1}}, "break_fix": {"hourly_rate": 100}}
+    data = {"incidents": {"minor": {"rate_per_year": 1}},
+            "options": {"shop": {"kind": "pay_per_incident", "rates": {"remote": 100}},
+                        "msp": {"kind": "managed", "fees": {}}}}  # fmt: skip
     set_path(Scenario, data, "incidents.minor.rate_per_year", 4)
     set_path(Scenario, data, "parts.probability", 0.1)
+    set_path(Scenario, data, "options.shop.rates.onsite", 120)
+    set_path(Scenario, data, "options.msp.sla.response_hours", 4)  # an absent section, started
+    set_path(Scenario, data, "options.msp.prevention.minor", 0.3)
+    set_path(Scenario, data, "options.shop.response_hours.default", 2)
+    set_path(Scenario, data, "options.new", {"kind": "managed"})  # a whole new option
     assert data["incidents"]["minor"]["rate_per_year"] == 4
     assert value_at(data, "parts.probability") == 0.1
-    assert value_at(data, "parts.cost") is None and value_at(data, "break_fix.x.y") is None
+    assert value_at(data, "options.shop.rates") == {"remote": 100, "onsite": 120}
+    assert value_at(data, "options.msp.sla") == {"response_hours": 4}
+    assert value_at(data, "options.msp.prevention.minor") == 0.3
+    assert value_at(data, "options.shop.response_hours.default") == 2
+    assert list(data["options"]) == ["shop", "msp", "new"]
+    assert value_at(data, "parts.cost") is None and value_at(data, "options.x.y") is None
 
 
 @pytest.mark.parametrize(
     ("path", "field", "reason"),
     [
-        ("break_fix.hourly_rat", "break_fix.hourly_rat",
-         "no such field (did you mean 'hourly_rate'?)"),
+        ("options.shop.rates.remot", "options.shop.rates.remot",
+         "no such field (did you mean 'remote'?)"),
+        ("options.shop.fees.onboarding", "options.shop.fees", "no such field"),  # managed only
+        ("options.msp.trip_fee", "options.msp.trip_fee", "no such field"),  # pay per incident
+        ("options.msp.prevention.huge", "options.msp.prevention.huge",
+         "no such field (allowed: minor)"),
+        ("options.shop.response_hours.huge", "options.shop.response_hours.huge",
+         "no such field (allowed: default, minor)"),
+        ("options.nobody.title", "options.nobody", "no such field (allowed: shop, msp)"),
         ("incidents.huge.rate_per_year", "incidents.huge", "no such field (allowed: minor)"),
-        ("break_fix.hourly_rate.x", "break_fix.hourly_rate", "is a value, not a section"),
+        ("options.shop.rates.remote.x", "options.shop.rates.remote", "is a value, not a section"),
     ],
 )  # fmt: skip
 def test_set_path_names_the_first_key_that_is_not_there(path, field, reason):
-    data = {"incidents": {"minor": {}}, "break_fix": {"hourly_rate": 100}}
+    data = {"incidents": {"minor": {}},
+            "options": {"shop": {"kind": "pay_per_incident", "rates": {"remote": 100}},
+                        "msp": {"kind": "managed"}}}  # fmt: skip
     with pytest.raises(ScenarioError) as caught:
         set_path(Scenario, data, path, 1)
-    assert (caught.value.field, caught.value.reason, caught.value.argument) == (
-        field, reason, "overrides"
-    )  # fmt: skip
+    assert (caught.value.field, caught.value.argument) == (field, "overrides")
+    assert caught.value.reason.startswith(reason)

@@ -37,9 +37,9 @@ def test_numbers_are_read_as_yaml_1_2_reads_them():
     parsed = parse_yaml("a: 1e3\nb: 010\nc: 1:30\nd: 1_000\ne: -.5\nf: .inf\ng: 0x1F\n")
     assert parsed == {"a": 1000.0, "b": 10, "c": "1:30", "d": 1000, "e": -0.5,
                       "f": float("inf"), "g": 31}  # fmt: skip
-    scenario = load_scenario_text(text_of(CLOSED_FORM).replace("hourly_rate: 100",
-                                                               "hourly_rate: 1.5e2"))  # fmt: skip
-    assert scenario.break_fix.hourly_rate == 150
+    text = text_of(CLOSED_FORM).replace("remote: 100", "remote: 1.5e2")
+    assert "remote: 1.5e2" in text
+    assert load_scenario_text(text).options["shop"].rates.remote == 150
 
 
 def test_yes_no_and_on_are_text_and_dates_are_text():
@@ -52,23 +52,26 @@ def test_yes_no_and_on_are_text_and_dates_are_text():
 
 def test_a_scenario_named_yes_with_a_tier_named_no_validates_and_round_trips():
     text = text_of(CLOSED_FORM).replace("name: Closed form", "name: yes").replace("only:", "no:")
+    text = text.replace("  shop:", "  on:").replace("  msp:", "  off:")
     assert "name: yes" in text and "  no:" in text  # written bare, as a person would
     scenario = load_scenario_text(text, "yes.yaml")
     assert scenario.name == "yes" and list(scenario.incidents) == ["no"]
+    assert scenario.option_names == ["on", "off"] and scenario.baseline_name == "on"
     written = dump_scenario(scenario)
     # Quoted on the way out, so that YAML 1.1 readers (PyYAML, older editors) read text too.
-    assert "name: 'yes'" in written and "  'no':" in written
+    assert "name: 'yes'" in written and "  'no':" in written and "  'on':" in written
+    assert "baseline: 'on'" in written
     assert load_scenario_text(written).sha256 == scenario.sha256  # the same scenario
     assert read_yaml(written)["name"] == "yes"
 
 
 def test_a_duplicate_key_is_refused_with_its_line_wherever_it_is():
     text = text_of(CLOSED_FORM)
-    nested = text.replace("  hourly_rate: 100\n", "  hourly_rate: 100\n  hourly_rate: 120\n")
-    line = nested.splitlines().index("  hourly_rate: 120") + 1
+    nested = text.replace("      remote: 100\n", "      remote: 100\n      remote: 120\n")
+    line = nested.splitlines().index("      remote: 120") + 1
     with pytest.raises(ScenarioError) as caught:
         load_scenario_text(nested, "dup.yaml")
-    assert str(caught.value) == f"dup.yaml: hourly_rate: duplicate key at line {line}, column 3"
+    assert str(caught.value) == f"dup.yaml: remote: duplicate key at line {line}, column 7"
 
 
 def test_control_characters_are_refused_with_their_position():
