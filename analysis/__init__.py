@@ -4,9 +4,11 @@ The public API: load a scenario, simulate it, read the results. The decision ana
 (break-even, sensitivity, sweeps, budget risk) are imported on first use.
 
 >>> import analysis
->>> result = analysis.simulate(analysis.load_scenario("small-office"), trials=5_000, seed=1)
+>>> result = analysis.simulate(analysis.load_scenario("server-office"), trials=5_000, seed=1)
 >>> result.summary()["schema"]
-'itcost.summary/1'
+'itcost.summary/2'
+>>> analysis.breakeven_fee(result, "managed").method  # exact, from the same draws
+'exact'
 """
 
 import importlib
@@ -26,9 +28,13 @@ from analysis.scenario.presets import load_scenario, preset_descriptions, preset
 _LAZY = {
     "Breakeven": "analysis.decision.breakeven",
     "breakeven": "analysis.decision.breakeven",
+    "breakeven_fee": "analysis.decision.breakeven",
+    "breakeven_table": "analysis.decision.breakeven",
     "budget_risk": "analysis.decision.breakdowns",
+    "implied_lost_hours": "analysis.decision.breakdowns",
     "sobol": "analysis.decision.sensitivity",
     "sweep": "analysis.decision.sweeps",
+    "tier_breakdown": "analysis.decision.breakdowns",
     "tornado": "analysis.decision.sensitivity",
 }
 
@@ -52,9 +58,12 @@ __all__ = [
     "__version__",
     "apply_overrides",
     "breakeven",
+    "breakeven_fee",
+    "breakeven_table",
     "budget_risk",
     "describe",
     "dump_scenario",
+    "implied_lost_hours",
     "load_scenario",
     "load_scenario_file",
     "load_scenario_text",
@@ -64,5 +73,6 @@ __all__ = [
     "simulate",
     "sobol",
     "sweep",
+    "tier_breakdown",
     "tornado",
 ]

@@ -1,16 +1,20 @@
-"""Sweeps: one input over a range of values, expected savings and the chance managed is cheaper.
+"""Sweeps: one input over a range of values; every option's expected total and IT spend, its
+savings against the baseline, and the chance it is cheaper or the cheapest.
 
-Every point simulates with the same seed (common random numbers), so the curves are smooth and
-their differences are the input's effect. The uncertainty bands are each point's 95% interval.
+A price input (fees, rates, wages, revenue) is swept on one simulation priced again at each
+value (``Result.reprice``): the curves are exact on those draws, and each option's exact
+break-even comes with them. An event input simulates each value with the same seed (common
+random numbers), so the curves are smooth and their differences are the input's effect. The
+bands are each point's 95% interval (mean +/- 1.96 standard errors).
 
 Examples
 --------
 >>> from analysis import load_scenario
->>> table = sweep(load_scenario("small-office"), "managed.per_user_monthly",
-...               values=[100, 200, 300, 400], trials=2_000)
->>> list(table.columns[:3])
-['value', 'savings_mean', 'savings_se']
->>> bool(table["savings_mean"].is_monotonic_decreasing)  # a higher fee saves less
+>>> frame = sweep(load_scenario("server-office"), "options.managed.fees.per_user_monthly",
+...               values=[100, 200, 300], trials=2_000)
+>>> frame.attrs["method"], list(frame.columns[:3])
+('reprice', ['value', 'break-fix.total.mean', 'break-fix.total.se'])
+>>> bool(frame["savings.managed.mean"].is_monotonic_decreasing)  # a higher fee saves less
 True
 """
 
@@ -23,8 +27,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis import defaults
-from analysis.decision.inputs import current_value, with_value
+from analysis.decision.breakeven import breakeven_price
+from analysis.decision.inputs import current_value, is_price, with_value
 from analysis.engine.core import simulate
+from analysis.engine.result import Result
 from analysis.errors import ArgumentError, ScenarioError
 from analysis.scenario.model import Scenario
 
@@ -79,68 +85,122 @@ def sweep(
     trials: int = defaults.SWEEP_TRIALS,
     seed: int = defaults.SEED,
 ) -> pd.DataFrame:
-    """Simulate ``scenario`` with ``parameter`` at each of ``values`` (same seed throughout).
+    """``scenario`` with ``parameter`` at each of ``values`` (same seed throughout).
 
-    ``parameter`` is a dotted path to a numeric field, or ``incidents.*.rate_per_year`` for a
-    multiplier of every tier's rate (see :mod:`analysis.decision.inputs`).
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    parameter
+        A dotted path to a number of the scenario, or a ``*`` multiplier such as
+        ``incidents.*.rate`` (see :mod:`analysis.decision.inputs`).
+    values
+        The values (multipliers for a ``*`` path), in the order to sweep.
+    trials, seed
+        Of the one simulation (a price input) or of each value's (an event input).
 
     Returns
     -------
     pandas.DataFrame
-        One row per value: ``value``, ``savings_mean`` and ``savings_se`` (its standard error),
-        ``prob_managed_cheaper`` and ``prob_se`` (binomial standard error); with a hybrid
-        contract also ``savings_hybrid_mean``, ``savings_hybrid_se`` and
-        ``prob_hybrid_cheaper``. O(len(values)) simulations.
+        One row per value. ``value``; for every option ``o`` (option names have no dots):
+        ``o.total.mean``, ``o.total.se``, ``o.it_spend.mean``, ``o.it_spend.se``,
+        ``o.losses.mean`` (downtime and security), ``prob_cheapest.o``; for every option but
+        the baseline: ``savings.o.mean``, ``savings.o.se``, ``savings.o.low``,
+        ``savings.o.high`` (the 95% band), the same four of ``it_spend_savings.o``,
+        ``prob_cheaper.o`` and its binomial standard error ``prob_cheaper.o.se``.
+        ``attrs``: ``parameter``, ``baseline``, ``options``, ``alternatives``, ``method``
+        (``"reprice"`` or ``"simulate"``) and ``breakeven`` (each alternative's exact
+        break-even of a price input, or None; empty for an event input). O(1) simulations for
+        a price input, O(len(values)) for an event input.
     """
     import pandas as pd  # here, not at the top: the command line starts faster
 
     check_values(scenario, parameter, values)  # a bad path or value fails before any run
+    price = is_price(scenario, parameter)
+    base = simulate(scenario, trials, seed) if price else None
     rows = []
     for value in values:
-        columns = simulate(with_value(scenario, parameter, float(value)), trials, seed).columns
-        row = {"value": float(value), **_stats(columns["savings"], "savings", "managed")}
-        if "savings_hybrid" in columns:
-            row.update(_stats(columns["savings_hybrid"], "savings_hybrid", "hybrid"))
-        rows.append(row)
-    return pd.DataFrame(rows)
+        changed = with_value(scenario, parameter, float(value))
+        result = base.reprice(changed) if base is not None else simulate(changed, trials, seed)
+        rows.append({"value": float(value), **point(result)})
+    frame = pd.DataFrame(rows)
+    breakevens: dict[str, float | None] = {}
+    if base is not None:
+        for option in base.alternatives:
+            answer = breakeven_price(base, parameter, option)
+            breakevens[option] = answer.value
+    baseline = scenario.baseline_name
+    frame.attrs.update({
+        "parameter": parameter, "baseline": baseline, "options": scenario.option_names,
+        "alternatives": [option for option in scenario.option_names if option != baseline],
+        "method": "reprice" if price else "simulate", "breakeven": breakevens,
+    })  # fmt: skip
+    return frame
 
 
-def _stats(savings: np.ndarray, name: str, model: str) -> dict[str, float]:
-    n = savings.size
-    probability = float(np.mean(savings > 0))
-    stats = {
-        f"{name}_mean": float(savings.mean()),
-        f"{name}_se": float(savings.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0,
-        f"prob_{model}_cheaper": probability,
-    }
-    if model == "managed":
-        stats["prob_se"] = math.sqrt(probability * (1 - probability) / n)
-    return stats
+#: Standard normal quantile of a two-sided 95% band.
+Z95 = 1.959963984540054
 
 
-def crossing(table: pd.DataFrame, column: str = "savings_mean") -> float | None:
-    """Where ``column`` crosses zero between two swept values.
+def point(result: Result) -> dict[str, float]:
+    """One row of :func:`sweep`: every option's statistics in ``result``."""
+    n = result.n_trials
+    row: dict[str, float] = {}
+    for option in result.options:
+        for quantity in ("total", "it_spend"):
+            mean, se = _mean_se(result.column(option, quantity))
+            row[f"{option}.{quantity}.mean"], row[f"{option}.{quantity}.se"] = mean, se
+        losses = result.column(option, "downtime") + result.column(option, "security")
+        row[f"{option}.losses.mean"] = float(losses.mean())
+    for option, share in result.prob_cheapest().items():
+        row[f"prob_cheapest.{option}"] = share
+    for option in result.alternatives:
+        for name, quantity in (("savings", "total"), ("it_spend_savings", "it_spend")):
+            mean, se = _mean_se(result.savings(option, quantity))
+            row.update({f"{name}.{option}.mean": mean, f"{name}.{option}.se": se,
+                        f"{name}.{option}.low": mean - Z95 * se,
+                        f"{name}.{option}.high": mean + Z95 * se})  # fmt: skip
+        probability = float(np.mean(result.savings(option) > 0))
+        row[f"prob_cheaper.{option}"] = probability
+        row[f"prob_cheaper.{option}.se"] = math.sqrt(probability * (1 - probability) / n)
+    return row
+
+
+def _mean_se(values: np.ndarray) -> tuple[float, float]:
+    se = float(values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else 0.0
+    return float(values.mean()), se
+
+
+def crossing(frame: pd.DataFrame, option: str, column: str | None = None) -> float | None:
+    """Where ``option``'s expected savings cross zero along a sweep.
 
     Parameters
     ----------
-    table
-        :func:`sweep`'s table (``value`` and ``column``), in the order swept.
+    frame
+        :func:`sweep`'s frame (``value`` and the column), in the order swept.
+    option
+        An option other than the baseline.
     column
-        The column whose first zero crossing is wanted.
+        The column whose first zero crossing is wanted (default ``savings.<option>.mean``).
 
     Returns
     -------
     float or None
-        The first crossing, by linear interpolation between the two values around it; None
-        when the column does not cross zero.
+        The exact break-even of a price input (``frame.attrs["breakeven"]``) when it lies within
+        the swept values; else the first crossing by linear interpolation between the two values
+        around it; None when the column does not cross zero.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> crossing(pd.DataFrame({"value": [0, 10], "savings_mean": [5.0, -15.0]}))
+    >>> crossing(pd.DataFrame({"value": [0, 10], "savings.msp.mean": [5.0, -15.0]}), "msp")
     2.5
     """
-    values, means = table["value"].to_numpy(), table[column].to_numpy()
+    column = column or f"savings.{option}.mean"
+    values, means = frame["value"].to_numpy(), frame[column].to_numpy()
+    exact = frame.attrs.get("breakeven", {}).get(option) if column.startswith("savings.") else None
+    if exact is not None and len(values) and values.min() <= exact <= values.max():
+        return float(exact)
     for i in range(len(values) - 1):
         a, b = means[i], means[i + 1]
         if a == 0:
