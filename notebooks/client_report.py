@@ -14,41 +14,34 @@
 # ---
 
 # %% tags=["parameters"]
-scenario: str = "small-office"  # preset name (itcost presets) or path to a scenario YAML file
+scenario: str = "server-office"  # preset name (itcost presets) or path to a scenario YAML file
 client_name: str = "Example client"  # shown on the report; plain text, never markup
 prepared_by: str = ""  # consultant or firm named on the report (optional)
 trials: int = 100_000  # Monte Carlo trials (more: smoother figures, slower)
 seed: int = 2026  # random seed: the same seed and trials give the same numbers
-overrides: dict = {}  # dotted keys to values, as --set: {"managed.per_user_monthly": 140}
+overrides: dict = {}  # dotted paths to values, as --set: {"options.managed.title": "Acme"}
 output_dir: str = ""  # folder for scenario.yaml, summary.json and trials.parquet; empty: none
 
 # %%
 # Check every parameter before any work: a bad one stops here with one line naming it.
 from IPython.display import Markdown, display
 
-from analysis import simulate, tornado
-from analysis.decision.breakdowns import budget_table
-from analysis.decision.breakeven import breakeven_table
+from analysis import simulate
 from analysis.defaults import DECISION_TRIALS
-from analysis.present import narrative, tables
-from analysis.present.formatting import escape, money
-from analysis.present.plots import (
-    cost_breakdown,
-    cost_distribution,
-    loss_exceedance,
-    monthly_spend,
-    savings_distribution,
-)
-from analysis.present.plots import tornado as tornado_chart
+from analysis.present import guard_rails, narrative, plots, tables
+from analysis.report import sections
 from analysis.report.notebook import Chart, PlotlyScript, report_footer
 from analysis.report.parameters import check_report_parameters, write_report_outputs
 
 params = check_report_parameters(
     scenario, client_name, prepared_by, trials, seed, overrides, output_dir
 )
+# One simulation behind every figure shown together: the summary, the tables, the guard rails,
+# the break-even fees, the tiers and the budget all read this result.
 result = simulate(params.scenario, trials=params.trials, seed=params.seed, monthly=True)
+decision = narrative.decision_summary(result)
 currency = params.scenario.currency
-# Break-even and sensitivity run the model dozens of times: fewer trials each, same seed.
+# The tornado runs the model again for each input: fewer trials each, same seed.
 decision_trials = min(params.trials, DECISION_TRIALS)
 write_report_outputs(params, result)
 display(PlotlyScript())  # plotly.js, embedded once: the exported report works offline
@@ -60,17 +53,101 @@ display(Markdown(narrative.title(params.scenario, params.client_name, params.pre
 # ## Executive summary
 
 # %%
-display(Markdown(narrative.executive_summary(result, params.client_name)))
-hybrid = narrative.hybrid_summary(result)
-if hybrid:
-    display(Markdown(f"- {hybrid}"))
+for part in narrative.executive_summary_parts(result, params.client_name, decision):
+    display(Markdown(part))  # blocks a printed page keeps whole
+
+# %% [markdown]
+# ## The options side by side
+#
+# Expected amounts per simulated period, from the lowest expected total. IT spend is what you
+# pay (fees, bills, parts); downtime and security are estimated losses. Savings are the
+# baseline's amount minus the option's: positive means the option costs less.
+
+# %%
+display(Markdown(tables.options_markdown(result, decision)))
+Chart(plots.totals_by_option(result))
+
+# %%
+Chart(plots.prob_cheapest(result))
+
+# %% [markdown]
+# ## Reading the comparison honestly
+#
+# A total adds cash to estimates. These notes say where the estimates carry the answer.
+
+# %%
+display(Markdown(sections.guard_rail_notes(guard_rails.guard_rails(result, decision))))
+
+# %% [markdown]
+# ## The saving, simulation by simulation
+#
+# Each alternative's saving against the baseline in each simulation, all costed on the same
+# incidents. Right of zero, the alternative costs less.
+
+# %%
+Chart(plots.savings_distributions(result))
+
+# %% [markdown]
+# ## How bad can it get?
+#
+# The chance that the total cost exceeds a given amount. The further right a curve reaches at
+# the bottom, the larger the rare, expensive years (a ransomware attack, a long outage).
+
+# %%
+Chart(plots.loss_exceedance(result))
+
+# %% [markdown]
+# ## When would the answer flip?
+#
+# For each managed option, the fee per user per month at which its expected total equals the
+# baseline's, the other inputs as they are. Solved exactly on the same simulated incidents.
+
+# %%
+display(Markdown(sections.breakeven_section(result)))
+
+# %% [markdown]
+# ## Which input matters most?
+#
+# Each bar moves one input to half and to one and a half times its value, the others as they
+# are, and shows how the expected saving of the best alternative against the baseline
+# changes. The longest bars are the inputs whose true value matters most to the decision.
+
+# %%
+swings = sections.tornado_table(result, decision_trials)
+if swings is None:
+    display(Markdown("No alternative to the baseline: nothing to compare."))
+else:
+    display(Markdown(sections.tornado_section(swings, decision, decision_trials)))
+    display(Chart(plots.tornado(swings, currency, decision.titles[swings.attrs["option"]])))
+
+# %% [markdown]
+# ## Where the losses come from
+#
+# Each incident tier's expected incidents, lost operating hours and estimated downtime under
+# each option.
+
+# %%
+tiers = sections.tier_table(result)
+tier_rows = tables.tier_rows(tiers, currency, params.scenario)
+display(Markdown(tables.markdown_table(tables.TIER_HEADER, tier_rows)))
+Chart(plots.tier_costs(tiers, params.scenario))
+
+# %% [markdown]
+# ## How predictable is the IT bill?
+#
+# IT spend month by month (bills, contract fees, parts; not downtime or security losses). A
+# contract costs about the same every month; paying per incident swings with what breaks.
+
+# %%
+display(Markdown(sections.budget_section(result)))
+Chart(plots.monthly_spend(result))
 
 # %% [markdown]
 # ## Your inputs
 #
-# Every figure the simulation used. Durations and amounts given as a median and a 90th
-# percentile (p90) vary from incident to incident: half are below the median, one in ten above
-# the p90.
+# Every figure the simulation used, with the dotted path to change it (`--set`). Durations and
+# amounts given as a median and a 90th percentile (p90) vary from incident to incident: half
+# are below the median, one in ten above the p90.
 
 # %%
 display(
@@ -80,78 +157,6 @@ display(
         )
     )
 )
-
-# %% [markdown]
-# ## How the total cost is spread
-#
-# Each bar is the share of simulations with a total cost in that range. Break-fix costs
-# swing with the number and severity of incidents; a managed contract is mostly a fixed fee.
-
-# %%
-Chart(cost_distribution(result))
-
-# %% [markdown]
-# ## How bad can it get?
-#
-# The chance that the total cost exceeds a given amount. The further right a curve reaches at
-# the bottom, the larger the rare, expensive years (a ransomware attack, a long outage).
-
-# %%
-Chart(loss_exceedance(result))
-
-# %% [markdown]
-# ## Where the money goes
-
-# %%
-Chart(cost_breakdown(result))
-
-# %% [markdown]
-# ## The saving, simulation by simulation
-#
-# Break-fix cost minus managed cost in each simulation, both driven by the same incidents.
-# Bars right of zero are the cases in which managed services cost less.
-
-# %%
-Chart(savings_distribution(result))
-
-# %% [markdown]
-# ## When would the answer flip?
-#
-# The value of each input at which both options are expected to cost the same, the others as
-# they are. Each is solved on the same simulated incidents; ± is its Monte Carlo standard error.
-
-# %%
-flips = breakeven_table(params.scenario, decision_trials, params.seed)
-display(Markdown(tables.markdown_table(("Input", "Now", "Break-even", "What it means"),
-                                       tables.breakeven_rows(flips, currency))))  # fmt: skip
-
-# %% [markdown]
-# ## Which input matters most?
-#
-# Each bar moves one input to half and to one and a half times its value, the others as they
-# are, and shows the expected saving at both ends. The longest bars are the inputs whose true
-# value matters most to the decision.
-
-# %%
-swings = tornado(params.scenario, trials=decision_trials, seed=params.seed)
-display(Markdown(narrative.tornado_text(swings, currency)))
-Chart(tornado_chart(swings, currency))
-
-# %% [markdown]
-# ## How predictable is the IT bill?
-#
-# IT spend month by month (bills, contract fees, parts; not downtime or security losses). A
-# contract costs about the same every month; paying per incident swings with what breaks. The
-# budget to compare with is the managed contract's annual fee unless the scenario gives one.
-
-# %%
-budget = budget_table(result)
-display(Markdown(tables.markdown_table(
-    ("Model", "Mean month", "Month-to-month spread (sd)", "Worst month (P95)",
-     f"Chance a year exceeds {escape(money(params.scenario.it_budget, currency))}"),
-    tables.budget_rows(budget, currency),
-)))  # fmt: skip
-Chart(monthly_spend(result))
 
 # %% [markdown]
 # ## Method and assumptions

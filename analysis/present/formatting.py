@@ -47,6 +47,17 @@ def simulated_periods(years: int) -> str:
     return "years" if years == 1 else f"{years}-year horizons"
 
 
+def per_text(years: int) -> str:
+    """How amounts of a horizon are said: "a year" or "over 3 years"."""
+    return "a year" if years == 1 else f"over {years} years"
+
+
+def signed_money(amount: float, currency: str) -> str:
+    """:func:`money` with an explicit sign: ``+$1,200``, ``-$300``, ``$0``."""
+    text = money(amount, currency)
+    return text if round(amount) <= 0 else f"+{text}"
+
+
 def share_text(share: float) -> str:
     """A share as a percentage that never rounds a non-certainty to 0% or 100%."""
     if 0 < share < 0.001:
@@ -59,10 +70,29 @@ def share_text(share: float) -> str:
 def escape(text: str) -> str:
     """Text safe inside Markdown and HTML: markup is shown, never interpreted.
 
-    ``$`` is escaped too: Jupyter's Markdown reads text between dollar signs as mathematics.
+    ``$`` is escaped too: Jupyter's Markdown reads text between dollar signs as mathematics;
+    so are the ``//`` of a URL, ``www.`` and ``@``, which renderers would make into links.
     Quotes are left alone: as entities their ``#`` would be escaped and show up literally.
     """
-    return re.sub(r"([\\`*_{}\[\]()#+!|~$])", r"\\\1", html.escape(text, quote=False))
+    escaped = re.sub(r"([\\`*_{}\[\]()#+!|~$])", r"\\\1", html.escape(text, quote=False))
+    # Renderers turn bare URLs, www. names and e-mail addresses into links (GFM autolinks);
+    # an escaped slash, dot or at sign reads the same and links nothing.
+    escaped = escaped.replace("://", ":\\/\\/").replace("@", "\\@")
+    return re.sub(r"(?i)\bwww\.", lambda match: match.group(0)[:3] + "\\.", escaped)
+
+
+def plot_text(text: str) -> str:
+    """Text safe in a plotly label, legend or title: plotly reads a few HTML tags (``<b>``,
+    ``<a href>``, ``<br>``) in every string, so ``<``, ``>`` and ``&`` become entities, which
+    plotly shows as the characters. ``%{`` would start a hover-template field: a zero-width
+    space keeps it literal.
+
+    Examples
+    --------
+    >>> plot_text("<b>Acme</b> & %{x}")
+    '&lt;b&gt;Acme&lt;/b&gt; &amp; %\u200b{x}'
+    """
+    return html.escape(text, quote=False).replace("%{", "%\u200b{")
 
 
 def money_markdown(amount: float, currency: str) -> str:

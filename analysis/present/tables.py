@@ -1,106 +1,146 @@
-"""Tables for people: the command line's comparison, and the rows of the report's tables.
+"""Tables for people: the rows of the report's and the app's tables.
 
 Rows are plain tuples of text; :func:`markdown_table` escapes every cell, so names and values
-from a scenario are shown as they are, never read as markup.
+from a scenario (option titles included) are shown as they are, never read as markup. Every
+table of options puts IT spend (what the business pays) first, then the estimated losses
+(downtime, security), then the total.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from analysis.defaults import MODEL_NAMES, SHORT_MODEL_NAMES
+from pydantic import BaseModel
+
 from analysis.engine.result import Result
-from analysis.present.formatting import escape, money, share_text
-from analysis.scenario.fields import scenario_fields
-from analysis.scenario.model import Scenario
-from analysis.scenario.paths import value_at
+from analysis.present.formatting import escape as _escape
+from analysis.present.formatting import money, share_text, signed_money
+from analysis.present.narrative import DecisionSummary, decision_summary, option_title
+from analysis.scenario.model import Calendar, Scenario, Spec
 from analysis.scenario.presets import references
 
 
 def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """A Markdown table with every cell escaped."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(escape(str(cell)) for cell in row) + " |" for row in rows]
+    """A Markdown table with every cell, the header's too, escaped."""
+    lines = ["| " + " | ".join(_escape(str(cell)) for cell in header) + " |",
+             "|" + "---|" * len(header)]  # fmt: skip
+    lines += ["| " + " | ".join(_escape(str(cell)) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def inputs_table(scenario: Scenario) -> list[tuple[str, str, str]]:
-    """The scenario's inputs as (meaning with unit, value, field for --set) rows.
+# -- the options side by side ------------------------------------------------------------------
 
-    Shares are shown as percentages and "money" as the scenario's currency.
+
+def options_table(
+    result: Result, decision: DecisionSummary | None = None
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Every option side by side, from the lowest expected total: (header, rows).
+
+    Columns: rank, option, IT spend, downtime, security, total (means), then against the
+    baseline the saving on IT spend and on the total (baseline minus option), P(cheaper than
+    the baseline) and P(cheapest). The baseline's own comparison cells say "baseline".
     """
-    data = scenario.to_dict()
+    decision = decision or decision_summary(result)
+    currency, base = decision.currency, decision.titles[decision.baseline]
+    header = (
+        "Rank", "Option", "IT spend", "Downtime", "Security", "Total",
+        f"IT-spend saving vs {base}", f"Total saving vs {base}",
+        f"P(cheaper than {base})", "P(cheapest)",
+    )  # fmt: skip
     rows = []
-    for field in scenario_fields():
-        path = field.path
-        if path in {"name", "description", "currency"}:
-            continue
-        share = field.kind == "share"
-        meaning = (field.meaning if share else field.description).replace(
-            "money", scenario.currency
-        )
-        tier_position = path.split(".").index("<tier>") if "<tier>" in path else None
-        for concrete in _expand(path, scenario):
-            value = value_at(data, concrete)
-            if value is None:
-                continue
-            if tier_position is None:
-                label = meaning[:1].upper() + meaning[1:]
-            else:
-                tier = concrete.split(".")[tier_position]
-                label = f"{tier[:1].upper() + tier[1:]} incidents: {meaning}"
-            text = f"{value:.0%}" if share and isinstance(value, float) else _value_text(value)
-            rows.append((label, text, concrete))
-    return rows
-
-
-def _expand(path: str, scenario: Scenario) -> list[str]:
-    if "<tier>" not in path:
-        return [path]
-    return [path.replace("<tier>", tier) for tier in scenario.incidents]
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, list):  # tiers under a hybrid contract, or monthly weights
-        return ", ".join(_value_text(item) for item in value) or "none"
-    if isinstance(value, dict) and set(value) == {"median", "p90"}:
-        return f"median {value['median']:,g}, p90 {value['p90']:,g}"
-    if isinstance(value, float):
-        return f"{value:,g}"
-    return str(value)
-
-
-def breakeven_rows(table: Any, currency: str) -> list[tuple[str, str, str, str]]:
-    """(input, now, break-even with its standard error, what it means) rows of
-    :func:`analysis.decision.breakeven.breakeven_table`."""
-
-    def shown(value: float, is_money: bool, digits: str = ".3g") -> str:
-        return money(value, currency) if is_money else f"x{value:{digits}}"
-
-    rows = []
-    for row in table.itertuples():
-        is_money = row.parameter != "incidents.*.rate_per_year"
-        if row.break_even is None or row.break_even != row.break_even:  # None, or NaN in pandas
-            flip = "none in range"
+    for rank, option in enumerate(decision.ranking(), start=1):
+        means = [money(decision.mean(option, q), currency)
+                 for q in ("it_spend", "downtime", "security", "total")]  # fmt: skip
+        if option == decision.baseline:
+            versus = ["baseline", "baseline", "-"]
         else:
-            flip = shown(row.break_even, is_money)
-            if row.stderr is not None and row.stderr == row.stderr:  # not None, not NaN
-                flip += f" (± {shown(row.stderr, is_money, '.2g').lstrip('x')})"
-        rows.append(
-            (row.input, shown(row.now, is_money), flip, row.note[:1].upper() + row.note[1:])
-        )
-    return rows
+            item = decision.comparison(option)
+            versus = [
+                signed_money(item.it_spend_savings["mean"], currency),
+                signed_money(item.savings["mean"], currency),
+                share_text(item.prob_cheaper),
+            ]
+        rows.append((str(rank), decision.titles[option], *means, *versus,
+                     share_text(decision.prob_cheapest[option])))  # fmt: skip
+    return header, rows
 
 
-def budget_rows(table: Any, currency: str) -> list[tuple[str, ...]]:
-    """(model, monthly mean, monthly spread, worst month, chance over budget) rows of
-    :func:`analysis.decision.breakdowns.budget_table`."""
-    return [
-        (MODEL_NAMES[row.Index], money(row.monthly_mean, currency),
-         money(row.monthly_std, currency), money(row.worst_month_p95, currency),
-         share_text(row.prob_over_budget))
-        for row in table.itertuples()
-    ]  # fmt: skip
+def options_markdown(result: Result, decision: DecisionSummary | None = None) -> str:
+    """:func:`options_table` as Markdown."""
+    return markdown_table(*options_table(result, decision))
+
+
+# -- inputs and sources ------------------------------------------------------------------------
+
+
+def inputs_table(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """The scenario's inputs as (meaning with unit, value, dotted path for --set) rows.
+
+    Paths are format 2's (``options.break-fix.rates.remote``); labels are the model's field
+    titles, prefixed with the tier or option they belong to; shares are shown as percentages
+    and "money" as the scenario's currency. Calendars are one row (``Mon-Fri 8-18``).
+    """
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(node: Any, path: str, owner: str, keyed: str) -> None:
+        if isinstance(node, BaseModel) and not isinstance(node, (Spec, Calendar)):
+            for name, info in type(node).model_fields.items():
+                value = getattr(node, name)
+                if value is None or name == "schema_":
+                    continue
+                here = f"{path}.{info.alias or name}" if path else info.alias or name
+                if here in {"name", "description", "currency"}:
+                    continue
+                label = _label(info, scenario.currency)
+                if isinstance(value, dict):
+                    for key, item in value.items():
+                        if isinstance(item, BaseModel) and not isinstance(item, (Spec, Calendar)):
+                            walk(item, f"{here}.{key}", key, "")  # a tier or an option
+                        else:
+                            rows.append((_owned(owner, f"{label} ({key})"),
+                                         _value_text(item, info), f"{here}.{key}"))  # fmt: skip
+                elif isinstance(value, BaseModel) and not isinstance(value, (Spec, Calendar)):
+                    walk(value, here, owner, label)
+                else:
+                    full = f"{keyed}: {label}" if keyed else label
+                    rows.append((_owned(owner, full), _value_text(value, info), here))
+
+    walk(scenario, "", "", "")
+    baseline = ("Baseline", scenario.baseline_name, "baseline")
+    return [row for row in rows if row[2] != "baseline"] + [baseline]
+
+
+def _owned(owner: str, label: str) -> str:
+    return f"{owner}: {label}" if owner else label[:1].upper() + label[1:]
+
+
+def _label(info: Any, currency: str) -> str:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    unit = str(extra.get("unit", ""))
+    title = info.title or ""
+    if unit and unit != "0-1" and unit not in title.lower():  # not "per year (per year)"
+        title += f" ({unit.replace('money', currency)})"
+    return title
+
+
+def _value_text(value: Any, info: Any = None) -> str:
+    extra = info.json_schema_extra if info is not None and isinstance(info.json_schema_extra,
+                                                                       dict) else {}  # fmt: skip
+    if isinstance(value, Calendar):
+        return value.text
+    if isinstance(value, Spec):
+        if value.is_constant:
+            return f"{value.median:,g}"
+        return f"median {value.median:,g}, p90 {value.p90:,g}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and extra.get("unit") == "0-1":
+        return f"{value:.0%}"
+    if isinstance(value, list):  # tiers covered, emergency tiers, monthly weights
+        return ", ".join(_value_text(item) for item in value) or "none"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1e4 else f"{value:,g}"
+    return str(value)
 
 
 def sources_table() -> list[tuple[str, str]]:
@@ -110,84 +150,89 @@ def sources_table() -> list[tuple[str, str]]:
     """
     rows = []
     for entry in references():
-        if entry["publisher"] == "itcost":
+        if entry.get("publisher") == "itcost":
             continue
         source = f"{entry['title']}. {entry['publisher']}, {entry['year']}."
         if entry.get("url"):
             source += f" {entry['url']}"
-        rows.append((source, " ".join(entry["figure"].split())))
+        rows.append((source, " ".join(str(entry.get("figure", "")).split())))
     return rows
 
 
-# -- the command line's comparison ------------------------------------------------------------
-
-_ROWS = (
-    ("IT support", "support", "money"),
-    ("Downtime", "downtime", "money"),
-    ("Security", "security", "money"),
-    ("Total", "total", "money"),
-    ("Incidents", "incidents", "count"),
-    ("Downtime hours", "downtime_hours", "count"),
-)
+# -- decision analytics ------------------------------------------------------------------------
 
 
-def format_table(result: Result) -> str:
-    """The models side by side (two, or three with a hybrid contract), then the savings and the
-    probability that each contract is cheaper than break-fix."""
-    summary = result.summary()
-    currency = summary["currency"]
-    years = summary["years"]
-    period = "amounts per year" if years == 1 else f"totals over {years} years"
-    models = list(summary["models"])
+def breakeven_rows(table: Any, currency: str) -> list[tuple[str, ...]]:
+    """(option, input, now, break-even with its standard error, what it means) rows of
+    :func:`analysis.decision.breakeven.breakeven_table`; a table without an ``option`` column
+    leaves it empty."""
 
-    def cell(stats: dict[str, Any], key: str, kind: str) -> str:
-        value = stats[key]
-        return money(value, currency) if kind == "money" else f"{value:,.1f}"
+    def shown(value: float, is_money: bool, digits: str = ".3g") -> str:
+        return money(value, currency) if is_money else f"x{value:{digits}}"
 
-    keys = ("mean", "p05", "p50", "p95")
-    header = ["", *("Mean", "P5", "P50", "P95") * len(models)]
-    rows = [
-        [label, *(cell(summary["models"][m][q], k, kind) for m in models for k in keys)]
-        for label, q, kind in _ROWS
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    spans = [slice(1 + 4 * i, 5 + 4 * i) for i in range(len(models))]
+    rows = []
+    for row in table.itertuples():
+        parameter = str(getattr(row, "parameter", ""))
+        is_money = bool(getattr(row, "is_money", "rate" not in parameter.rsplit(".", 1)[-1]
+                                or "rates" in parameter))  # fmt: skip
+        flip_value = getattr(row, "break_even", None)
+        if flip_value is None or flip_value != flip_value:  # None, or NaN in pandas
+            flip = "none in range"
+        else:
+            flip = shown(flip_value, is_money)
+            stderr = getattr(row, "stderr", None)
+            if stderr is not None and stderr == stderr and stderr > 0:
+                flip += f" (± {shown(stderr, is_money, '.2g').lstrip('x')})"
+        note = str(getattr(row, "note", ""))
+        option = str(getattr(row, "option", ""))
+        label = str(getattr(row, "input", getattr(row, "label", parameter)))
+        rows.append((option, label, shown(row.now, is_money), flip, note[:1].upper() + note[1:]))
+    return rows
 
-    def line(row: list[str]) -> str:
-        groups = [
-            "  ".join(v.rjust(w) for v, w in zip(row[span], widths[span], strict=True))
-            for span in spans
-        ]
-        return "    ".join([row[0].ljust(widths[0]), *groups])
 
-    titles = [
-        f"{SHORT_MODEL_NAMES[m]:^{sum(widths[span]) + 3 * 2}}"
-        for m, span in zip(models, spans, strict=True)
-    ]
-    title = (
-        f"{summary['scenario']['name']}: {summary['trials']:,} trials, seed {summary['seed']}, "
-        f"{years} year{'s' if years > 1 else ''}, {currency}, {period}"
-    )
-    lines = [
-        title,
-        "",
-        "    ".join([" " * widths[0], *titles]).rstrip(),
-        line(header),
-        *(line(row) for row in rows),
-        "",
-    ]
-    comparisons = [("managed", "savings", "prob_managed_cheaper")]
-    if "hybrid" in models:
-        comparisons.append(("hybrid", "savings_hybrid", "prob_hybrid_cheaper"))
-    for model, key, probability in comparisons:
-        savings = summary["comparison"][key]
-        name = SHORT_MODEL_NAMES[model]
-        lines += [
-            f"Savings with {name.lower()} (break-fix minus {name.lower()}): mean "
-            f"{money(savings['mean'], currency)}"
-            f" ± {money(1.96 * savings['mean_se'], currency)} (95% confidence),"
-            f" 90% of trials between {money(savings['p05'], currency)}"
-            f" and {money(savings['p95'], currency)}.",
-            f"{name} is cheaper in {share_text(summary['comparison'][probability])} of trials.",
-        ]
-    return "\n".join(lines)
+def budget_rows(table: Any, currency: str, scenario: Scenario) -> list[tuple[str, ...]]:
+    """Rows of :func:`analysis.decision.breakdowns.budget_table`, one per option: (option,
+    mean month, month-to-month spread, worst month), and the chance a year exceeds the budget
+    only when the scenario gives one (there is no default budget)."""
+    has_budget = scenario.budget is not None and scenario.budget.annual_it_spend is not None
+    rows = []
+    for row in table.itertuples():
+        option = str(row.Index)
+        cells = [option_title(scenario, option) if option in scenario.options else option,
+                 money(row.monthly_mean, currency), money(row.monthly_std, currency),
+                 money(row.worst_month_p95, currency)]  # fmt: skip
+        if has_budget:
+            probability = getattr(row, "prob_over_budget", None)
+            ok = probability is not None and probability == probability
+            cells.append(share_text(probability) if ok else "-")
+        rows.append(tuple(cells))
+    return rows
+
+
+def budget_header(scenario: Scenario) -> tuple[str, ...]:
+    """The header of :func:`budget_rows` for ``scenario``."""
+    header = ("Option", "Mean month", "Month-to-month spread (sd)", "Worst month (P95)")
+    if scenario.budget is not None and scenario.budget.annual_it_spend is not None:
+        budget = money(scenario.budget.annual_it_spend, scenario.currency)
+        header += (f"Chance a year's IT spend exceeds {budget}",)
+    return header
+
+
+def tier_rows(table: Any, currency: str, scenario: Scenario) -> list[tuple[str, ...]]:
+    """(tier, option, incidents, lost operating hours, lost person-hours, downtime) rows of
+    :func:`analysis.decision.breakdowns.tier_breakdown`: a table indexed by tier with
+    (option, quantity) columns. Means per simulated period; downtime is an estimated loss."""
+    options = list(dict.fromkeys(table.columns.get_level_values(0)))
+    rows = []
+    for tier in table.index:
+        for option in options:
+            part = table[option].loc[tier]
+            title = option_title(scenario, option) if option in scenario.options else str(option)
+            rows.append((str(tier), title, f"{part['incidents']:,.1f}",
+                         f"{part['lost_hours']:,.0f}", f"{part['lost_person_hours']:,.0f}",
+                         money(part["downtime"], currency)))  # fmt: skip
+    return rows
+
+
+TIER_HEADER = ("Tier", "Option", "Incidents", "Lost operating hours", "Lost person-hours",
+               "Downtime (estimated)")  # fmt: skip

@@ -7,10 +7,10 @@ check here, so that a bad one stops the run at once with one line naming it: an
 
 Examples
 --------
->>> check_report_parameters("small-office", "Acme", "", 1000, 1, {}, "").trials
+>>> check_report_parameters("server-office", "Acme", "", 1000, 1, {}, "").trials
 1000
->>> check_sweep_parameters("small-office", "break_fix.hourly_rate", "100:200:3", 1000, 1, {},
-...                        "").values.tolist()
+>>> check_sweep_parameters("server-office", "options.break-fix.rates.onsite", "100:200:3",
+...                        1000, 1, {}, "").values.tolist()
 [100.0, 150.0, 200.0]
 """
 

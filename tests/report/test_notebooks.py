@@ -1,10 +1,12 @@
-"""Client reports: the notebook through papermill with a real kernel, the run folder, the HTML
-in a real headless Chromium with the network blocked, and the PDF read back with poppler."""
+"""Client reports and sweeps: the notebooks through papermill with a real kernel, the run
+folder, the HTML in a real headless Chromium with the network blocked, and the PDF read back
+with poppler. Every option of the scenario is shown; names are text, never markup."""
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,48 +16,95 @@ import nbformat
 import papermill
 import pytest
 
-from analysis import defaults, load_scenario, simulate
-from analysis.report.notebook import run_report
+from analysis import defaults, dump_scenario, load_scenario, simulate
+from analysis.present.formatting import escape, money_markdown
+from analysis.present.narrative import decision_summary, headline
+from analysis.report.notebook import run_report, run_sweep
 from analysis.report.pdf import CHARTS_DRAWN, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "client_report.ipynb"
 HOSTILE_CLIENT = "<script>alert('x')</script> Bakery & Co"
+#: An option title with HTML and Markdown in it: the report must show it as it is.
+HOSTILE_OPTION = "<img src=x onerror=alert('o')> **Bold** [link](http://e.com) $5 | pipe"
 TRIALS = "3000"
+#: Charts of the client report: totals, P(cheapest), savings, exceedance, tornado, tiers, months.
+CHARTS = 7
+
+
+def _markdown_outputs(notebook) -> list[str]:
+    return [
+        output["data"]["text/markdown"]
+        for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.get("outputs", []) if "text/markdown" in output.get("data", {})
+    ]  # fmt: skip
+
+
+def _execute(tmp_path, **parameters):
+    return papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+        parameters={"output_dir": str(tmp_path), **parameters},
+    )  # fmt: skip
 
 
 def test_notebook_through_papermill_matches_simulate(tmp_path):
-    overrides = {"managed.per_user_monthly": 140, "incidents.minor.rate_per_year": 45}
-    papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
-        parameters={"scenario": "dental-clinic", "client_name": "Dental", "trials": 4000,
-                    "seed": 11, "overrides": overrides, "output_dir": str(tmp_path)},
-    )  # fmt: skip
+    overrides = {"options.managed.fees.per_user_monthly": 140,
+                 "organisation.loaded_hourly_cost": 55}  # fmt: skip
+    _execute(tmp_path, scenario="dental-clinic", client_name="Dental", trials=4000, seed=11,
+             overrides=overrides)  # fmt: skip
     expected = simulate(load_scenario("dental-clinic").with_overrides(overrides), 4000, 11)
     assert json.loads((tmp_path / "summary.json").read_text()) == expected.summary()
     assert load_scenario(tmp_path / "scenario.yaml") == expected.scenario
 
 
-def test_a_hybrid_contract_appears_in_the_report(tmp_path):
-    overrides = {"hybrid": {"managed_tiers": ["critical"], "per_user_monthly": 40}}
-    executed = papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
-        parameters={"client_name": "Hybrid Co", "trials": 2000, "overrides": overrides,
-                    "output_dir": str(tmp_path)},
-    )  # fmt: skip
-    shown = json.dumps([cell.get("outputs", []) for cell in executed.cells])
-    assert "**Hybrid** (managed care for critical, break-fix for the rest)" in shown
-    assert "| Hybrid | " in shown  # a row of the budget table
+def test_the_figures_shown_together_come_from_one_simulation(tmp_path):
+    """The summary, the options table and the guard rails say the same amounts: those of
+    summary.json (today's bug: a summary of $272 beside a table of $268)."""
+    executed = _execute(tmp_path, scenario="server-office", client_name="Acme", trials=3000)
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert "hybrid" in summary["models"] and "savings_hybrid" in summary["comparison"]
+    shown = _markdown_outputs(executed)
+    executive = next(text for text in shown if text.startswith("### Recommendation for"))
+    table = next(text for text in shown if text.startswith("| Rank | Option |"))
+    notes = next(text for text in shown if text.startswith("- **On IT spend alone**"))
+    scenario = load_scenario(tmp_path / "scenario.yaml")
+    for option, stats in summary["options"].items():
+        title = escape(scenario.options[option].title or option)
+        spend = money_markdown(stats["it_spend"]["mean"], "USD")
+        total = money_markdown(stats["total"]["mean"], "USD")
+        assert f"{title} {spend}" in executive and f"{title} {total}" in executive
+        assert f"{title} {spend}" in notes
+        row = next(line for line in table.splitlines() if f"| {title} |" in line)
+        assert spend in row and total in row
+    assert len(table.splitlines()) == 2 + len(summary["options"])  # every option, one row each
+
+
+def test_a_preset_where_break_fix_wins_says_so(tmp_path):
+    executed = _execute(tmp_path, scenario="micro-cloud-office", client_name="Micro", trials=3000)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["comparison"]["best"] == summary["baseline"] == "break-fix", (
+        "micro-cloud-office is the preset in which break-fix should win (issue 10)"
+    )
+    result = simulate(load_scenario("micro-cloud-office"), 3000, defaults.SEED)
+    said = headline(decision_summary(result, breakeven_fees={}))
+    assert "is expected to be cheapest in cash and in total" in said
+    assert any(said in text for text in _markdown_outputs(executed))
 
 
 @pytest.fixture(scope="module")
-def report_run(tmp_path_factory, itcost_command, chromium):
+def hostile_scenario(tmp_path_factory):
+    scenario = load_scenario("server-office").with_overrides({"options.managed.title":
+                                                              HOSTILE_OPTION})  # fmt: skip
+    path = tmp_path_factory.mktemp("scenario") / "hostile.yaml"
+    dump_scenario(scenario, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def report_run(tmp_path_factory, itcost_command, chromium, hostile_scenario):
     """One `itcost report --pdf` run, shared by the tests that inspect its output."""
     out = tmp_path_factory.mktemp("reports")
     done = subprocess.run(
-        [*itcost_command, "report", "small-office", "--client", HOSTILE_CLIENT,
+        [*itcost_command, "report", str(hostile_scenario), "--client", HOSTILE_CLIENT,
          "--trials", TRIALS, "--out", str(out), "--pdf"],
         capture_output=True, text=True,
     )  # fmt: skip
@@ -65,7 +114,7 @@ def report_run(tmp_path_factory, itcost_command, chromium):
     return out, html_path
 
 
-def test_run_folder_is_complete(report_run, itcost_command):
+def test_run_folder_is_complete(report_run, itcost_command, hostile_scenario):
     out, html_path = report_run
     folder = html_path.parent
     assert folder.parent == out / "script-alert-x-script-bakery-co"  # slugged, never a path
@@ -76,7 +125,7 @@ def test_run_folder_is_complete(report_run, itcost_command):
     }  # fmt: skip
     assert [p.name for p in folder.parent.iterdir()] == [folder.name]  # no temporary left over
     simulated = subprocess.run(
-        [*itcost_command, "simulate", "small-office", "--json", "--trials", TRIALS],
+        [*itcost_command, "simulate", str(hostile_scenario), "--json", "--trials", TRIALS],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert (folder / "summary.json").read_text() == simulated
@@ -84,6 +133,7 @@ def test_run_folder_is_complete(report_run, itcost_command):
 
     trials = pd.read_parquet(folder / "trials.parquet")
     assert len(trials) == int(TRIALS)
+    assert {"managed.it_spend", "hybrid.total", "savings.hybrid"} <= set(trials.columns)
     notebook_text = (folder / "report.ipynb").read_text()
     assert str(out) not in notebook_text and "/tmp" not in notebook_text  # no machine paths
 
@@ -95,11 +145,18 @@ def test_html_has_no_code_and_embeds_plotly(report_run):
     assert 'class="jp-CodeMirrorEditor' not in text and 'class="highlight' not in text
     assert "check_report_parameters" not in text and "Chart(" not in text
     assert text.count("plotly.js v") >= 1 and "window.Plotly" in text
-    assert text.count('class="plotly-graph-div"') == 6
-    for heading in ("When would the answer flip?", "Which input matters most?",
-                    "How predictable is the IT bill?"):  # fmt: skip
+    assert not re.search(r"<script[^>]+src=\"https?:", text)  # nothing from a CDN
+    assert text.count('class="plotly-graph-div"') == CHARTS
+    for heading in ("The options side by side", "Reading the comparison honestly",
+                    "When would the answer flip?", "Which input matters most?",
+                    "Where the losses come from", "How predictable is the IT bill?",
+                    "Sources of the default figures"):  # fmt: skip
         assert heading in text
     assert "<script>alert" not in text and "&lt;script&gt;alert" in text
+    # The option's title is text: no image, no bold, no link made from it.
+    assert "<img src=x" not in text and "<strong>Bold</strong>" not in text
+    assert '<a href="http://e.com"' not in text
+    assert "&lt;img src=x onerror=alert('o')&gt;" in text
 
 
 def test_html_renders_offline_in_chromium(report_run, chromium, tmp_path):
@@ -126,12 +183,20 @@ def test_html_renders_offline_in_chromium(report_run, chromium, tmp_path):
         page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
         charts = page.locator(".js-plotly-plot").count()
         heading = page.get_by_role("heading", name="Recommendation for").inner_text()
+        body = page.inner_text("body")
+        legends = page.eval_on_selector_all(  # SVG text: textContent, not innerText
+            ".js-plotly-plot .legendtext", "elements => elements.map(e => e.textContent)"
+        )
+        images = page.locator("img[src='x']").count()
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         browser.close()
     assert outside == [] and failed == [] and errors == []
-    assert dialogs == []  # the client name's <script> never ran
-    assert charts == 6
+    assert dialogs == []  # neither the client's <script> nor the option's onerror ran
+    assert images == 0
+    assert charts == CHARTS
     assert HOSTILE_CLIENT in heading  # shown as text
+    assert HOSTILE_OPTION in body  # the option's title, exactly as given
+    assert any(HOSTILE_OPTION in legend for legend in legends)  # and in the charts' legends
     assert (tmp_path / "report.png").stat().st_size > 50_000
 
 
@@ -143,9 +208,26 @@ def test_pdf_first_page_shows_the_executive_summary(report_run, poppler, tmp_pat
     assert list(tmp_path.glob("page*.png"))
     first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
                                 capture_output=True, text=True, check=True).stdout  # fmt: skip
-    for text in ("Executive summary", "Recommendation for", "Expected cost a year",
-                 "When the answer would flip", HOSTILE_CLIENT):  # fmt: skip
+    for text in ("Executive summary", "Recommendation for", "Expected IT spend a year",
+                 HOSTILE_CLIENT):  # fmt: skip
         assert text in first_page
+
+
+def test_the_sweep_notebook_shows_every_alternative(tmp_path):
+    scenario = load_scenario("server-office")
+    html_path = run_sweep(scenario, "options.managed.fees.per_user_monthly", "60:240:4", 1500,
+                          defaults.SEED, tmp_path)  # fmt: skip
+    folder = html_path.parent
+    assert {p.name for p in folder.iterdir()} >= {"scenario.yaml", "sweep.csv", "sweep.ipynb",
+                                                  "sweep.html"}  # fmt: skip
+    text = html_path.read_text()
+    assert text.count('class="plotly-graph-div"') == 1
+    for option in scenario.option_names:
+        assert scenario.options[option].title in text
+    import pandas as pd
+
+    table = pd.read_csv(folder / "sweep.csv")
+    assert len(table) == 4 and "savings.managed.mean" in table and "prob_cheapest.hybrid" in table
 
 
 @pytest.mark.parametrize(
@@ -167,10 +249,10 @@ def test_notebook_pair_in_sync_and_committed_without_outputs(path):
     ("args", "message"),
     [
         (["nope"], "nope: no such preset or file"),
-        (["small-office", "--trials", "-5"], "argument --trials: must be >= 1"),
-        (["small-office", "--set", "colour=1"], "--set: colour: no such field"),
-        (["small-office", "--client", " "], "--client: must not be empty"),
-        (["small-office", "--trials", "99999999999"], "--trials: 99,999,999,999 trials need"),
+        (["server-office", "--trials", "-5"], "argument --trials: must be >= 1"),
+        (["server-office", "--set", "colour=1"], "--set: colour: no such field"),
+        (["server-office", "--client", " "], "--client: must not be empty"),
+        (["server-office", "--trials", "99999999999"], "--trials: 99,999,999,999 trials need"),
     ],
 )
 def test_bad_report_arguments_exit_2(itcost_command, tmp_path, args, message):
@@ -202,7 +284,7 @@ def test_bad_parameters_fail_from_the_papermill_cli(tmp_path, parameter, message
 
 
 def test_a_failed_run_leaves_earlier_reports_untouched(tmp_path, monkeypatch):
-    scenario = load_scenario("small-office")
+    scenario = load_scenario("server-office")
     first = run_report(scenario, "Acme", 500, 1, tmp_path)
     before = sorted(p.name for p in first.parent.iterdir())
     monkeypatch.setenv("ITCOST_CHROMIUM", "/bin/false")  # printing the PDF will fail

@@ -7,7 +7,7 @@ import pytest
 from analysis import ArgumentError, ScenarioError
 from analysis.report.parameters import check_report_parameters, check_sweep_parameters
 
-GOOD = {"scenario": "small-office", "client_name": "Acme", "prepared_by": "", "trials": 1000,
+GOOD = {"scenario": "server-office", "client_name": "Acme", "prepared_by": "", "trials": 1000,
         "seed": 1, "overrides": {}, "output_dir": ""}  # fmt: skip
 
 
@@ -60,7 +60,12 @@ def test_the_report_parameters_are_checked_and_resolved(tmp_path):
     ],
 )
 def test_a_bad_sweep_parameter_is_named(changes, error):
-    given = {**GOOD, "parameter": "break_fix.hourly_rate", "values": "100:200:3", **changes}
+    given = {
+        **GOOD,
+        "parameter": "options.break-fix.rates.onsite",
+        "values": "100:200:3",
+        **changes,
+    }
     del given["client_name"], given["prepared_by"]
     with pytest.raises(ArgumentError) as caught:
         check_sweep_parameters(**given)
