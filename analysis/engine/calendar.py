@@ -33,6 +33,10 @@ Hours = tuple[int, float, float]
 
 WEEK = 168.0
 DAY = 24.0
+#: Hour counts this close below a whole number of days (in days) count as that number: with a
+#: day of 9.2 hours, 4.6 + 4.6 hours is 9.2 in decimals but one unit in the last place more in
+#: binary, and work that fills a day must end at its closing, not the next morning.
+_ON_BOUNDARY = 1e-9
 
 
 def hours_before(t: np.ndarray, days: int, open_: float, close: float) -> np.ndarray:
@@ -68,7 +72,9 @@ def time_after(x: np.ndarray, days: int, open_: float, close: float) -> np.ndarr
     w (168 - 24 days)``.
     """
     per_day = close - open_
-    k = np.ceil(x / per_day)
+    k = x / per_day
+    k -= _ON_BOUNDARY  # a whole number of days, as decimals give it, ends at a closing
+    np.ceil(k, out=k)
     k -= 1.0
     np.maximum(k, 0.0, out=k)
     weeks = np.floor(k / days)
@@ -92,7 +98,9 @@ def convert(x: np.ndarray, source: Hours, target: Hours) -> np.ndarray:
     """
     days, open_, close = source
     per_day = close - open_
-    k = np.ceil(x / per_day)
+    k = x / per_day
+    k -= _ON_BOUNDARY  # a whole number of days, as decimals give it, ends at a closing
+    np.ceil(k, out=k)
     k -= 1.0
     np.maximum(k, 0.0, out=k)  # the opening period holding the moment, counted from 0
     week = np.floor(k / days)

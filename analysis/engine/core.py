@@ -473,16 +473,16 @@ def _handle(
     monitored = handling.monitoring
     which = "start" if monitored or not moments.detect_at_opening else "detected"
     begun = ended = ended_org = None
-    if hours == org:
-        lost = wait + repair
-    elif hours == ALWAYS:
+    if hours == ALWAYS:  # first: an emergency's bill needs its moments, even on a 24/7 business
         begun = moments.detected(monitored) + wait
         ended = begun + repair
-        if org == ALWAYS:
-            lost = ended - moments.start
+        if org == ALWAYS:  # noticed at once and every hour counts: exactly W + H
+            lost = wait + repair
         else:
             ended_org = calendar.hours_before(ended, *org)
             lost = ended_org - moments.before("start", org)
+    elif hours == org:
+        lost = wait + repair
     else:  # E = B_C^-1(B_C(D) + W + H), taken straight to the organisation's hours
         ended_on_clock = moments.before(which, hours) + wait
         ended_on_clock += repair
@@ -559,17 +559,27 @@ def _add_security(
 
     Events arrive at the organisation's rate times the highest security factor; an option
     keeps an event when its uniform falls below (its factor / the highest). So an option with
-    a lower factor sees a subset of another's events, with the same losses.
+    a lower factor sees a subset of another's events, with the same losses. Events are drawn
+    for runs of trials holding at most :data:`CHUNK_INCIDENTS` of them (a trial's events are
+    never split), so memory stays bounded whatever the rate; the draws do not depend on it.
     """
     if params.security_rate == 0:
         return
     counts = rng["counts"].poisson(params.security_rate, size=n)
-    events = int(counts.sum())
-    trial = np.repeat(np.arange(n), counts)
-    loss = np.empty(events)
-    _draw_money(rng["loss"], params.security_loss, loss)
-    loss *= factor
-    keep = rng["keep"].random(events)
-    for option, share in zip(params.options, params.security_keep, strict=True):
-        if share > 0:
-            sums[option]["security"] += np.bincount(trial, loss * (keep < share), minlength=n)
+    ends = np.cumsum(counts)
+    first = 0
+    while first < n:
+        done = int(ends[first - 1]) if first else 0
+        last = max(int(np.searchsorted(ends, done + CHUNK_INCIDENTS, side="right")), first + 1)
+        in_run = counts[first:last]
+        events = int(in_run.sum())
+        trial = np.repeat(np.arange(last - first), in_run)
+        loss = np.empty(events)
+        _draw_money(rng["loss"], params.security_loss, loss)
+        loss *= factor
+        keep = rng["keep"].random(events)
+        for option, share in zip(params.options, params.security_keep, strict=True):
+            if share > 0:
+                kept = np.bincount(trial, loss * (keep < share), minlength=last - first)
+                sums[option]["security"][first:last] += kept
+        first = last

@@ -465,7 +465,8 @@ class _Option(_Model):
 
     def response(self, tier: str) -> Spec:
         """The response time for ``tier``: its own, else ``default``."""
-        return self.response_hours.get(tier) or self.response_hours[DEFAULT]
+        found = self.response_hours.get(tier)
+        return found if found is not None else self.response_hours[DEFAULT]
 
 
 class PayPerIncident(_Option):
@@ -538,7 +539,8 @@ class Sla(_Model):
     """A service-level agreement: credits for covered incidents answered late."""
 
     response_hours: float = _field(
-        gt=0, le=1000, description="promised response time, in the provider's service hours",
+        gt=0, le=1000, description="promised response time, in the hours the provider works on "
+        "the tier: its service hours, or round the clock for emergency tiers",
         unit="hours", title="SLA response time",
     )  # fmt: skip
     credit_per_breach: Money = _field(
@@ -767,25 +769,46 @@ class Scenario(_Model):
             if tier not in self.incidents:
                 raise ScenarioError(field, f"{tier!r} is not a tier ({known})")
 
+        for tier in tiers:
+            if self.tier_rate(tier) > MAX_RATE:
+                raise ScenarioError(
+                    f"incidents.{tier}.rate_per_user_per_year",
+                    f"times {self.organisation.employees:,} employees gives "
+                    f"{self.tier_rate(tier):,.0f} incidents a year; at most {MAX_RATE:,.0f}",
+                )
         for name, option in self.options.items():
             where = f"options.{name}"
+            if name == "savings":  # Result.trials has savings.<option> columns
+                raise ScenarioError(where, "`savings` is reserved; give the option another name")
             if option.title is None:
                 object.__setattr__(option, "title", name)
                 option.__pydantic_fields_set__.discard("title")
             for key in option.response_hours:
                 if key != DEFAULT:
                     check_tier(f"{where}.response_hours.{key}", key)
+            for tier in option.emergency_tiers:
+                check_tier(f"{where}.emergency.tiers", tier)
+            handled = tiers
+            if isinstance(option, Managed):
+                self._check_managed(name, option, check_tier)
+                handled = [tier for tier in tiers if option.covers_tier(tier)]
+                for field, named in (("response_hours", option.response_hours),
+                                     ("emergency.tiers", option.emergency_tiers)):  # fmt: skip
+                    for tier in named:
+                        if tier != DEFAULT and not option.covers_tier(tier):
+                            raise ScenarioError(
+                                f"{where}.{field}",
+                                f"{tier!r} is not covered: its fallback "
+                                f"{option.fallback!r} handles it",
+                            )
             if DEFAULT not in option.response_hours:
-                missing = [tier for tier in tiers if tier not in option.response_hours]
+                missing = [tier for tier in handled if tier not in option.response_hours]
                 if missing:
                     raise ScenarioError(
                         f"{where}.response_hours",
-                        f"needs `default` or a time for every tier (missing: {', '.join(missing)})",
+                        f"needs `default` or a time for every tier it handles (missing: "
+                        f"{', '.join(missing)})",
                     )
-            for tier in option.emergency_tiers:
-                check_tier(f"{where}.emergency.tiers", tier)
-            if isinstance(option, Managed):
-                self._check_managed(name, option, check_tier)
         if self.baseline is None:  # the first option, as if given: a dump reads back equal
             object.__setattr__(self, "baseline", next(iter(self.options)))
             self.__pydantic_fields_set__.discard("baseline")

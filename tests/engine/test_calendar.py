@@ -225,3 +225,25 @@ def test_hand_worked_values(calendar):
     np.testing.assert_allclose(next_opening(times, *calendar), openings, rtol=0, atol=ATOL)
     x, expected = np.array(HAND_WORKED[calendar][1], dtype=float).T
     np.testing.assert_allclose(time_after(x, *calendar), expected, rtol=0, atol=ATOL)
+
+
+def test_work_that_fills_whole_days_ends_at_closing(calendar):
+    """A wait and a repair of half a day each fill a whole day: 4.6 + 4.6 = 9.2 hours of
+    8.1-17.3 in decimals, but one unit in the last place more in binary. Work that fills whole
+    days must end at the day's closing, not the next opening, and so must the one-pass
+    conversion to another calendar. (Runs for each module calendar, and for two whose days
+    are not exact in binary.)"""
+    for days, open_, close, half in ((*calendar, (calendar[2] - calendar[1]) / 2),
+                                     (5, 8.1, 17.3, 4.6), (6, 7.7, 19.1, 5.7)):  # fmt: skip
+        for whole in range(1, 3 * days):
+            # Detected at an opening, then a wait and a repair of half a day each, added as
+            # the engine adds them: B_C(D) + W + H.
+            opening = hours_before(np.array([24.0 * ((whole - 1) % days) + 168 * ((whole - 1)
+                                   // days) + open_]), days, open_, close)  # fmt: skip
+            x = opening + half + half
+            week, day = divmod(whole - 1, days)
+            closing = 168 * week + 24 * day + close
+            found = time_after(x, days, open_, close)
+            np.testing.assert_allclose(found, [closing], rtol=0, atol=1e-9)
+            moved = convert(x, (days, open_, close), (7, 0, 24))
+            np.testing.assert_allclose(moved, [closing], rtol=0, atol=1e-9)

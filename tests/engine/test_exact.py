@@ -366,16 +366,21 @@ options:
 """
 
 
-def test_emergency_hours_outside_service_hours_are_billed_at_the_multiplier():
+@pytest.mark.parametrize("business", [(6, 7, 19), (7, 0, 24)], ids=["Mon-Sat 7-19", "24/7"])
+def test_emergency_hours_outside_service_hours_are_billed_at_the_multiplier(business):
     """Emergency work runs round the clock: S = D + 3, E = S + 2.5, D = T or the business's
-    next opening (Mon-Sat 7-19; break-fix does not monitor). Of the 2.5 h billed at 120 the
-    share outside Mon-Fri 8-18 is billed x 1.5: bill(T) = 120 (I + 1.5 (2.5 - I)) with
-    I = B_svc(E) - B_svc(S). The reference integrates bill(T), and L(T) = B_org(E) - B_org(T),
-    over T uniform on [0, 168). The contract includes emergency work: its spend is exactly
-    the fee, 12 x 90 x 10."""
+    next opening (break-fix does not monitor). Of the 2.5 h billed at 120 the share outside
+    Mon-Fri 8-18 is billed x 1.5: bill(T) = 120 (I + 1.5 (2.5 - I)) with I = B_svc(E) -
+    B_svc(S). The reference integrates bill(T), and L(T) = B_org(E) - B_org(T), over T uniform
+    on [0, 168). The contract includes emergency work: its spend is exactly the fee,
+    12 x 90 x 10. A 24/7 business once crashed here: its work calendar equals its own."""
     trials = 20_000
-    result = simulate(load_scenario_text(AFTER_HOURS), trials=trials, seed=104)
-    org, service, wait, repair = IntervalCalendar(6, 7, 19), OFFICE, 3.0, 2.5
+    days, open_, close = business
+    text = AFTER_HOURS.replace(
+        "{days: 6, open: 7, close: 19}", f"{{days: {days}, open: {open_}, close: {close}}}"
+    )
+    result = simulate(load_scenario_text(text), trials=trials, seed=104)
+    org, service, wait, repair = IntervalCalendar(*business), OFFICE, 3.0, 2.5
     breaks = start_time_breaks(ALWAYS, (wait, wait + repair), org, service)
 
     def bill(start):
@@ -390,9 +395,13 @@ def test_emergency_hours_outside_service_hours_are_billed_at_the_multiplier():
     incidents = column(result, "break-fix", "incidents")
     mean, square = moments_over_week(bill, breaks)
     assert_per_incident_mean(column(result, "break-fix", "it_spend"), incidents, mean, square)
-    mean, square = moments_over_week(lost, breaks)
-    assert_per_incident_mean(column(result, "break-fix", "downtime_hours"), incidents, mean,
-                             square)  # fmt: skip
+    if business == (7, 0, 24):  # every hour counts and work starts at once: L = W + H exactly
+        hours = column(result, "break-fix", "downtime_hours")
+        np.testing.assert_allclose(hours, (wait + repair) * incidents, rtol=EXACT)
+    else:
+        mean, square = moments_over_week(lost, breaks)
+        assert_per_incident_mean(column(result, "break-fix", "downtime_hours"), incidents, mean,
+                                 square)  # fmt: skip
     np.testing.assert_allclose(column(result, "msp", "it_spend"), 12 * 90 * 10, rtol=EXACT)
 
 

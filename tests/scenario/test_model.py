@@ -279,7 +279,7 @@ def test_bad_values_name_the_field_and_the_reason(path, value, field, reason):
          "options.hybrid.prevention.other", "prevents only tiers the option covers"),
         # Response times: `default`, or one for every tier.
         (changed("options.shop.response_hours", {"only": 3}, HYBRID),
-         "options.shop.response_hours", "needs `default` or a time for every tier "
+         "options.shop.response_hours", "needs `default` or a time for every tier it handles "
          "(missing: other)"),
         (changed("options.shop.response_hours", {}), "options.shop.response_hours",
          "missing: only"),
@@ -325,6 +325,16 @@ def test_bad_values_name_the_field_and_the_reason(path, value, field, reason):
          "options.a.b", "names may use"),
         (changed("baseline", "nobody"), "baseline", "'nobody' is not an option (options: shop, "
          "msp)"),
+        (changed("options.savings", CLOSED_FORM["options"]["shop"]), "options.savings",
+         "`savings` is reserved"),
+        (changed("incidents.only", {"rate_per_user_per_year": 1000, "users_affected": 0,
+                                    "fix_hours": 1},
+                 changed("organisation.employees", 1000)),
+         "incidents.only.rate_per_user_per_year", "gives 1,000,000 incidents a year"),
+        (changed("options.hybrid.response_hours", {"default": 1, "other": 2}, HYBRID),
+         "options.hybrid.response_hours", "'other' is not covered: its fallback 'shop'"),
+        (changed("options.hybrid.emergency", {"tiers": ["other"]}, HYBRID),
+         "options.hybrid.emergency.tiers", "'other' is not covered"),
         # Format 2 only.
         (changed("schema", "itcost.scenario/3"), "schema", "must be itcost.scenario/2"),
         (changed("schema", ...), "schema", "required, but missing"),
@@ -335,6 +345,13 @@ def test_rules_across_fields_name_the_field(data, field, reason):
     assert (error.field, error.source) == (field, "test.yaml")
     assert reason in error.reason
     assert "\n" not in str(error)
+
+
+def test_a_hybrid_needs_response_times_only_for_the_tiers_it_covers():
+    """Its fallback answers the others, with the fallback's own response times."""
+    data = changed("options.hybrid.response_hours", {"only": 1}, HYBRID)
+    scenario = load_scenario_text(text_of(data))
+    assert scenario.options["hybrid"].response("only").median == 1
 
 
 def test_a_format_1_file_is_refused_naming_itcost_upgrade(tmp_path):
