@@ -1,7 +1,8 @@
-"""itcost calculator: break-fix or managed IT support? Run with ``make app``.
+"""itcost calculator: which way should a business pay for IT support? Run with ``make app``.
 
 The entry point: the pages, and the sidebar every page shares (the preset, the scenario file,
-the precision). All modelling is in the ``analysis`` package; this app only lays it out.
+the precision). All modelling is in the ``analysis`` package; this app only lays it out. Every
+option of the scenario is shown, whatever its name and however many there are.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+import analysis  # noqa: E402
 import app_sidebar  # noqa: E402 - found through the sys.path entry above
 import app_state  # noqa: E402
 
 st.set_page_config(
-    page_title="itcost: break-fix or managed IT?",
+    page_title="itcost: which way to pay for IT support?",
     # A file, not an emoji or icon name: those favicons are fetched from the internet.
     page_icon=str(HERE / "favicon.png"),
     layout="wide",
-    menu_items={"About": "itcost: break-fix vs managed IT support, by Monte Carlo simulation."},
+    menu_items={
+        "About": "itcost: pay per incident, a managed contract or a mix? IT support options "
+        "compared by Monte Carlo simulation."
+    },
 )
 
 PAGES = [
@@ -48,6 +53,9 @@ page = st.navigation(PAGES)
 state = app_state.inputs()
 download_slot = app_sidebar.render(state)
 app_state.show_messages(state)
-page.run()
+try:
+    page.run()
+except analysis.ItcostError as error:  # one line naming the field or argument, no traceback
+    st.error(app_state.plain(str(error).strip().splitlines()[0]), icon=":material/error:")
 app_sidebar.download(state, download_slot)  # after the page: the file holds its changes
 app_state.sync_link(state)

@@ -1,49 +1,145 @@
 """The Calculator's inputs: one widget per scenario field, labelled from the scenario model.
 
-Labels, units and help texts come from :func:`analysis.scenario.fields.scenario_fields` (the
+Labels, units and help texts are the scenario model's own field titles and descriptions (the
 same text as ``itcost fields``). Widgets show friendlier units than the file (percentages for
 shares, incidents per month); only the values a user changed are applied to the scenario the
 inputs started from, and the result is validated as a whole. An invalid value shows its
-error under its own widget.
+error under its own widget. Every option of the scenario gets its own inputs, whatever its
+name and however many there are.
 """
 
 from __future__ import annotations
 
 import math
+import typing
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from pydantic import BaseModel
 
 import analysis
-from analysis.scenario.fields import FieldDoc, field_doc
+from analysis.scenario.model import LOST_HOUR_VALUES, STARTS, Managed, PayPerIncident, Spec
 from analysis.scenario.overrides import apply_overrides
-from analysis.scenario.paths import value_at
+from analysis.scenario.paths import unwrap, value_at
 from analysis.scenario.presets import field_sources, sources_for
 from app_state import DEFAULT_PRESET, Inputs, plain
 
-#: Optional sections of the scenario, each behind a switch.
+#: Optional sections of every scenario, each behind a switch (an option's SLA is added per
+#: managed option: ``options.<name>.sla``).
 SECTION_LABELS = {
     "parts": "Include hardware parts",
     "security": "Include security events",
-    "managed.sla": "The contract has an SLA with credits",
-    "hybrid": "Compare a hybrid contract too",
     "budget": "Set an IT budget",
 }
-OPTIONAL_SECTIONS = tuple(SECTION_LABELS)
+#: What each optional section is, for its switch's help.
+SECTION_HELP = {
+    "parts": "Hardware replaced during repairs, at the same cost under every option.",
+    "security": "Rare severe events (ransomware, breaches); each option scales their rate by "
+    "its security factor.",
+    "budget": "A yearly IT budget to test each option's IT spend against on the Decide page. "
+    "Without one, budget risk shows the monthly spread and the worst month only.",
+    "sla": "Service-level credits: each covered incident answered later than promised earns a "
+    "credit, capped per year at a share of the contract fee.",
+}
+#: Words for the choices of text fields.
+LOST_HOUR_WORDS = dict(zip(LOST_HOUR_VALUES, ("wages of the people stopped", "revenue lost",
+                                               "the larger of the two", "wages plus revenue"),
+                           strict=True))  # fmt: skip
+STARTS_WORDS = dict(zip(STARTS, ("during operating hours", "at any time"), strict=True))
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def unit_label(field: FieldDoc, currency: str) -> str:
+@dataclass(frozen=True)
+class Doc:
+    """A scenario field as a widget labels it: read from the model's field declaration."""
+
+    path: str
+    title: str
+    description: str  # with its unit in parentheses, as the model writes it
+    unit: str  # "money per hour", "hours", "0-1", "" for a pure number
+    kind: str  # "count", "share", "spec", "number", "bool", "text"
+
+    @property
+    def percent(self) -> bool:
+        return self.kind == "share" or self.unit in ("0-1", "fraction")
+
+
+def field_info(scenario: analysis.Scenario, path: str) -> Doc:
+    """The declaration of the field at dotted ``path`` of ``scenario``: tiers and options by
+    their names, an option's fields by its kind. Raises KeyError for a path that names none.
+
+    The app's stand-in for :func:`analysis.scenario.fields.field_doc` on paths under
+    ``options`` (which depend on each option's kind).
+    """
+    model: Any = type(scenario)
+    parts = path.split(".")
+    parent_title = ""
+    depth = 0
+    while depth < len(parts):
+        key = parts[depth]
+        fields = {info.alias or name: info for name, info in model.model_fields.items()}
+        info = fields[key]
+        inner, keyed = unwrap(info.annotation, keep_unions=True)
+        if keyed and key == "options":  # the next key names an option: its own kind
+            model = type(scenario.options[parts[depth + 1]])
+            depth += 2
+            continue
+        if keyed and key == "incidents":
+            model = inner
+            depth += 2
+            continue
+        if isinstance(inner, tuple):
+            inner = inner[0]
+        if keyed:  # prevention.<tier>, response_hours.<tier>: the mapping's own field
+            depth += 1
+        last = depth == len(parts) - 1
+        is_model = isinstance(inner, type) and issubclass(inner, BaseModel) and inner is not Spec
+        if not last and is_model:
+            parent_title, model = info.title or "", inner  # untitled: a top section
+            depth += 1
+            continue
+        if not last:
+            raise KeyError(path)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        unit = str(extra.get("unit", ""))
+        title = info.title or key
+        if parent_title and " " not in title:  # "Remote" of "Minimum billable hours"
+            title = f"{parent_title}: {title.lower()}"
+        return Doc(path, title, info.description or "", unit, _kind(info, inner))
+    raise KeyError(path)
+
+
+def _kind(info: Any, inner: Any) -> str:
+    annotation = info.annotation
+    if inner is Spec:
+        return "spec"
+    plain_types = {typing.get_origin(annotation), annotation, *typing.get_args(annotation)}
+    if bool in plain_types:
+        return "bool"
+    if int in plain_types and float not in plain_types:
+        return "count"
+    if str in plain_types or typing.get_origin(annotation) is typing.Literal:
+        return "text"
+    bounds = {type(m).__name__: m for m in info.metadata}
+    if "Ge" in bounds and "Le" in bounds and (bounds["Ge"].ge, bounds["Le"].le) == (0, 1):
+        return "share"
+    return "number"
+
+
+def unit_label(doc: Doc, currency: str) -> str:
     """The unit as a widget label shows it: ``USD/hour``, ``%``, ``hours``."""
-    unit = field.unit
-    if field.kind == "share" or unit == "fraction":
+    if doc.percent:
         return "%"
     names = {
         "x": "times",
         "money": currency,
         "money per hour": f"{currency}/hour",
         "money per month": f"{currency}/month",
+        "money per year": f"{currency}/year",
+        "hour": "hour of the day",
     }
-    return names.get(unit, unit)
+    return names.get(doc.unit, doc.unit)
 
 
 def _step(value: float) -> float:
@@ -67,24 +163,31 @@ class Form:
 
     def __init__(self, state: Inputs):
         self.state = state
-        self.base = state.base
-        data = state.base.model_dump(mode="json")
-        data["managed"]["incident_reduction"] = {
-            tier: state.base.reduction(tier) for tier in state.base.incidents
-        }
+        self.base = base = state.base
+        data = base.model_dump(mode="json", by_alias=True)
+        for name, option in base.options.items():  # every covered tier, 0 when not given
+            if isinstance(option, Managed):
+                data["options"][name]["prevention"] = {
+                    tier: option.prevention.get(tier, 0.0)
+                    for tier in base.incidents
+                    if option.covers_tier(tier)
+                }
+        self.sections = [*SECTION_LABELS] + [
+            f"options.{name}.sla" for name, o in base.options.items() if isinstance(o, Managed)
+        ]
         # Values for a section the base lacks, once a user switches it on: the preset's, else
         # the default preset's, else a starting point of our own.
         preset = analysis.load_scenario(state.preset)
         fallbacks = [preset, analysis.load_scenario(DEFAULT_PRESET)]
-        fallbacks = [scenario.model_dump(mode="json") for scenario in fallbacks]
-        for section in OPTIONAL_SECTIONS:
+        dumps = [scenario.model_dump(mode="json") for scenario in fallbacks]
+        for section in self.sections:
             if value_at(data, section) is None:
-                found = [value_at(dump, section) for dump in fallbacks]
+                found = [value_at(dump, section) for dump in dumps]
                 start = next((value for value in found if value), None)
-                _put(data, section, start or _starting_point(section, state.base))
+                _put(data, section, start or _starting_point(section))
         self.data = data
         self.preset_data = preset.to_dict()
-        self.base_data = state.base.to_dict()
+        self.base_data = base.to_dict()
         self.sources = field_sources(state.preset)
         self.changes: dict[str, Any] = {}
         self.values: dict[str, Any] = {}
@@ -102,10 +205,12 @@ class Form:
         """The base's value at ``path`` (a spec as ``{median, p90}``)."""
         return value_at(self.data, path)
 
+    def doc(self, path: str) -> Doc:
+        return field_info(self.base, path)
+
     def help(self, path: str) -> str:
         """The field's meaning with its unit, its path, and the preset's source for the value."""
-        field = field_doc(path)
-        text = field.description.replace("money", self.base.currency)
+        text = self.doc(path).description.replace("money", self.base.currency)
         text = text[:1].upper() + text[1:] + f". Scenario field: `{path}`."
         same = value_at(self.base_data, path) == value_at(self.preset_data, path)
         cited = sources_for(self.sources, path) if same else []
@@ -114,12 +219,13 @@ class Form:
         return text
 
     def label(self, path: str, prefix: str = "") -> str:
-        """``Title (unit)``; for a tier's field, ``Tier: title (unit)``."""
-        field = field_doc(path)
-        title = (
-            field.title if not prefix else f"{prefix}: {field.title[:1].lower()}{field.title[1:]}"
-        )
-        unit = unit_label(field, self.base.currency)
+        """``Title (unit)``; with a prefix (a tier's name), ``Prefix: title (unit)``. Plain
+        text: tier names are the user's."""
+        doc = self.doc(path)
+        title = doc.title
+        if prefix:
+            title = f"{plain(prefix)}: {title[:1].lower()}{title[1:]}"
+        unit = unit_label(doc, self.base.currency)
         return f"{title} ({unit})" if unit else title
 
     def _record(self, path: str, value: Any, initial: Any) -> None:
@@ -131,36 +237,40 @@ class Form:
 
     # -- widgets -----------------------------------------------------------------------------
 
-    def number(self, path: str, prefix: str = "", per_month: bool = False, unset: str = "") -> None:
-        """A number input for a count, share, fraction or amount (a rate as per month).
+    def number(
+        self, path: str, prefix: str = "", per_month: str = "", unset: str = "", short: str = ""
+    ) -> None:
+        """A number input for a count, share, fraction or amount.
 
-        ``unset`` is the placeholder of an optional number that may be left empty (None).
+        ``per_month`` shows a yearly rate per month under that label; ``unset`` is the
+        placeholder of an optional number that may be left empty (None); ``short`` is a label
+        for a narrow column (the heading above says what it belongs to).
         """
-        field = field_doc(path)
+        doc = self.doc(path)
         initial = self.initial(path)
-        percent = field.kind == "share" or field.unit == "fraction"
-        label = self.label(path, prefix)
+        label = short or self.label(path, prefix)
         options: dict[str, Any] = {"min_value": 0.0, "format": "%.2f"}
         derived = path == "organisation.devices" and (
             "devices" not in self.base.organisation.model_fields_set
         )
         if derived:  # one per person until a user types a number: then that number, always
             options = {"min_value": 0, "step": 1, "format": "%d", "placeholder": "same as staff"}
-            shown = None
+            shown: Any = None
         elif unset:
             options = {"min_value": 0.0, "format": "%.2f", "placeholder": unset}
             shown = None if initial is None else float(initial)
-        elif field.kind == "count":
+        elif doc.kind == "count":
             options = {"min_value": 0, "step": 1, "format": "%d"}
-            shown: Any = int(initial)
-        elif percent:
+            shown = int(initial)
+        elif doc.percent:
             shown = initial * 100
-            low = 100 * field.minimum if field.unit == "fraction" else 0.0
+            low = -50.0 if doc.unit == "fraction" else 0.0
             options = {"min_value": low, "max_value": 100.0, "step": 1.0, "format": "%.1f"}
         elif per_month:
             shown = initial / 12
-            label = f"{prefix} incidents per month"
+            label = plain(per_month)
             options["step"] = _step(shown)
+            options["format"] = "%.3f" if shown < 1 else "%.2f"
         else:
             shown = float(initial)
             options["step"] = _step(shown)
@@ -178,7 +288,7 @@ class Form:
                 self.changes[path] = entered  # even if it equals today's derived number
         elif unset or entered == shown:
             value = entered if unset else initial
-        elif percent:
+        elif doc.percent:
             value = _exact(entered / 100)
         elif per_month:
             value = _exact(entered * 12)
@@ -186,13 +296,18 @@ class Form:
             value = entered
         self._record(path, value, initial)
 
-    def spec(self, path: str, prefix: str = "") -> None:
-        """Median and 90th percentile of a duration or amount, side by side."""
-        initial = self.initial(path)
+    def spec(self, path: str, prefix: str = "", initial: Any = None) -> None:
+        """Median and 90th percentile of a duration or amount, side by side.
+
+        ``initial`` is the value shown when the base has none at ``path`` (a tier's response
+        time that comes from ``default``).
+        """
+        own = self.initial(path)
+        start = own if own is not None else initial
         label = self.label(path, prefix)
         entered = {}
         for column, part in zip(st.columns(2), ("median", "p90"), strict=True):
-            shown = float(initial[part])
+            shown = float(start[part])
             with column:
                 value = st.number_input(
                     label.replace(" (", f", {part} (", 1) if "(" in label else f"{label}, {part}",
@@ -205,28 +320,29 @@ class Form:
                     "one in ten more than the p90 (equal values: a constant).",
                     persist_state="session",
                 )
-            entered[part] = value if value != shown else initial[part]
-        self._record(path, entered, initial)
+            entered[part] = value if value != shown else start[part]
+        self._record(path, entered, start)
 
-    def tiers(self, path: str) -> None:
-        """A choice of incident tiers (the tiers under a hybrid contract)."""
+    def choice(self, path: str, choices: dict[str, str], prefix: str = "") -> None:
+        """A choice among the values of a text field, in words."""
         initial = self.initial(path)
-        options = list(self.base.incidents)
-        chosen = st.multiselect(
-            self.label(path),
-            options,
-            default=[tier for tier in initial if tier in options],
+        names = list(choices)
+        value = st.selectbox(
+            self.label(path, prefix),
+            names,
+            index=names.index(initial),
+            format_func=choices.__getitem__,
             key=self.key(path),
             help=self.help(path),
             persist_state="session",
         )
-        value = initial if sorted(chosen) == sorted(initial) else chosen
         self._record(path, value, initial)
 
-    def text(self, path: str) -> None:
-        initial = self.initial(path)
-        value = st.text_input(
-            field_doc(path).title,
+    def switch(self, path: str) -> None:
+        """A toggle for a true/false field."""
+        initial = bool(self.initial(path))
+        value = st.toggle(
+            self.label(path),
             value=initial,
             key=self.key(path),
             help=self.help(path),
@@ -234,15 +350,58 @@ class Form:
         )
         self._record(path, value, initial)
 
+    def calendar(self, path: str) -> None:
+        """A weekly calendar: days from Monday, opening and closing hours, side by side."""
+        columns = st.columns(3)
+        with columns[0]:
+            self.number(f"{path}.days", short="Days a week")
+        with columns[1]:
+            self.number(f"{path}.open", short="Opens (hour)")
+        with columns[2]:
+            self.number(f"{path}.close", short="Closes (hour)")
+
+    def text(self, path: str) -> None:
+        initial = self.initial(path)
+        value = st.text_input(
+            plain(self.doc(path).title),
+            value=initial,
+            key=self.key(path),
+            help=self.help(path),
+            persist_state="session",
+        )
+        self._record(path, value, initial)
+
+    def baseline(self) -> None:
+        """The option the others are compared with: a change like any other."""
+        path = "baseline"
+        initial = self.base.baseline_name
+        names = self.base.option_names
+        titles = {name: f"{self.base.options[name].title} ({name})" for name in names}
+        value = st.selectbox(
+            "Compare every option with (baseline)",
+            names,
+            index=names.index(initial),
+            format_func=titles.__getitem__,
+            key=self.key(path),
+            help="The option the savings, P(cheaper) and the verdict are measured against. "
+            "Scenario field: `baseline`.",
+            persist_state="session",
+        )
+        self.values[path] = value
+        if value != initial:
+            self.changes[path] = value
+        self.slots[path] = st.empty()
+
     def section(self, name: str) -> bool:
         """A switch for an optional section; its fields follow only when it is on."""
         present = value_at(self.base_data, name) is not None
-        description = FIELD_SECTIONS[name]
+        last = name.rsplit(".", 1)[-1]
+        label = SECTION_LABELS.get(name, "The contract has an SLA with credits")
         on = st.toggle(
-            SECTION_LABELS[name],
+            label,
             value=present,
             key=self.key(f"{name}.on"),
-            help=description[:1].upper() + description[1:] + ".",
+            help=SECTION_HELP[last],
             persist_state="session",
         )
         if not on:
@@ -255,8 +414,8 @@ class Form:
 
     def finish(self, top_slot: Any) -> None:
         """Apply the changes to the base; record the valid scenario or show the error in place."""
-        changes = {}
-        for section in OPTIONAL_SECTIONS:
+        changes: dict[str, Any] = {}
+        for section in self.sections:
             present = value_at(self.base_data, section) is not None
             if section in self.sections_off:
                 if present:
@@ -282,11 +441,11 @@ class Form:
     def error_text(self, error: analysis.ScenarioError) -> str:
         """``Title (path): reason``, one line, shown as plain text."""
         try:
-            field: FieldDoc | None = field_doc(error.field)
-        except KeyError:  # a section, or no field at all
-            field = None
-        name = f"{field.title} ({error.field})" if field else error.field or "Scenario"
-        return plain(f"{name}: {error.reason}")
+            title: str | None = self.doc(error.field).title
+        except (KeyError, IndexError):  # a section, or no field at all
+            title = None
+        name = f"{title} ({error.field})" if title else error.field or "Scenario"
+        return plain(f"{name}: {error.reason}".splitlines()[0])
 
     def _slot_for(self, path: str, top_slot: Any) -> Any:
         """Where the error of ``path`` goes: under its widget; else under the widget of the
@@ -322,29 +481,73 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
     data[last] = value
 
 
-def _starting_point(section: str, base: analysis.Scenario) -> dict[str, Any]:
+def _starting_point(section: str) -> dict[str, Any]:
     """Values for a section no preset has: a place to start from, to be changed."""
-    if section == "managed.sla":
+    if section.endswith(".sla"):
         return {"response_hours": 4.0, "credit_per_breach": 100.0, "max_credit_share": 0.1}
-    if section == "hybrid":  # the most severe tier under contract, at 40% of the managed fee
-        severest = max(base.incidents, key=base.impact_rate)
-        fee = _exact(0.4 * base.managed.per_user_monthly)
-        return {"managed_tiers": [severest], "per_user_monthly": fee, "per_device_monthly": 0.0,
-                "onboarding_fee": 0.0, "security_rate_per_year": None}  # fmt: skip
-    return {"annual_it_spend": None, "seasonality": None}  # budget
+    if section == "parts":
+        return {"probability": 0.05, "cost": {"median": 250.0, "p90": 900.0}}
+    if section == "security":
+        return {"rate_per_year": 0.015, "loss": {"median": 25_000.0, "p90": 150_000.0}}
+    return {"annual_it_spend": None}  # budget: none until one is typed
 
 
-#: What each optional section is, for its switch's help.
-FIELD_SECTIONS = {
-    "parts": "Hardware replaced during repairs, at the same cost under every model.",
-    "security": "Rare severe events (ransomware, breaches), less frequent under managed care.",
-    "managed.sla": "Service-level credits: each managed incident answered later than promised "
-    "earns a credit, capped per year at a share of the contract fee.",
-    "hybrid": "A third option: managed care for the tiers you choose, break-fix for the rest, "
-    "on the same incidents. Its results appear next to the other two.",
-    "budget": "A yearly IT budget for the budget-risk figures on the Decide page (default: "
-    "the managed contract's annual fee).",
-}
+def _rate_path(base: analysis.Scenario, tier: str) -> tuple[str, str]:
+    """The tier's rate field as the base gives it, and its label per month."""
+    if base.incidents[tier].rate_per_year is not None:
+        return f"incidents.{tier}.rate_per_year", f"{tier.capitalize()} incidents per month"
+    return (
+        f"incidents.{tier}.rate_per_user_per_year",
+        f"{tier.capitalize()} incidents per user per month",
+    )
+
+
+def _handled_tiers(base: analysis.Scenario, name: str) -> list[str]:
+    """The tiers option ``name``'s own technicians handle (a hybrid's others go to its
+    fallback)."""
+    return [tier for tier in base.incidents if base.handler(name, tier) == name]
+
+
+def _option_inputs(form: Form, name: str) -> None:
+    """Every input of one option but its headline prices (those are under Prices)."""
+    base = form.base
+    option = base.options[name]
+    where = f"options.{name}"
+    form.text(f"{where}.title")
+    if isinstance(option, PayPerIncident):
+        for field in ("minimum_hours.remote", "minimum_hours.onsite", "increment_hours",
+                      "trip_fee"):  # fmt: skip
+            form.number(f"{where}.{field}")
+        if option.emergency is not None:
+            form.number(f"{where}.emergency.multiplier")
+    else:
+        for field in ("per_device_monthly", "per_server_monthly", "per_site_monthly",
+                      "minimum_monthly", "onboarding"):  # fmt: skip
+            form.number(f"{where}.fees.{field}")
+        if option.covers != "all":
+            covered = ", ".join(option.covers) or "no tier"
+            st.caption(plain(f"Covers {covered}; the rest go to {option.fallback}."))
+        for tier in base.incidents:
+            if option.covers_tier(tier):
+                form.number(f"{where}.prevention.{tier}", prefix=tier.capitalize())
+        form.number(f"{where}.fix_time_factor")
+        form.switch(f"{where}.monitoring")
+        if option.out_of_scope is not None:
+            for field in ("share", "rate", "minimum_hours"):
+                form.number(f"{where}.out_of_scope.{field}")
+    st.markdown("*Response times* (in the hours its technicians work)")
+    for tier in _handled_tiers(base, name):
+        form.spec(
+            f"{where}.response_hours.{tier}",
+            prefix=tier.capitalize(),
+            initial=option.response(tier).model_dump(),
+        )
+    st.markdown("*Service hours*")
+    form.calendar(f"{where}.service_hours")
+    form.number(f"{where}.security_factor")
+    if isinstance(option, Managed) and form.section(f"{where}.sla"):
+        for field in ("response_hours", "credit_per_breach", "max_credit_share"):
+            form.number(f"{where}.sla.{field}")
 
 
 def render(state: Inputs) -> None:
@@ -357,55 +560,51 @@ def render(state: Inputs) -> None:
     st.markdown("**Your business**")
     form.number("organisation.employees")
     form.number("organisation.devices")
-    form.number("organisation.revenue_per_hour")
+    form.number("organisation.servers")
+    if base.organisation.annual_revenue is not None:
+        form.number("organisation.annual_revenue")
+    else:
+        form.number("organisation.revenue_per_hour")
     form.number("organisation.loaded_hourly_cost")
-    st.markdown("**Incidents per month** (without proactive care)")
+    st.markdown("**Opening hours** (outages cost money only while you are open)")
+    form.calendar("organisation.operating_hours")
+    st.caption(f"Days count from Monday: 5 is {DAY_NAMES[0]}-{DAY_NAMES[4]}; 24/7 is 7, 0, 24.")
+    st.markdown("**Incidents** (without proactive care)")
     for tier in tiers:
-        form.number(f"incidents.{tier}.rate_per_year", prefix=tier.capitalize(), per_month=True)
+        path, per_month = _rate_path(base, tier)
+        form.number(path, per_month=per_month)
     st.markdown("**Prices**")
-    form.number("break_fix.hourly_rate")
-    form.number("managed.per_user_monthly")
+    for name, option in base.options.items():
+        title = option.title
+        if isinstance(option, PayPerIncident):
+            form.number(f"options.{name}.rates.remote", prefix=title)
+            form.number(f"options.{name}.rates.onsite", prefix=title)
+        else:
+            form.number(f"options.{name}.fees.per_user_monthly", prefix=title)
+    form.baseline()
 
     with st.expander("Downtime impact and incident tiers"):
-        form.number("organisation.productivity_loss")
+        form.choice("organisation.lost_hour_value", LOST_HOUR_WORDS)
         for tier in tiers:
             name = tier.capitalize()
-            st.markdown(f"*{name} incidents*")
-            form.number(f"incidents.{tier}.users_affected", prefix=name)
-            form.number(f"incidents.{tier}.revenue_impact", prefix=name)
+            st.markdown(plain(f"{name} incidents"))
+            for field in ("users_affected", "blocking", "revenue_impact", "onsite_share"):
+                form.number(f"incidents.{tier}.{field}", prefix=name)
             form.spec(f"incidents.{tier}.fix_hours", prefix=name)
+            form.choice(f"incidents.{tier}.starts", STARTS_WORDS, prefix=name)
             form.number(f"incidents.{tier}.dispersion", prefix=name)
-    with st.expander("Break-fix terms"):
-        for name in ("minimum_hours", "callout_fee", "after_hours_share", "after_hours_multiplier"):
-            form.number(f"break_fix.{name}")
-        form.spec("break_fix.response_hours")
-    with st.expander("Managed contract"):
-        form.number("managed.per_device_monthly")
-        form.number("managed.onboarding_fee")
-        for tier in tiers:
-            form.number(f"managed.incident_reduction.{tier}", prefix=tier.capitalize())
-        form.spec("managed.response_hours")
-        for name in ("fix_time_factor", "out_of_scope_share", "out_of_scope_rate"):
-            form.number(f"managed.{name}")
-    with st.expander("Hardware parts and security events"):
+    for name, option in base.options.items():
+        with st.expander(plain(f"Option: {option.title} ({name})")):
+            _option_inputs(form, name)
+    with st.expander("Hardware parts, security events and budget"):
         if form.section("parts"):
             form.number("parts.probability")
             form.spec("parts.cost")
         if form.section("security"):
-            form.number("security.rate_per_year.break_fix")
-            form.number("security.rate_per_year.managed")
+            form.number("security.rate_per_year")
             form.spec("security.loss")
-    with st.expander("Hybrid contract, SLA credits and budget"):
-        if form.section("hybrid"):
-            form.tiers("hybrid.managed_tiers")
-            for name in ("per_user_monthly", "per_device_monthly", "onboarding_fee"):
-                form.number(f"hybrid.{name}")
-            form.number("hybrid.security_rate_per_year", unset="by the tiers covered")
-        if form.section("managed.sla"):
-            for name in ("response_hours", "credit_per_breach", "max_credit_share"):
-                form.number(f"managed.sla.{name}")
         if form.section("budget"):
-            form.number("budget.annual_it_spend", unset="the managed annual fee")
+            form.number("budget.annual_it_spend", unset="no budget")
             if base.budget and base.budget.seasonality:
                 st.caption("Incidents follow the file's monthly seasonality.")
     with st.expander("Horizon and scenario"):
@@ -415,6 +614,7 @@ def render(state: Inputs) -> None:
         form.text("name")
         st.caption(
             f"Amounts are in {base.currency}; to use another currency, change `currency` in the "
-            "scenario file and load it again."
+            "scenario file and load it again. Which tiers a contract covers, and its fallback, "
+            "are set in the file too."
         )
     form.finish(top_slot)

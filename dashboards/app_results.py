@@ -1,25 +1,43 @@
-"""Result cards and the verdict, shared by the pages that show a simulation."""
+"""Result cards, the verdict and the guard rails, shared by the pages that show a simulation.
+
+Every figure of a page comes from one result and its one decision summary
+(:func:`analysis.present.narrative.decision_summary`): the cards, the table, the verdict and
+the notes cannot disagree. IT spend (what the business pays) and estimated losses (downtime
+and security) have cards of their own, apart, and the total is their sum.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import analysis
 import app_state
+from analysis.present import guard_rails as rails
+from analysis.present import narrative
 from analysis.present.formatting import money, share_text, simulated_periods
-from analysis.present.narrative import hybrid_summary
+from analysis.present.tables import options_table
 from app_state import Inputs, plain
 
-#: Labels of the result cards (the browser tests find the cards by them).
-CARDS = (
-    "Break-fix cost",
-    "Managed services cost",
-    "Saving with managed",
-    "Managed is cheaper in",
-    "Downtime hours",
-)
-#: The cards a hybrid contract adds.
-HYBRID_CARDS = ("Hybrid cost", "Saving with hybrid", "Hybrid is cheaper in")
+#: Labels of every option's cards (the tests find the cards by them, in the option's box).
+CARDS = ("IT spend", "Estimated losses", "Total", "Lost operating hours", "Cheapest in")
+#: The cards an option other than the baseline adds.
+COMPARISON_CARDS = ("Saving vs baseline", "Beats the baseline in")
+#: How each kind of guard-rail note is shown.
+NOTE_STYLE = {
+    "it_spend": ("info", ":material/payments:"),
+    "downtime_share": ("warning", ":material/warning:"),
+    "breakeven_fee": ("warning", ":material/warning:"),
+    "lost_hours": ("info", ":material/schedule:"),
+}
+KIND_WORDS = {"pay_per_incident": "pay per incident", "managed": "managed contract"}
+#: Options side by side in one row of cards.
+PER_ROW = 3
+
+
+def option_key(option: str) -> str:
+    """The key of an option's box of cards (``st-key-<key>`` in the browser)."""
+    return f"itcost-option-{option}"
 
 
 def stale_warning(state: Inputs) -> None:
@@ -32,7 +50,7 @@ def stale_warning(state: Inputs) -> None:
         )
 
 
-def _per(result: analysis.Result) -> str:
+def per(result: analysis.Result) -> str:
     years = result.scenario.horizon.years
     return "per year" if years == 1 else f"over {years} years"
 
@@ -40,22 +58,33 @@ def _per(result: analysis.Result) -> str:
 def heading(state: Inputs, result: analysis.Result) -> None:
     scenario = result.scenario
     years = scenario.horizon.years
-    per = _per(result)
+    baseline = scenario.options[scenario.baseline_name].title
     st.caption(
-        f"{plain(scenario.name)} · amounts in "
-        f"{scenario.currency} {per} · {state.trials:,} simulated "
-        f"{simulated_periods(years)}, seed {state.seed}"
+        plain(
+            f"{scenario.name} · amounts in {scenario.currency} {per(result)} · "
+            f"{result.n_trials:,} simulated {simulated_periods(years)}, seed {result.seed} · "
+            f"compared with {baseline}"
+        )
     )
 
 
-def cards(result: analysis.Result) -> None:
-    """The five figures an owner asks for first."""
-    summary = result.summary()
-    currency, trials = summary["currency"], summary["trials"]
+# Its break-even fees are solved on the result's quantities: once per result, not per rerun.
+@st.cache_data(max_entries=32, ttl="1h", show_spinner=False, hash_funcs=app_state.HASH_FUNCS)
+def _decision(result: analysis.Result) -> narrative.DecisionSummary:
+    return narrative.decision_summary(result)
+
+
+def decision(result: analysis.Result) -> narrative.DecisionSummary:
+    """The decision summary behind every text and card of ``result`` (cached)."""
+    return _decision(result)
+
+
+def cards(result: analysis.Result, summary: narrative.DecisionSummary) -> None:
+    """Every option in its own box: IT spend, estimated losses and the total, apart; then,
+    against the baseline, the saving and how often it is cheaper."""
+    data = summary.summary
+    currency, trials = data["currency"], data["trials"]
     many = simulated_periods(result.scenario.horizon.years)
-    bf, ms = summary["models"]["break_fix"], summary["models"]["managed"]
-    savings = summary["comparison"]["savings"]
-    cheaper = summary["comparison"]["prob_managed_cheaper"]
 
     def spread(stats: dict) -> str:
         return (
@@ -64,74 +93,91 @@ def cards(result: analysis.Result) -> None:
             f"and {money(stats['p95'], currency)}."
         )
 
-    st.markdown(f"**Expected (mean) figures {_per(result)}**")
-    first = st.columns(3)
-    first[0].metric(CARDS[0], money(bf["total"]["mean"], currency), help=spread(bf["total"]),
-                    border=True)  # fmt: skip
-    first[1].metric(CARDS[1], money(ms["total"]["mean"], currency), help=spread(ms["total"]),
-                    border=True)  # fmt: skip
-    first[2].metric(
-        CARDS[2],
-        money(savings["mean"], currency),
-        delta=f"90%: {money(savings['p05'], currency)} to {money(savings['p95'], currency)}",
-        delta_color="off",
-        delta_arrow="off",
-        help="Break-fix cost minus managed cost; negative when managed costs more. "
-        + spread(savings),
-        border=True,
-    )
-    second = st.columns(2)
-    second[0].metric(
-        CARDS[3],
-        share_text(cheaper),
-        delta=f"of simulated {many}",
-        delta_color="off",
-        delta_arrow="off",
-        help=f"Share of the {trials:,} simulated {many} in which managed services cost less "
-        "in total (support, downtime and security).",
-        border=True,
-    )
-    hours_bf, hours_ms = bf["downtime_hours"]["mean"], ms["downtime_hours"]["mean"]
-    second[1].metric(
-        CARDS[4],
-        f"{hours_bf:,.0f} h",
-        delta=f"{hours_ms - hours_bf:+,.0f} h with managed ({hours_ms:,.0f} h)",
-        delta_color="inverse",
-        help="Outage hours with break-fix (waiting plus repair), summed over incidents, and "
-        "the change with managed services. Most incidents stop "
-        "one or two people, so this is not the hours the whole business is down.",
-        border=True,
-    )
+    st.markdown(f"**Expected (mean) figures {per(result)}**")
+    options = list(result.options)
+    for start in range(0, len(options), PER_ROW):
+        row = options[start : start + PER_ROW]
+        for column, option in zip(st.columns(PER_ROW), row, strict=False):
+            stats = data["options"][option]
+            with column, st.container(border=True, key=option_key(option)):
+                st.markdown(f"**{plain(summary.titles[option])}**")
+                role = " · the baseline" if option == summary.baseline else ""
+                st.caption(
+                    plain(f"{option} · {KIND_WORDS.get(stats['kind'], stats['kind'])}{role}")
+                )
+                st.metric(
+                    CARDS[0],
+                    money(stats["it_spend"]["mean"], currency),
+                    help="What you pay: fees, bills, trip fees and parts, less SLA credits. "
+                    + spread(stats["it_spend"]),
+                )
+                downtime, security = stats["downtime"]["mean"], stats["security"]["mean"]
+                st.metric(
+                    CARDS[1],
+                    money(downtime + security, currency),
+                    help="What you lose, estimated: work and revenue lost while systems are down "
+                    "in your operating hours, and security losses. Not cash paid.",
+                )
+                st.caption(
+                    plain(f"downtime {money(downtime, currency)} · security "
+                          f"{money(security, currency)}")
+                )  # fmt: skip
+                st.metric(
+                    CARDS[2],
+                    money(stats["total"]["mean"], currency),
+                    help="IT spend plus estimated losses. " + spread(stats["total"]),
+                )
+                st.metric(
+                    CARDS[3],
+                    f"{stats['downtime_hours']['mean']:,.0f} h",
+                    help="Operating hours of outage, summed over incidents (waiting plus "
+                    "repair, counted only while the business is open). Most incidents stop one "
+                    "or two people: this is not the hours the whole business is down.",
+                )
+                if option != summary.baseline:
+                    item = summary.comparison(option)
+                    st.metric(
+                        COMPARISON_CARDS[0],
+                        money(item.savings["mean"], currency),
+                        help="Baseline total minus this option's total (negative: it costs more); "
+                        "below it, the same on IT spend alone. " + spread(item.savings),
+                    )
+                    alone = money(item.it_spend_savings["mean"], currency)
+                    st.caption(plain(f"on IT spend alone: {alone}"))
+                    st.metric(
+                        COMPARISON_CARDS[1],
+                        share_text(item.prob_cheaper),
+                        delta=f"of simulated {many}",
+                        delta_color="off",
+                        delta_arrow="off",
+                        help="Share of the simulated years in which its total is below the "
+                        "baseline's.",
+                    )
+                st.metric(
+                    CARDS[4],
+                    share_text(summary.prob_cheapest[option]),
+                    delta=f"of simulated {many}",
+                    delta_color="off",
+                    delta_arrow="off",
+                    help=f"Share of the {trials:,} simulated {many} in which this option has "
+                    "the lowest total of all.",
+                )
 
-    if "hybrid" in result.models:
-        hybrid = summary["models"]["hybrid"]
-        savings_hybrid = summary["comparison"]["savings_hybrid"]
-        third = st.columns(3)
-        third[0].metric(HYBRID_CARDS[0], money(hybrid["total"]["mean"], currency),
-                        help=spread(hybrid["total"]), border=True)  # fmt: skip
-        third[1].metric(
-            HYBRID_CARDS[1],
-            money(savings_hybrid["mean"], currency),
-            delta=f"90%: {money(savings_hybrid['p05'], currency)} to "
-            f"{money(savings_hybrid['p95'], currency)}",
-            delta_color="off",
-            delta_arrow="off",
-            help="Break-fix cost minus hybrid cost. " + spread(savings_hybrid),
-            border=True,
-        )
-        third[2].metric(
-            HYBRID_CARDS[2],
-            share_text(summary["comparison"]["prob_hybrid_cheaper"]),
-            delta="than break-fix",
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-        )
+
+def comparison_table(result: analysis.Result, summary: narrative.DecisionSummary) -> None:
+    """Every option side by side: IT spend beside the total, and against the baseline."""
+    header, rows = options_table(result, summary)
+    st.dataframe(pd.DataFrame(rows, columns=list(header)), hide_index=True)
 
 
-def verdict_box(state: Inputs, result: analysis.Result) -> None:
+def guard_rails(result: analysis.Result, summary: narrative.DecisionSummary) -> None:
+    """The notes that keep the comparison honest (IT spend alone, estimated downtime, the
+    break-even fee against the market, implied lost hours against surveys)."""
+    for note in rails.guard_rails(result, summary):
+        kind, icon = NOTE_STYLE.get(note.kind, ("info", ":material/info:"))
+        getattr(st, kind)(note.text, icon=icon)
+
+
+def verdict_box(result: analysis.Result, summary: narrative.DecisionSummary) -> None:
     with st.container(border=True):
-        st.markdown(app_state.verdict(result))
-        hybrid = hybrid_summary(result)
-        if hybrid:
-            st.markdown(hybrid)
+        st.markdown(narrative.verdict(result, summary))

@@ -13,6 +13,18 @@ from app_state import DEFAULT_SEED, MAX_SEED, TRIAL_CHOICES, Inputs, plain
 _UPLOAD_KEY = "itcost_upload"
 
 
+def presets() -> dict[str, str]:
+    """The presets the app offers, with their descriptions: those that load (a preset file
+    that does not is left out, not allowed to stop the app)."""
+    offered = {}
+    for name in analysis.preset_names():
+        try:
+            offered[name] = analysis.load_scenario(name).description
+        except analysis.ScenarioError:
+            continue
+    return offered
+
+
 def _choose_preset(state: Inputs) -> None:
     name = st.session_state["itcost_preset"]
     state.preset = name
@@ -53,8 +65,8 @@ def render(state: Inputs) -> Any:
     has run: the page may change the scenario, and the file must hold the latest one.
     """
     with st.sidebar:
-        names = analysis.preset_names()
-        descriptions = analysis.preset_descriptions()
+        descriptions = presets()
+        names = list(descriptions)
         st.selectbox(
             "Start from a business like yours",
             names,

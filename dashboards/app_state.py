@@ -4,7 +4,13 @@ Every page reads the same :class:`Inputs` from ``st.session_state``. The Calcula
 widgets start from ``Inputs.base``; each valid change becomes ``Inputs.scenario``, and an
 invalid one is kept as ``Inputs.error`` while the results stay those of the last valid
 scenario. A link carries the preset and the fields that differ from it as ``--set``-style
-query parameters (``?preset=law-firm&break_fix.hourly_rate=160``), so it reproduces the view.
+query parameters (``?preset=law-firm&options.break-fix.rates.onsite=160&baseline=managed``),
+so it reproduces the view.
+
+Results: a change that touches prices only (rates, fees, wages, revenue) is priced again on the
+quantities of the last simulation (:meth:`analysis.Result.reprice`), exactly and without
+simulating again; anything else simulates. Every figure a page shows comes from the one result
+that :func:`result` returns for the inputs as they stand.
 """
 
 from __future__ import annotations
@@ -16,14 +22,12 @@ import pandas as pd
 import streamlit as st
 
 import analysis
-from analysis.decision import breakeven as decision_breakeven
-from analysis.decision.breakdowns import tier_breakdown
 from analysis.defaults import APP_TRIALS, DECISION_TRIALS
 from analysis.defaults import SEED as DEFAULT_SEED
-from analysis.present import narrative
+from analysis.engine import core
 from analysis.scenario.overrides import format_value, scenario_diff
 
-DEFAULT_PRESET = "small-office"
+DEFAULT_PRESET = "server-office"
 #: Trial counts offered; the default is :data:`analysis.defaults.APP_TRIALS`.
 TRIAL_CHOICES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 DEFAULT_TRIALS = APP_TRIALS
@@ -48,6 +52,9 @@ class Inputs:
     generation: int = 0  # bumped when ``base`` changes, so that every widget starts afresh
     error: analysis.ScenarioError | None = None  # of the inputs as they stand, if invalid
     messages: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
+    #: The last result simulated (not repriced) in this session: a price-only change is
+    #: priced again on its quantities.
+    simulated: analysis.Result | None = None
 
     def start_from(self, base: analysis.Scenario, origin: str) -> None:
         """Make ``base`` the starting point of every input (a preset, an upload)."""
@@ -68,11 +75,18 @@ def _from_link(params: dict[str, str]) -> Inputs:
     """Inputs from query parameters; a bad parameter is reported and left out."""
     messages: list[tuple[str, str]] = []
     preset = params.get("preset", DEFAULT_PRESET)
-    if preset not in analysis.preset_names():
+    base = None
+    if preset in analysis.preset_names():  # a name, never a path: links come from anyone
+        try:
+            base = analysis.load_scenario(preset)
+        except analysis.ScenarioError as error:
+            problem = f"Link: preset: {preset} cannot be read ({error.reason})"
+    else:
         problem = f"Link: preset: no such preset {preset!r}"
+    if base is None:
         messages.append(("error", f"{problem}; showing {DEFAULT_PRESET} instead."))
         preset = DEFAULT_PRESET
-    base = analysis.load_scenario(preset)
+        base = analysis.load_scenario(preset)
     settings = {"trials": DEFAULT_TRIALS, "seed": DEFAULT_SEED}
     # A link may ask for any precision on the slider's scale, not for a tiny or huge run.
     limits = {"trials": (min(TRIAL_CHOICES), max(TRIAL_CHOICES)), "seed": (0, MAX_SEED)}
@@ -134,7 +148,9 @@ def plain(text: str) -> str:
 # -- results, cached by what determines them ----------------------------------------------------
 
 #: Streamlit hashes cache arguments through these: a scenario is known by its sha256, a result
-#: by what it was simulated from (without them it would hash every array of a result).
+#: by what it was simulated from (without them it would hash every array of a result). A
+#: repriced result is known by its own scenario: it has exactly the figures a simulation of
+#: that scenario would have.
 HASH_FUNCS = {
     analysis.Scenario: lambda scenario: scenario.sha256,
     analysis.Result: lambda result: (
@@ -149,82 +165,46 @@ HASH_FUNCS = {
 # A result of 500,000 trials takes about 50 MB: keep few, and not for ever.
 @st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating...", hash_funcs=HASH_FUNCS)
 def _simulate(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
-    return analysis.simulate(scenario, trials=trials, seed=seed)
-
-
-# With SLA credits the break-even fee in the verdict is solved by root finding: once per result.
-@st.cache_data(
-    max_entries=32, ttl="1h", show_spinner="Solving for the break-even fee...",
-    hash_funcs=HASH_FUNCS,
-)  # fmt: skip
-def _verdict(result: analysis.Result) -> str:
-    return narrative.verdict(result)
-
-
-def verdict(result: analysis.Result) -> str:
-    """:func:`analysis.present.narrative.verdict` of ``result`` (cached)."""
-    return _verdict(result)
-
-
-@st.cache_data(
-    max_entries=8, ttl="1h", show_spinner="Simulating each tier...", hash_funcs=HASH_FUNCS
-)
-def _tiers(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
-    return tier_breakdown(scenario, trials, seed)
+    # Through the module: a test counts the simulations by patching core.simulate.
+    return core.simulate(scenario, trials=trials, seed=seed)
 
 
 def result(state: Inputs) -> analysis.Result:
-    """The simulation of the last valid scenario (cached by its sha256, trials and seed)."""
-    return _simulate(state.scenario, state.trials, state.seed)
+    """The result of the last valid scenario: every figure a page shows comes from it.
 
-
-@st.cache_data(
-    max_entries=8, ttl="1h", show_spinner="Solving for each break-even...", hash_funcs=HASH_FUNCS
-)
-def _breakeven_table(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
-    return decision_breakeven.breakeven_table(scenario, trials, seed)
-
-
-@st.cache_data(
-    max_entries=8, ttl="1h", show_spinner="Moving each input low and high...",
-    hash_funcs=HASH_FUNCS,
-)  # fmt: skip
-def _tornado(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
-    return analysis.tornado(scenario, trials=trials, seed=seed)
-
-
-@st.cache_data(
-    max_entries=4, ttl="1h", show_spinner="Simulating month by month...", hash_funcs=HASH_FUNCS
-)
-def _monthly(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
-    return analysis.simulate(scenario, trials=trials, seed=seed, monthly=True)
-
-
-@st.cache_data(
-    max_entries=4, ttl="1h", show_spinner="Computing Sobol indices (about a minute)...",
-    hash_funcs=HASH_FUNCS,
-)  # fmt: skip
-def _sobol(scenario: analysis.Scenario, samples: int, trials: int, seed: int) -> pd.DataFrame:
-    return analysis.sobol(scenario, samples=samples, trials=trials, seed=seed)
+    A scenario that changes only prices against the session's last simulation (same trials and
+    seed) is priced again on its quantities, without simulating (a few milliseconds: not
+    worth a cache entry); any other is simulated, cached by its sha256, trials and seed.
+    """
+    scenario, last = state.scenario, state.simulated
+    if (
+        last is not None
+        and last.n_trials == state.trials
+        and last.seed == state.seed
+        and last.can_reprice(scenario)
+    ):
+        if last.scenario.sha256 == scenario.sha256:
+            return last
+        return last.reprice(scenario)
+    state.simulated = _simulate(scenario, state.trials, state.seed)
+    return state.simulated
 
 
 #: Budget risk keeps twelve figures per trial and year: at most this many trials.
 MONTHLY_TRIALS = 100_000
 
 
-def breakeven_table(state: Inputs) -> pd.DataFrame:
-    """:func:`analysis.decision.breakeven.breakeven_table` of the last valid scenario (cached).
-
-    Break-even and the tornado run the model dozens of times: at most
-    :data:`analysis.defaults.DECISION_TRIALS` trials each, as in the client report."""
-    trials = min(state.trials, DECISION_TRIALS)
-    return _breakeven_table(state.scenario, trials, state.seed)
+def decision_trials(state: Inputs) -> int:
+    """Trials of each run of a break-even or tornado: at most
+    :data:`analysis.defaults.DECISION_TRIALS`, as in the client report."""
+    return min(state.trials, DECISION_TRIALS)
 
 
-def tornado(state: Inputs) -> pd.DataFrame:
-    """:func:`analysis.tornado` of the last valid scenario (cached)."""
-    trials = min(state.trials, DECISION_TRIALS)
-    return _tornado(state.scenario, trials, state.seed)
+@st.cache_data(
+    max_entries=4, ttl="1h", show_spinner="Simulating month by month...", hash_funcs=HASH_FUNCS
+)
+def _monthly(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
+    return core.simulate(scenario, trials=trials, seed=seed, monthly=True)
 
 
 def monthly_result(state: Inputs) -> analysis.Result:
@@ -233,13 +213,64 @@ def monthly_result(state: Inputs) -> analysis.Result:
     return _monthly(state.scenario, trials, state.seed)
 
 
+# -- decision analytics, cached by what determines them -----------------------------------------
+
+
+# Break-evens of fees are exact from the result itself (repricing, no new simulation).
+@st.cache_data(
+    max_entries=16, ttl="1h", show_spinner="Solving for each break-even...", hash_funcs=HASH_FUNCS
+)
+def _breakeven_table(result: analysis.Result) -> pd.DataFrame:
+    from analysis.decision.breakeven import breakeven_table
+
+    return breakeven_table(result)
+
+
+def breakeven_table(result: analysis.Result) -> pd.DataFrame:
+    """:func:`analysis.decision.breakeven.breakeven_table` of ``result`` (cached): the fee of
+    every managed option at which it costs the same as the baseline."""
+    return _breakeven_table(result)
+
+
+@st.cache_data(
+    max_entries=8, ttl="1h", show_spinner="Moving each input low and high...",
+    hash_funcs=HASH_FUNCS,
+)  # fmt: skip
+def _tornado(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
+    from analysis.decision.sensitivity import tornado
+
+    return tornado(scenario, trials=trials, seed=seed)
+
+
+def tornado(state: Inputs) -> pd.DataFrame:
+    """:func:`analysis.decision.sensitivity.tornado` of the last valid scenario (cached), at
+    :func:`decision_trials` trials."""
+    return _tornado(state.scenario, decision_trials(state), state.seed)
+
+
+@st.cache_data(
+    max_entries=4, ttl="1h", show_spinner="Computing Sobol indices (about a minute)...",
+    hash_funcs=HASH_FUNCS,
+)  # fmt: skip
+def _sobol(scenario: analysis.Scenario, samples: int, trials: int, seed: int) -> pd.DataFrame:
+    from analysis.decision.sensitivity import sobol
+
+    return sobol(scenario, samples=samples, trials=trials, seed=seed)
+
+
 def sobol(state: Inputs, samples: int, trials: int) -> tuple[tuple[str, int], pd.DataFrame]:
     """Sobol indices of the last valid scenario, with what they were computed for (cached)."""
     key = (state.scenario.sha256, state.seed)
     return key, _sobol(state.scenario, samples, trials, state.seed)
 
 
-def tiers(state: Inputs) -> pd.DataFrame:
-    """:func:`analysis.decision.breakdowns.tier_breakdown` of the last valid scenario
-    (cached)."""
-    return _tiers(state.scenario, state.trials, state.seed)
+@st.cache_data(max_entries=8, ttl="1h", show_spinner=False, hash_funcs=HASH_FUNCS)
+def _tiers(result: analysis.Result) -> pd.DataFrame:
+    from analysis.decision.breakdowns import tier_breakdown
+
+    return tier_breakdown(result)
+
+
+def tiers(result: analysis.Result) -> pd.DataFrame:
+    """:func:`analysis.decision.breakdowns.tier_breakdown` of ``result`` (cached)."""
+    return _tiers(result)

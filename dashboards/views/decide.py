@@ -10,11 +10,13 @@ import app_state
 from analysis.decision.breakdowns import budget_table
 from analysis.present import plots
 from analysis.present.formatting import money
-from analysis.present.narrative import hybrid_summary, tornado_text
-from analysis.present.tables import breakeven_rows, budget_rows
+from analysis.present.narrative import option_title, tornado_text
+from analysis.present.tables import breakeven_rows, budget_header, budget_rows
+from app_state import plain
 
 CONFIG = {"displaylogo": False}
 SOBOL_SAMPLES, SOBOL_TRIALS = 32, 1_000
+BREAKEVEN_HEADER = ["Option", "Input", "Now", "Break-even", "What it means"]
 
 state = app_state.inputs()
 result = app_state.result(state)
@@ -26,21 +28,25 @@ app_results.heading(state, result)
 
 st.subheader("When would the answer flip?")
 st.markdown(
-    "The value of each input at which both options are expected to cost the same, every other "
-    "input as it is; ± is the Monte Carlo standard error of the break-even. Break-evens and "
-    f"the tornado use at most {app_state.DECISION_TRIALS:,} trials per run, on the same seed."
+    "The fee of each managed option at which it is expected to cost the same as the baseline, "
+    "every other input as it is. It is exact on the same simulated incidents as the cards "
+    "(the fee only prices them); ± is the Monte Carlo standard error of the break-even."
 )
-flips = app_state.breakeven_table(state)
-rows = breakeven_rows(flips, currency)
+flips = app_state.breakeven_table(result)
 st.dataframe(
-    pd.DataFrame(rows, columns=["Input", "Now", "Break-even", "What it means"]),
-    hide_index=True,
+    pd.DataFrame(breakeven_rows(flips, currency), columns=BREAKEVEN_HEADER), hide_index=True
 )
 
 st.subheader("Which input matters most?")
 swings = app_state.tornado(state)
-st.markdown(tornado_text(swings, currency))
-st.plotly_chart(plots.tornado(swings, currency), config=CONFIG)
+option = swings.attrs.get("option")
+title = option_title(scenario, option) if option in scenario.options else ""
+st.markdown(
+    f"Each input moved from half to one and a half times its value, the others as they are, "
+    f"at {app_state.decision_trials(state):,} trials per run on the same seed. "
+    + tornado_text(swings, currency, title)
+)
+st.plotly_chart(plots.tornado(swings, currency, title), config=CONFIG)
 with st.expander("Global sensitivity: Sobol indices"):
     st.markdown(
         "Every input varies at once, each uniformly from half to one and a half times its "
@@ -59,42 +65,21 @@ st.subheader("How predictable is the IT bill?")
 monthly = app_state.monthly_result(state)
 budget = budget_table(monthly)
 given = scenario.budget.annual_it_spend if scenario.budget else None
-whose = (
-    ""
-    if given is not None
-    else (
-        " (the managed contract's fee, which managed services exceed whenever anything beyond "
-        "it is paid: onboarding, out-of-scope work, parts; set your own on the Calculator)"
+if given is None:
+    against = (
+        "No budget is set, so there is no chance of exceeding one: set one on the Calculator "
+        "(Hardware parts, security events and budget)."
     )
-)
+else:
+    against = f"The budget is {money(given, currency)} a year."
 st.markdown(
-    "IT spend month by month: bills, contract fees and parts (not downtime or security "
-    f"losses). The budget is {money(scenario.it_budget, currency)} a year{whose}.".replace(
-        "$", "\\$"
+    plain(
+        "IT spend month by month: bills, contract fees and parts (not downtime or security "
+        f"losses), from {monthly.n_trials:,} simulated years. {against}"
     )
 )
 st.dataframe(
-    pd.DataFrame(
-        budget_rows(budget, currency),
-        columns=[
-            "Model",
-            "Mean month",
-            "Spread (sd)",
-            "Worst month (P95)",
-            "Chance a year is over budget",
-        ],
-    ),
+    pd.DataFrame(budget_rows(budget, currency, scenario), columns=list(budget_header(scenario))),
     hide_index=True,
 )
 st.plotly_chart(plots.monthly_spend(monthly), config=CONFIG)
-
-st.subheader("Managed care for critical systems only?")
-hybrid = hybrid_summary(result)
-if hybrid:
-    st.markdown(hybrid)
-else:
-    st.info(
-        "Add a hybrid contract on the Calculator (Hybrid contract, SLA credits and budget): "
-        "managed care for the tiers you choose, break-fix for the rest. Its results then appear "
-        "here and next to the other two models."
-    )

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import app_results
 import app_state
-from analysis.decision.breakdowns import TIER_QUANTITIES
-from analysis.defaults import SHORT_MODEL_NAMES
 from analysis.files import slugify
 from analysis.present import plots
-from analysis.present.formatting import money, simulated_periods
+from analysis.present.formatting import simulated_periods
+from analysis.present.tables import TIER_HEADER, tier_rows
 
 SHOWN_ROWS = 1_000
 CONFIG = {"displaylogo": False}
 
 state = app_state.inputs()
-result = app_state.result(state)
+result = app_state.result(state)  # one result: every figure below comes from it
 scenario = result.scenario
 st.title("Deep dive")
 app_results.stale_warning(state)
@@ -29,46 +29,43 @@ st.caption(
 )
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(plots.savings_distribution(result), config=CONFIG)
+    st.plotly_chart(plots.savings_distributions(result), config=CONFIG)
 with right:
     st.plotly_chart(plots.downtime_hours(result), config=CONFIG)
 
 st.subheader("Incident tiers")
-tiers = app_state.tiers(state)
-st.plotly_chart(plots.tier_costs(tiers, scenario.currency), config=CONFIG)
-names = {"incidents": "incidents", "downtime_hours": "downtime hours",
-         "support": "support bills", "downtime": "downtime cost"}  # fmt: skip
-table = tiers.copy()
-models = SHORT_MODEL_NAMES
-table.columns = [f"{models[model]}: {names[quantity]}" for model, quantity in table.columns]
-table.index.name = "tier"
-money_columns = [c for c in table.columns if c.endswith(("bills", "cost"))]
+tiers = app_state.tiers(result)
+st.plotly_chart(plots.tier_costs(tiers, scenario), config=CONFIG)
 st.dataframe(
-    table.style.format("{:,.1f}").format(lambda v: money(v, scenario.currency), money_columns)
+    pd.DataFrame(tier_rows(tiers, scenario.currency, scenario), columns=list(TIER_HEADER)),
+    hide_index=True,
 )
 st.caption(
-    f"Means per simulated {simulated_periods(scenario.horizon.years)[:-1]}. Each tier is "
-    "simulated on its own random draws, so the tiers add up exactly to the incident-driven "
-    "part of the totals; fixed fees, SLA credits and security events belong to no tier. "
-    "Quantities: " + ", ".join(names[q] for q in TIER_QUANTITIES) + "."
+    f"Means per simulated {simulated_periods(scenario.horizon.years)[:-1]}, from the same "
+    "simulation as the totals: each tier's lost operating hours and downtime add up to the "
+    "option's. Fixed fees, SLA credits, parts and security events belong to no tier."
 )
 
 st.subheader("Every trial")
 trials = result.trials
 formats = {
-    column: st.column_config.NumberColumn(format="%.1f" if column.endswith("hours") else "%.0f")
+    column: st.column_config.NumberColumn(
+        format="%.1f" if column.endswith(("hours", "incidents")) else "%.0f"
+    )
     for column in trials.columns
 }
 st.dataframe(trials.head(SHOWN_ROWS), column_config=formats)
 st.caption(
     f"The first {min(SHOWN_ROWS, len(trials)):,} of {len(trials):,} trials, one simulated "
-    f"{simulated_periods(scenario.horizon.years)[:-1]} per row, in {scenario.currency}. The "
-    "download has them all."
+    f"{simulated_periods(scenario.horizon.years)[:-1]} per row, in {scenario.currency}: "
+    "`<option>.it_spend`, `.downtime`, `.security`, `.total`, `.incidents`, `.downtime_hours` "
+    "(lost operating hours), and `savings.<option>` against the baseline. The download has "
+    "them all."
 )
 st.download_button(
     "Download all trials (CSV)",
     data=lambda: trials.to_csv(index_label="trial").encode(),
-    file_name=f"{slugify(scenario.name)}-trials-{state.trials}-seed{state.seed}.csv",
+    file_name=f"{slugify(scenario.name)}-trials-{result.n_trials}-seed{result.seed}.csv",
     mime="text/csv",
     on_click="ignore",
     icon=":material/download:",

@@ -12,21 +12,25 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import analysis
+from analysis.engine import core
 from analysis.scenario.overrides import scenario_diff
 from tests.helpers import closed_form
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
 
-from app_state import DEFAULT_TRIALS  # noqa: E402
+from app_results import CARDS, COMPARISON_CARDS, option_key  # noqa: E402
+from app_state import DEFAULT_PRESET, DEFAULT_TRIALS  # noqa: E402
 
 PAGES = {
-    "views/calculator.py": "Break-fix or managed IT support?",
+    "views/calculator.py": "Which way to pay for IT support?",
     "views/decide.py": "Decide",
     "views/deep_dive.py": "Deep dive",
     "views/report.py": "Client report",
     "views/sources.py": "Assumptions & sources",
 }
+#: The presets of format 2 (small-office is going away and is not offered).
+PRESETS = [name for name in analysis.preset_names() if name != "small-office"]
 #: Seconds one script run may take: a cold run imports plotly and simulates.
 TIMEOUT = 120
 
@@ -43,6 +47,23 @@ def media(monkeypatch) -> list[MemoryMediaFileStorage]:
 
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
     return stores
+
+
+@pytest.fixture
+def simulations(monkeypatch) -> list[tuple]:
+    """Every call of the engine's simulate from now on (the app's caches emptied first)."""
+    import app_state
+
+    calls: list[tuple] = []
+    simulate = core.simulate
+
+    def counting(*args, **kwargs):
+        calls.append((args, kwargs))
+        return simulate(*args, **kwargs)
+
+    monkeypatch.setattr(core, "simulate", counting)
+    app_state._simulate.clear()
+    return calls
 
 
 def start(query: dict[str, str] | None = None) -> AppTest:
@@ -72,14 +93,25 @@ def key(at: AppTest, path: str) -> str:
     return f"in{inputs(at).generation}:{path}"
 
 
-def cards(at: AppTest) -> dict[str, float]:
-    """Each result card's number: ``$45,240`` -> 45240.0, ``98.3%`` -> 98.3, ``460 h`` -> 460."""
+def number(text: str) -> float:
+    """A card's number: ``$45,240`` -> 45240.0, ``-$1,200`` -> -1200, ``98.3%`` -> 98.3."""
+    found = re.search(r"-?[\d,]*\.?\d+", text.replace("$", ""))
+    assert found, text
+    return float(found.group().replace(",", ""))
+
+
+def cards(at: AppTest) -> dict[str, dict[str, float]]:
+    """Each option's cards, by option name and card label."""
     values = {}
-    for metric in at.metric:
-        number = re.search(r"-?[\d,]*\.?\d+", metric.value.replace("$", ""))
-        assert number, metric.value
-        values[metric.label] = float(number.group().replace(",", ""))
+    for option in inputs(at).scenario.option_names:
+        box = at.get_by_key(option_key(option))
+        values[option] = {metric.label: number(metric.value) for metric in box.metric}
     return values
+
+
+def expected(scenario: analysis.Scenario, trials: int = DEFAULT_TRIALS, seed: int = 2026):
+    """The summary of a fresh simulation, as the cards should show it."""
+    return analysis.simulate(scenario, trials=trials, seed=seed).summary()
 
 
 def downloaded(stores: list[MemoryMediaFileStorage], button) -> bytes:
@@ -92,7 +124,7 @@ def downloaded(stores: list[MemoryMediaFileStorage], button) -> bytes:
     raise AssertionError(f"download {button.label!r} not found")
 
 
-# -- every page --------------------------------------------------------------------------------
+# -- every page, every preset -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
@@ -104,62 +136,236 @@ def test_every_page_renders(page):
     assert not at.error
 
 
-def test_calculator_shows_the_five_cards_and_a_verdict():
-    at = start()
-    labels = [metric.label for metric in at.metric]
-    assert labels == [
-        "Break-fix cost",
-        "Managed services cost",
-        "Saving with managed",
-        "Managed is cheaper in",
-        "Downtime hours",
-    ]
-    trials, seed = inputs(at).trials, inputs(at).seed
-    assert (trials, seed) == (DEFAULT_TRIALS, 2026)
-    result = analysis.simulate(analysis.load_scenario("small-office"), trials=trials, seed=seed)
-    summary = result.summary()
+@pytest.mark.parametrize("preset", PRESETS)
+def test_every_preset_page_runs(preset):
+    at = start({"preset": preset})
+    scenario = analysis.load_scenario(preset)
+    assert inputs(at).scenario == scenario
+    assert not at.error
     values = cards(at)
-    assert values["Break-fix cost"] == round(summary["models"]["break_fix"]["total"]["mean"])
-    assert values["Saving with managed"] == round(summary["comparison"]["savings"]["mean"])
-    assert any("Managed services are expected to cost less" in m.value for m in at.markdown)
+    assert list(values) == scenario.option_names
+    summary = expected(scenario)
+    for option, shown_cards in values.items():
+        assert shown_cards["Total"] == round(summary["options"][option]["total"]["mean"])
+
+
+def test_the_default_preset_is_a_format_2_preset():
+    assert DEFAULT_PRESET in PRESETS
+    at = start()
+    assert inputs(at).preset == DEFAULT_PRESET
+
+
+# -- per-option cards ----------------------------------------------------------------------------
+
+
+def test_every_option_has_its_own_cards_for_it_spend_losses_and_total():
+    at = start()
+    scenario = inputs(at).scenario
+    summary = expected(scenario)
+    values = cards(at)
+    assert len(values) == len(scenario.options) == 3
+    for option, shown_cards in values.items():
+        stats = summary["options"][option]
+        labels = list(CARDS[:4])
+        if option != scenario.baseline_name:
+            labels += COMPARISON_CARDS
+        assert list(shown_cards) == [*labels, CARDS[4]]
+        assert shown_cards["IT spend"] == round(stats["it_spend"]["mean"])
+        losses = stats["downtime"]["mean"] + stats["security"]["mean"]
+        assert shown_cards["Estimated losses"] == round(losses)
+        assert shown_cards["Total"] == round(stats["total"]["mean"])
+        assert abs(shown_cards["IT spend"] + shown_cards["Estimated losses"]
+                   - shown_cards["Total"]) <= 1  # fmt: skip
+        if option != scenario.baseline_name:
+            saving = summary["comparison"]["savings"][option]["mean"]
+            assert shown_cards["Saving vs baseline"] == round(saving)
+    # Under the losses card, what they are made of.
+    stats = summary["options"]["break-fix"]
+    parts = (
+        f"downtime ${stats['downtime']['mean']:,.0f} · security ${stats['security']['mean']:,.0f}"
+    )
+    assert parts in shown(at.get_by_key(option_key("break-fix")).caption)
+
+
+def test_any_number_of_options_each_get_a_box():
+    """A fourth option, a second managed quote, in an uploaded file: four boxes."""
+    base = analysis.load_scenario(DEFAULT_PRESET)
+    quote = base.to_dict()["options"]["managed"] | {"title": "Second quote <b>Acme</b>"}
+    quote["fees"] = dict(quote["fees"], per_user_monthly=120)
+    scenario = base.with_overrides({"options.acme": quote})
+    at = start()
+    upload = analysis.dump_scenario(scenario).encode()
+    at.file_uploader(key="itcost_upload").upload("four.yaml", upload, "application/x-yaml")
+    run(at)
+    values = cards(at)
+    assert list(values) == ["break-fix", "managed", "hybrid", "acme"]
+    summary = expected(scenario)
+    assert values["acme"]["Total"] == round(summary["options"]["acme"]["total"]["mean"])
+    # A title is text: its markup is shown, not read.
+    heading = at.get_by_key(option_key("acme")).markdown[0].value
+    assert r"\<b\>" in heading
+    assert at.number_input(key=key(at, "options.acme.fees.per_user_monthly")).value == 120
 
 
 # -- inputs move the right cards the right way -------------------------------------------------
 
 
-def test_more_staff_raises_both_costs_and_the_managed_fee_exactly():
+def test_more_staff_raises_the_managed_fee_exactly():
     at = start()
     before = cards(at)
     at.number_input(key=key(at, "organisation.employees")).set_value(15)
     after = cards(run(at))
-    # Common random numbers: the same incidents, each costing more downtime with more staff.
-    assert after["Break-fix cost"] > before["Break-fix cost"]
-    fee = 125 * 12 * 5  # five more users at the small-office fee, per year
-    assert after["Managed services cost"] - before["Managed services cost"] >= fee - 1
-    assert after["Downtime hours"] == before["Downtime hours"]  # hours do not depend on staff
+    fee = 150 * 12 * 5  # five more users at the server-office fee, per year
+    assert after["managed"]["IT spend"] - before["managed"]["IT spend"] >= fee - 1
+    # Per-user incident rates: more staff, more incidents, more billed hours.
+    assert after["break-fix"]["IT spend"] > before["break-fix"]["IT spend"]
     assert inputs(at).scenario.organisation.employees == 15
-
-
-def test_higher_break_fix_rate_raises_break_fix_cost_and_savings_only():
-    at = start()
-    before = cards(at)
-    at.number_input(key=key(at, "break_fix.hourly_rate")).set_value(200.0)
-    after = cards(run(at))
-    assert after["Break-fix cost"] > before["Break-fix cost"]
-    assert after["Saving with managed"] > before["Saving with managed"]
-    assert after["Managed is cheaper in"] >= before["Managed is cheaper in"]
-    assert after["Managed services cost"] == before["Managed services cost"]
-    assert after["Downtime hours"] == before["Downtime hours"]
 
 
 def test_incidents_are_entered_per_month():
     at = start()
-    widget = at.number_input(key=key(at, "incidents.minor.rate_per_year"))
-    assert widget.label == "Minor incidents per month"
-    assert widget.value == pytest.approx(30 / 12)
-    widget.set_value(5.0)
+    widget = at.number_input(key=key(at, "incidents.critical.rate_per_year"))
+    assert widget.label == "Critical incidents per month"
+    assert widget.value == pytest.approx(1.5 / 12)
+    widget.set_value(0.25)
     run(at)
-    assert inputs(at).scenario.incidents["minor"].rate_per_year == 60.0
+    assert inputs(at).scenario.incidents["critical"].rate_per_year == 3.0
+    per_user = at.number_input(key=key(at, "incidents.minor.rate_per_user_per_year"))
+    assert per_user.label == "Minor incidents per user per month"
+    assert per_user.value == pytest.approx(3.5 / 12)
+
+
+def test_opening_hours_revenue_and_blocking_reach_the_scenario():
+    at = start()
+    at.number_input(key=key(at, "organisation.operating_hours.days")).set_value(6)
+    at.number_input(key=key(at, "organisation.operating_hours.close")).set_value(20.0)
+    at.number_input(key=key(at, "organisation.annual_revenue")).set_value(3_000_000.0)
+    at.number_input(key=key(at, "incidents.minor.blocking")).set_value(70.0)  # %
+    run(at)
+    scenario = inputs(at).scenario
+    hours = scenario.organisation.operating_hours
+    assert (hours.days, hours.open, hours.close) == (6, 8, 20)
+    assert scenario.organisation.annual_revenue == 3_000_000
+    assert scenario.incidents["minor"].blocking == 0.7
+    values = cards(at)
+    summary = expected(scenario)
+    assert values["break-fix"]["Total"] == round(summary["options"]["break-fix"]["total"]["mean"])
+
+
+def test_response_times_per_option_and_tier():
+    at = start()
+    path = "options.break-fix.response_hours.minor"
+    median = at.number_input(key=key(at, f"{path}.median"))
+    assert median.value == 4.0  # the option's default response, shown for the tier
+    median.set_value(8.0)
+    at.number_input(key=key(at, f"{path}.p90")).set_value(24.0)
+    run(at)
+    scenario = inputs(at).scenario
+    assert scenario.options["break-fix"].response("minor").median == 8
+    assert scenario.options["break-fix"].response("major").median == 3  # the others as they were
+    assert scenario.options["managed"].response("minor").median == 2
+    before = expected(analysis.load_scenario(DEFAULT_PRESET))["options"]["break-fix"]
+    assert cards(at)["break-fix"]["Lost operating hours"] > round(before["downtime_hours"]["mean"])
+
+
+# -- repricing: a change of prices only does not simulate again --------------------------------
+
+
+def test_a_price_only_change_is_repriced_without_a_new_simulation(simulations):
+    at = start()
+    assert len(simulations) == 1
+    before = cards(at)
+    at.number_input(key=key(at, "options.break-fix.rates.onsite")).set_value(200.0)
+    at.number_input(key=key(at, "options.managed.fees.per_user_monthly")).set_value(130.0)
+    at.number_input(key=key(at, "organisation.loaded_hourly_cost")).set_value(60.0)
+    after = cards(run(at))
+    assert len(simulations) == 1  # repriced on the same quantities
+    scenario = inputs(at).scenario
+    summary = expected(scenario)  # and exactly what a new simulation gives
+    for option in scenario.option_names:
+        for card, quantity in (("IT spend", "it_spend"), ("Total", "total")):
+            assert after[option][card] == round(summary["options"][option][quantity]["mean"])
+    assert after["break-fix"]["IT spend"] > before["break-fix"]["IT spend"]
+    assert after["managed"]["IT spend"] < before["managed"]["IT spend"]
+    # Hours lost do not depend on prices.
+    for option in scenario.option_names:
+        assert after[option]["Lost operating hours"] == before[option]["Lost operating hours"]
+
+    # A change of what happens (a rate of incidents) simulates again.
+    at.number_input(key=key(at, "incidents.critical.rate_per_year")).set_value(0.25)
+    run(at)
+    assert len(simulations) == 2
+
+
+def test_the_caches_know_a_scenario_by_its_sha256(simulations):
+    """Equal scenarios (built apart) share a cache entry; another scenario gets its own."""
+    import app_state
+
+    office = closed_form()
+    # Written out and read back: the same scenario (same sha256), not the same object.
+    again = analysis.load_scenario_text(analysis.dump_scenario(office))
+    assert again is not office and again.sha256 == office.sha256
+    first = app_state._simulate(office, 2_000, 3)
+    second = app_state._simulate(again, 2_000, 3)
+    baseline = office.baseline_name
+    assert second.column(baseline, "total").tolist() == first.column(baseline, "total").tolist()
+    assert len(simulations) == 1  # the second came from the cache
+    app_state._simulate(office.with_overrides({"organisation.employees": 7}), 2_000, 3)
+    app_state._simulate(office, 2_000, 4)
+    assert len(simulations) == 3  # another scenario, another seed: simulated
+
+
+# -- the baseline ------------------------------------------------------------------------------
+
+
+def test_choosing_the_baseline_compares_every_option_with_it(media, simulations):
+    at = start()
+    assert inputs(at).scenario.baseline_name == "break-fix"
+    at.selectbox(key=key(at, "baseline")).set_value("managed")
+    run(at)
+    assert len(simulations) == 1  # the same quantities, compared another way
+    scenario = inputs(at).scenario
+    assert scenario.baseline == "managed"
+    values = cards(at)
+    assert "Saving vs baseline" not in values["managed"]
+    summary = expected(scenario)
+    assert summary["baseline"] == "managed"
+    saving = summary["comparison"]["savings"]["break-fix"]["mean"]
+    assert values["break-fix"]["Saving vs baseline"] == round(saving)
+    # It travels in the link and in the YAML file like any other change.
+    assert at.query_params["baseline"] == "managed"
+    (button,) = [b for b in at.get("download_button") if b.label == "Download scenario (YAML)"]
+    text = downloaded(media, button).decode()
+    assert analysis.load_scenario_text(text).baseline_name == "managed"
+    opened = start(dict(at.query_params))
+    assert inputs(opened).scenario.baseline_name == "managed"
+    assert opened.selectbox(key=key(opened, "baseline")).value == "managed"
+
+
+# -- guard rails ---------------------------------------------------------------------------------
+
+
+def test_the_guard_rail_notes_always_shown():
+    at = start()
+    notes = shown(at.info)
+    assert any("On IT spend alone" in note for note in notes)
+    assert any("Implied working hours lost per employee per year" in note for note in notes)
+    # Server office as it is: estimated downtime under half of every total, a fee in the market.
+    assert not any("Estimated downtime is" in note for note in shown(at.warning))
+    table = at.dataframe[0].value
+    titles = {option.title for option in inputs(at).scenario.options.values()}
+    assert set(table["Option"]) == titles
+    assert "IT spend" in table.columns and "Total" in table.columns
+
+
+def test_guard_rails_warn_when_losses_carry_the_answer():
+    """Revenue of $30M a year: break-fix is mostly estimated downtime, and managed breaks even
+    only at a fee far above the market band."""
+    at = start({"organisation.annual_revenue": "30000000"})
+    warnings = shown(at.warning)
+    assert any("Estimated downtime is" in w and "Local break-fix technician" in w
+               for w in warnings)  # fmt: skip
+    assert any("breaks even" in w and "far above the market band" in w for w in warnings)
 
 
 # -- invalid inputs ------------------------------------------------------------------------------
@@ -176,7 +382,7 @@ def _next_element(at: AppTest, widget_key: str):
 
 def test_invalid_input_shows_an_error_next_to_it_and_keeps_the_results():
     at = start()
-    at.number_input(key=key(at, "break_fix.hourly_rate")).set_value(180.0)
+    at.number_input(key=key(at, "options.break-fix.rates.onsite")).set_value(180.0)
     good = cards(run(at))
     staff = key(at, "organisation.employees")
     at.number_input(key=staff).set_value(0)
@@ -185,22 +391,35 @@ def test_invalid_input_shows_an_error_next_to_it_and_keeps_the_results():
     assert _next_element(at, staff).type == "error"
     assert cards(at) == good  # the last valid results stay on screen
     assert "last valid inputs" in at.warning[0].value
-    assert inputs(at).scenario.break_fix.hourly_rate == 180.0
+    assert inputs(at).scenario.options["break-fix"].rates.onsite == 180.0
 
     at.number_input(key=staff).set_value(12)
     run(at)
-    assert not at.error and not at.warning
-    assert cards(at)["Managed services cost"] > good["Managed services cost"]
+    assert not at.error and not any("last valid" in w.value for w in at.warning)
+    assert cards(at)["managed"]["IT spend"] > good["managed"]["IT spend"]
 
 
 def test_p90_below_median_is_reported_at_that_input():
     at = start()
-    at.number_input(key=key(at, "break_fix.response_hours.p90")).set_value(2.0)
+    at.number_input(key=key(at, "options.managed.response_hours.critical.p90")).set_value(0.25)
     run(at)
     (error,) = shown(at.error)
-    assert error.startswith("Break-fix response time (break_fix.response_hours): p90 (2)")
-    assert "must be >= median (6)" in error
+    assert error == (
+        "Response time (options.managed.response_hours.critical): p90 (0.25) must be >= "
+        "median (0.5)"
+    )
     assert at.metric  # still showing results
+
+
+def test_a_calendar_that_closes_before_it_opens_is_refused():
+    at = start()
+    at.number_input(key=key(at, "organisation.operating_hours.close")).set_value(7.0)
+    run(at)
+    (error,) = shown(at.error)
+    assert error.startswith("Operating hours: closes (organisation.operating_hours.close): ")
+    assert "must be later than open (7 <= 8)" in error
+    assert "\n" not in error
+    assert inputs(at).scenario == analysis.load_scenario(DEFAULT_PRESET)
 
 
 def test_switching_a_section_off_and_on():
@@ -211,7 +430,23 @@ def test_switching_a_section_off_and_on():
     assert key(at, "security.loss.median") not in [w.key for w in at.number_input]
     at.toggle(key=key(at, "security.on")).set_value(True)
     run(at)
-    assert inputs(at).scenario == analysis.load_scenario("small-office")
+    assert inputs(at).scenario == analysis.load_scenario(DEFAULT_PRESET)
+
+
+def test_sla_and_budget_inputs_reach_the_scenario():
+    at = start()
+    at.toggle(key=key(at, "options.managed.sla.on")).set_value(True)
+    at.toggle(key=key(at, "budget.on")).set_value(True)
+    run(at)
+    at.number_input(key=key(at, "options.managed.sla.credit_per_breach")).set_value(250.0)
+    at.number_input(key=key(at, "budget.annual_it_spend")).set_value(20_000.0)
+    run(at)
+    scenario = inputs(at).scenario
+    assert scenario.options["managed"].sla.credit_per_breach == 250
+    assert scenario.budget.annual_it_spend == 20_000
+    at.number_input(key=key(at, "options.managed.sla.max_credit_share")).set_value(150.0)
+    run(at)
+    assert scenario == inputs(at).scenario  # the form rejects it (over 100%) before the model
 
 
 # -- presets, files and links --------------------------------------------------------------------
@@ -219,23 +454,24 @@ def test_switching_a_section_off_and_on():
 
 def test_choosing_a_preset_resets_every_input():
     at = start()
-    at.number_input(key=key(at, "break_fix.hourly_rate")).set_value(300.0)
+    at.number_input(key=key(at, "options.break-fix.rates.onsite")).set_value(300.0)
     run(at)
     at.selectbox(key="itcost_preset").set_value("law-firm")
     run(at)
     assert inputs(at).scenario == analysis.load_scenario("law-firm")
-    assert at.number_input(key=key(at, "organisation.employees")).value == 50
+    employees = analysis.load_scenario("law-firm").organisation.employees
+    assert at.number_input(key=key(at, "organisation.employees")).value == employees
     assert at.query_params == {"preset": "law-firm"}
 
 
 def test_yaml_download_and_upload_round_trip(media):
     at = start()
-    at.number_input(key=key(at, "managed.per_user_monthly")).set_value(140.0)
+    at.number_input(key=key(at, "options.managed.fees.per_user_monthly")).set_value(140.0)
     at.number_input(key=key(at, "incidents.critical.fix_hours.p90")).set_value(20.0)
     at.toggle(key=key(at, "parts.on")).set_value(False)
     run(at)
     changed = inputs(at).scenario
-    assert changed.parts is None and changed.managed.per_user_monthly == 140
+    assert changed.parts is None and changed.options["managed"].fees.per_user_monthly == 140
     (button,) = [b for b in at.get("download_button") if b.label == "Download scenario (YAML)"]
     text = downloaded(media, button)
 
@@ -246,14 +482,15 @@ def test_yaml_download_and_upload_round_trip(media):
     assert inputs(fresh).scenario.sha256 == changed.sha256
     assert inputs(fresh).origin == "file acme.yaml"
     assert shown(fresh.success) == [f"Loaded acme.yaml: {changed.name}"]
-    assert fresh.number_input(key=key(fresh, "managed.per_user_monthly")).value == 140.0
+    fee = fresh.number_input(key=key(fresh, "options.managed.fees.per_user_monthly"))
+    assert fee.value == 140.0
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"organisation: [\n", "Not loaded: acme.yaml: "),
-        (b"name: x\nbreak_fix:\n  hourly_rat: 1\n", "break_fix.hourly_rat: unknown key"),
+        (b"name: x\nbreak_fix:\n  hourly_rate: 1\n", "format-1 scenario; `itcost upgrade FILE`"),
         (b"\xff\xfe\x00", "acme.yaml: not a text file"),
     ],
 )
@@ -273,34 +510,34 @@ def test_query_parameters_restore_the_inputs():
     at = start()
     at.selectbox(key="itcost_preset").set_value("dental-clinic")
     run(at)
-    at.number_input(key=key(at, "break_fix.hourly_rate")).set_value(210.0)
-    at.number_input(key=key(at, "managed.response_hours.median")).set_value(2.0)
+    at.number_input(key=key(at, "options.break-fix.rates.remote")).set_value(210.0)
+    at.number_input(key=key(at, "options.managed.response_hours.minor.median")).set_value(3.0)
     at.select_slider(key="itcost_trials").set_value(20_000)
     run(at)
-    shown = inputs(at).scenario
+    scenario = inputs(at).scenario
     link = dict(at.query_params)
     assert link["preset"] == "dental-clinic" and link["trials"] == "20000"
-    assert link["break_fix.hourly_rate"] == "210.0"
+    assert link["options.break-fix.rates.remote"] == "210.0"
 
     opened = start(link)
-    assert inputs(opened).scenario.sha256 == shown.sha256
+    assert inputs(opened).scenario.sha256 == scenario.sha256
     assert inputs(opened).trials == 20_000
-    assert opened.number_input(key=key(opened, "break_fix.hourly_rate")).value == 210.0
+    assert opened.number_input(key=key(opened, "options.break-fix.rates.remote")).value == 210.0
     assert cards(opened) == cards(at)
     assert dict(opened.query_params) == link
 
 
-def test_a_link_can_carry_a_whole_uploaded_scenario(media):
+def test_a_link_can_carry_a_whole_uploaded_scenario():
     """Tiers a preset does not have travel in the link as a whole section."""
     outage = {"rate_per_year": 2, "users_affected": 1, "revenue_impact": 1, "fix_hours": 3}
-    scenario = analysis.load_scenario("small-office").with_overrides(
-        {"incidents": {"outage": outage}, "managed.incident_reduction": {"outage": 0.5}}
+    scenario = analysis.load_scenario(DEFAULT_PRESET).with_overrides(
+        {"incidents.outage": outage, "options.managed.prevention.outage": 0.5}
     )
     at = start()
     upload = analysis.dump_scenario(scenario).encode()
     at.file_uploader(key="itcost_upload").upload("own.yaml", upload, "application/x-yaml")
     run(at)
-    assert scenario_diff(analysis.load_scenario("small-office"), scenario)
+    assert scenario_diff(analysis.load_scenario(DEFAULT_PRESET), scenario)
     opened = start(dict(at.query_params))
     assert inputs(opened).scenario.sha256 == scenario.sha256
 
@@ -312,9 +549,10 @@ def test_a_link_can_carry_a_whole_uploaded_scenario(media):
         ({"seed": "-1"}, "Link: seed: must be a whole number from 0 to"),
         ({"trials": "1"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
         ({"trials": "50000000"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
+        ({"preset": "/etc/passwd"}, "Link: preset: no such preset '/etc/passwd'"),
     ],
 )
-def test_a_link_cannot_ask_for_a_seed_or_precision_out_of_range(query, message):
+def test_a_link_cannot_ask_for_a_bad_preset_seed_or_precision(query, message):
     at = start(query)
     assert any(message in text for text in shown(at.error))
     assert (inputs(at).trials, inputs(at).seed) == (DEFAULT_TRIALS, 2026)
@@ -324,21 +562,23 @@ def test_a_link_cannot_ask_for_a_seed_or_precision_out_of_range(query, message):
 
 def test_names_from_links_are_shown_as_text_not_markdown():
     name = "Acme ![t](http://tracker.invalid/p.png) [Pay](https://evil.invalid/) $5 $ shop"
-    at = start({"name": name})
+    title = "Shop *bold* [x](https://evil.invalid/)"
+    at = start({"name": name, "options.break-fix.title": title})
     assert inputs(at).scenario.name == name
     (caption,) = [c.value for c in at.caption if "amounts in" in c.value]
     assert "![t]" not in caption and r"\!\[t\]" in caption and r"\$5" in caption
+    heading = at.get_by_key(option_key("break-fix")).markdown[0].value
+    assert r"\*bold\*" in heading and r"\[x\]" in heading
 
 
 def test_devices_derived_from_staff_stay_derived():
     """A scenario without devices counts one per person, whatever the staff become."""
-    text = analysis.dump_scenario(analysis.load_scenario("small-office"))
-    text = text.replace("  devices: 14\n", "").replace(
-        "per_device_monthly: 0.0", "per_device_monthly: 10"
-    )
+    text = analysis.dump_scenario(analysis.load_scenario(DEFAULT_PRESET))
+    text = re.sub(r"\n  devices: 14\n", "\n", text)
     at = start()
     at.file_uploader(key="itcost_upload").upload("own.yaml", text.encode(), "text/yaml")
     run(at)
+    assert "devices" not in inputs(at).scenario.organisation.model_fields_set
     devices = at.number_input(key=key(at, "organisation.devices"))
     assert devices.value is None  # shown as "same as staff"
     at.number_input(key=key(at, "organisation.employees")).set_value(20)
@@ -364,15 +604,17 @@ def test_a_bad_link_is_reported_and_the_preset_shown():
 # -- the other pages -----------------------------------------------------------------------------
 
 
-def test_deep_dive_has_its_charts_tier_table_and_csv(media):
+def test_deep_dive_has_its_charts_tier_table_and_csv():
     at = start()
     at.switch_page("views/deep_dive.py")
     run(at)
-    charts = at.get("plotly_chart")
-    assert len(charts) == 4
+    assert len(at.get("plotly_chart")) == 4
     tier_table, trials_table = at.dataframe
-    assert list(tier_table.value.index) == ["critical", "major", "minor"]
+    scenario = inputs(at).scenario
+    assert set(tier_table.value["Tier"]) == set(scenario.incidents)
     assert len(trials_table.value) == 1_000
+    assert "savings.managed" in trials_table.value.columns
+    assert "break-fix.it_spend" in trials_table.value.columns
     labels = [button.label for button in at.get("download_button")]
     assert "Download all trials (CSV)" in labels
 
@@ -397,7 +639,7 @@ def test_report_page_makes_a_report_to_download(media):
     html_button = next(b for b in at.get("download_button") if b.label == "Download HTML")
     html = downloaded(media, html_button).decode()
     assert "Bakery &lt;b&gt;&amp; Co&lt;/b&gt;" in html
-    assert html.count('class="plotly-graph-div"') == 6
+    assert html.count('class="plotly-graph-div"') >= 4
     assert not re.search(r"<script[^>]+src=", html)  # plotly.js embedded, nothing fetched
 
 
@@ -408,7 +650,7 @@ def test_sources_page_names_each_inputs_source():
     inputs_table, published, assumptions = at.dataframe
     rows = inputs_table.value.set_index("Field")
     assert rows.loc["organisation.loaded_hourly_cost", "Source"] == "bls-ecec-dec2024"
-    assert rows.loc["incidents.major.rate_per_year", "Source"].startswith("itcost-incident-rates")
+    assert "iknowtech-rates-2023" in rows.loc["options.break-fix.rates.remote", "Source"]
     ids = set(published.value["id"]) | set(assumptions.value["id"])
     assert ids == {entry["id"] for entry in analysis.references()}
 
@@ -422,16 +664,19 @@ def test_decide_page_shows_break_evens_tornado_and_budget_risk():
     run(at)
     flips, budget = at.dataframe
     scenario = inputs(at).scenario
-    expected = analysis.breakeven(scenario, trials=DEFAULT_TRIALS, seed=2026)
-    fee_row = flips.value.set_index("Input").loc["Managed fee per user (per month)"]
-    assert fee_row["Break-even"].startswith(f"${expected.value:,.0f} (± $")
-    assert fee_row["Now"] == "$125"
-    assert list(budget.value["Model"]) == ["Break-fix", "Managed services"]
-    charts = at.get("plotly_chart")
-    assert len(charts) == 2  # tornado and monthly spend; Sobol waits for its button
-    swings = analysis.tornado(scenario, trials=DEFAULT_TRIALS, seed=2026)
-    assert swings["label"].iloc[0].lower() in shown(at.markdown)[1]  # the largest swing named
-    assert "Add a hybrid contract on the Calculator" in at.info[0].value
+    rows = flips.value
+    managed = [name for name, o in scenario.options.items()
+               if o.kind == "managed" and name != scenario.baseline_name]  # fmt: skip
+    assert len(rows) >= len(managed)
+    from analysis.decision.breakeven import breakeven_fee
+
+    result = analysis.simulate(scenario, trials=DEFAULT_TRIALS, seed=2026)
+    fee = breakeven_fee(result, "managed").value
+    assert any(cell.startswith(f"${fee:,.0f}") for cell in rows["Break-even"])
+    assert "$150" in list(rows["Now"])
+    titles = [scenario.options[name].title for name in scenario.option_names]
+    assert list(budget.value["Option"]) == titles
+    assert len(at.get("plotly_chart")) == 2  # tornado and monthly spend; Sobol waits
 
 
 def test_sobol_indices_on_request():
@@ -441,71 +686,3 @@ def test_sobol_indices_on_request():
     next(b for b in at.button if b.label == "Compute the Sobol indices").click()
     run(at)
     assert len(at.get("plotly_chart")) == 3
-
-
-def test_a_hybrid_contract_adds_a_third_model_everywhere():
-    at = start()
-    at.toggle(key=key(at, "hybrid.on")).set_value(True)
-    run(at)
-    hybrid = inputs(at).scenario.hybrid
-    assert hybrid.managed_tiers == ["critical"]  # the severest tier, as a start
-    at.multiselect(key=key(at, "hybrid.managed_tiers")).set_value(["critical", "major"])
-    run(at)
-    assert inputs(at).scenario.hybrid.managed_tiers == ["critical", "major"]
-    labels = [metric.label for metric in at.metric]
-    assert labels[-3:] == ["Hybrid cost", "Saving with hybrid", "Hybrid is cheaper in"]
-    result = analysis.simulate(inputs(at).scenario, trials=DEFAULT_TRIALS, seed=2026)
-    assert cards(at)["Hybrid cost"] == round(result.summary()["models"]["hybrid"]["total"]["mean"])
-    assert any(text.startswith("**Hybrid** (managed care for critical, major") for text in
-               [m.value for m in at.markdown])  # fmt: skip
-    opened = start(dict(at.query_params))  # the link carries the hybrid contract
-    assert inputs(opened).scenario.sha256 == inputs(at).scenario.sha256
-    opened.switch_page("views/decide.py")
-    run(opened)
-    budget = opened.dataframe[1].value
-    assert list(budget["Model"]) == ["Break-fix", "Managed services", "Hybrid"]
-    assert not opened.info  # no "add a hybrid contract" hint
-
-
-def test_sla_and_budget_inputs_reach_the_scenario():
-    at = start()
-    at.toggle(key=key(at, "managed.sla.on")).set_value(True)
-    at.toggle(key=key(at, "budget.on")).set_value(True)
-    run(at)
-    at.number_input(key=key(at, "managed.sla.credit_per_breach")).set_value(250.0)
-    at.number_input(key=key(at, "budget.annual_it_spend")).set_value(20_000.0)
-    run(at)
-    scenario = inputs(at).scenario
-    assert scenario.managed.sla.credit_per_breach == 250
-    assert scenario.budget.annual_it_spend == 20_000 and scenario.it_budget == 20_000
-    at.number_input(key=key(at, "managed.sla.max_credit_share")).set_value(150.0)  # %: > 100
-    run(at)
-    assert scenario == inputs(at).scenario  # the form rejects it before the model sees it
-
-
-def test_the_caches_know_a_scenario_by_its_sha256(monkeypatch):
-    """Equal scenarios (built apart) share a cache entry; another scenario gets its own."""
-    import app_state
-
-    calls = []
-    simulate = analysis.simulate
-    monkeypatch.setattr(analysis, "simulate", lambda *a, **k: calls.append(a) or simulate(*a, **k))
-    app_state._simulate.clear()
-    app_state._verdict.clear()
-    office = closed_form()
-    # Written out and read back, prevention is spelt out per tier: the same scenario (same
-    # sha256) but not the same Python object, nor an equal one.
-    again = analysis.load_scenario_text(analysis.dump_scenario(office))
-    assert again != office and again.sha256 == office.sha256
-    first = app_state._simulate(office, 2_000, 3)
-    assert app_state._simulate(again, 2_000, 3).columns["savings"].tolist() == (
-        first.columns["savings"].tolist()
-    )
-    assert len(calls) == 1  # the second came from the cache
-    app_state._simulate(office.with_overrides({"break_fix.hourly_rate": 101}), 2_000, 3)
-    app_state._simulate(office, 2_000, 4)
-    assert len(calls) == 3  # another scenario, another seed: simulated
-    # A result is known by what it was simulated from: the verdict of an equal result is reused.
-    text = app_state.verdict(first)
-    monkeypatch.setattr(app_state.narrative, "verdict", lambda result: "not called")
-    assert app_state.verdict(simulate(again, trials=2_000, seed=3)) == text

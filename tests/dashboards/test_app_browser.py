@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 import analysis
@@ -26,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboards" / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
 
-from app_state import DEFAULT_TRIALS  # noqa: E402
+from app_results import option_key  # noqa: E402
+from app_state import DEFAULT_PRESET, DEFAULT_TRIALS  # noqa: E402
 
 #: Seconds for the server to answer its health check, and for a page to settle (a cold first
 #: run imports plotly and simulates; a loaded CI machine is slow).
@@ -98,9 +100,27 @@ def page(server, chromium):
         browser.close()
 
 
-def card(page, label: str):
-    """The value of the result card with ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+def card(page, option: str, label: str):
+    """The value of ``option``'s result card with ``label``."""
+    box = page.locator(f".st-key-{option_key(option)}")
+    labelled = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return box.get_by_test_id("stMetric").filter(has=labelled).get_by_test_id("stMetricValue")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``. The list may close again while the
+    page is still settling after a run: open it until the option shows."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    wanted = page.get_by_role("option").filter(has_text=option)
+    for _ in range(10):
+        box.get_by_role("button", name="Open").click()
+        try:
+            wanted.wait_for(timeout=3_000)
+        except PlaywrightTimeout:
+            continue
+        wanted.click()
+        return
+    pytest.fail(f"the selectbox {label!r} did not offer {option!r}")
 
 
 def amount(text: str) -> float:
@@ -109,7 +129,7 @@ def amount(text: str) -> float:
 
 def test_change_an_input_see_the_cards_change_and_download_the_trials(server, page, tmp_path):
     page.goto(server)
-    break_fix, managed = card(page, "Break-fix cost"), card(page, "Managed services cost")
+    break_fix, managed = card(page, "break-fix", "IT spend"), card(page, "managed", "IT spend")
     expect(managed).to_have_text(re.compile(r"^\$[\d,]+$"))
     before = {"break_fix": amount(break_fix.inner_text()), "managed": amount(managed.inner_text())}
 
@@ -119,8 +139,8 @@ def test_change_an_input_see_the_cards_change_and_download_the_trials(server, pa
     staff.press("Enter")
     expect(managed).not_to_have_text(shown_before)
     after = {"break_fix": amount(break_fix.inner_text()), "managed": amount(managed.inner_text())}
-    assert after["managed"] - before["managed"] >= 10 * 125 * 12 - 1  # ten more users' fees
-    assert after["break_fix"] > before["break_fix"]
+    assert after["managed"] - before["managed"] >= 10 * 150 * 12 - 1  # ten more users' fees
+    assert after["break_fix"] > before["break_fix"]  # incidents per user: more of them
     expect(page).to_have_url(re.compile(r"organisation\.employees=20"))
     page.screenshot(path=str(tmp_path / "calculator.png"), full_page=True)
 
@@ -134,21 +154,42 @@ def test_change_an_input_see_the_cards_change_and_download_the_trials(server, pa
 
     trials = pd.read_csv(csv_path, index_col="trial")
     expected = analysis.simulate(
-        analysis.load_scenario("small-office").with_overrides({"organisation.employees": 20}),
+        analysis.load_scenario(DEFAULT_PRESET).with_overrides({"organisation.employees": 20}),
         trials=DEFAULT_TRIALS,
         seed=2026,
     ).trials
     pd.testing.assert_frame_equal(trials, expected, check_exact=False, rtol=1e-12)
-    assert round(expected["managed_total"].mean()) == after["managed"]
+    assert round(expected["managed.it_spend"].mean()) == after["managed"]
     assert (tmp_path / "calculator.png").stat().st_size > 50_000
+    assert page.outside == [] and page.errors == []
+
+
+def test_choose_the_baseline_and_every_option_is_compared_with_it(server, page):
+    page.goto(server)
+    saving = card(page, "break-fix", "Saving vs baseline")
+    expect(card(page, "managed", "Saving vs baseline")).to_be_visible()
+    expect(saving).to_have_count(0)  # break-fix is the preset's baseline
+    choose(page, "Compare every option with", "Managed services, all inclusive (managed)")
+    expect(page).to_have_url(re.compile(r"baseline=managed"))
+    expect(saving).to_have_text(re.compile(r"^-?\$[\d,]+$"))
+    expect(card(page, "managed", "Saving vs baseline")).to_have_count(0)
+    scenario = analysis.load_scenario(DEFAULT_PRESET).with_overrides({"baseline": "managed"})
+    summary = analysis.simulate(scenario, trials=DEFAULT_TRIALS, seed=2026).summary()
+    assert amount(saving.inner_text()) == round(
+        summary["comparison"]["savings"]["break-fix"]["mean"]
+    )
     assert page.outside == [] and page.errors == []
 
 
 def test_a_name_in_a_link_fetches_nothing_and_links_nowhere(server, page, tmp_path):
     """Shared links are user input: Markdown in a name must not load an image or make a link."""
     name = "Acme ![t](http://tracker.invalid/p.png) [Pay here](https://evil.invalid/)"
-    page.goto(f"{server}/?" + urllib.parse.urlencode({"preset": "small-office", "name": name}))
+    title = "Shop ![i](http://tracker.invalid/i.png) [Pay me](https://evil.invalid/)"
+    query = {"preset": DEFAULT_PRESET, "name": name, "options.break-fix.title": title}
+    page.goto(f"{server}/?" + urllib.parse.urlencode(query))
     expect(page.get_by_text("Acme ![t](http://tracker.invalid/p.png)").first).to_be_visible()
+    expect(page.get_by_text(title).first).to_be_visible()
+    assert page.get_by_role("link", name="Pay me").count() == 0
     page.get_by_test_id("stSidebarNav").get_by_text("Report").click()
     expect(page.get_by_text("Client report")).to_be_visible()
     assert page.get_by_role("link", name="Pay here").count() == 0
@@ -158,18 +199,22 @@ def test_a_name_in_a_link_fetches_nothing_and_links_nowhere(server, page, tmp_pa
 def test_a_scenario_file_goes_out_and_comes_back(server, page, tmp_path):
     """Download the YAML after a change, open the app afresh and upload it: same inputs."""
     page.goto(server)
-    rate = page.get_by_label("Break-fix hourly rate (USD/hour)", exact=True)
+    # The label as shown (the option's title is escaped in the label's Markdown).
+    label = page.get_by_test_id("stWidgetLabel").get_by_text(
+        "Local break-fix technician: remote rate (USD/hour)", exact=True
+    )
+    rate = page.get_by_test_id("stNumberInput").filter(has=label).locator("input")
     rate.fill("190")
     rate.press("Enter")
-    expect(page).to_have_url(re.compile(r"break_fix\.hourly_rate=190"))
+    expect(page).to_have_url(re.compile(r"options\.break-fix\.rates\.remote=190"))
     with page.expect_download() as download:
         page.get_by_test_id("stDownloadButton").filter(has_text="Download scenario").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
-    assert analysis.load_scenario(saved).break_fix.hourly_rate == 190
+    assert analysis.load_scenario(saved).options["break-fix"].rates.remote == 190
 
     page.goto(server)  # a new session, back at the preset
-    expect(rate).to_have_value("150.00")
+    expect(rate).to_have_value("140.00")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(saved))
     expect(page.get_by_text(f"Loaded {saved.name}")).to_be_visible()
     expect(rate).to_have_value("190.00")
@@ -178,23 +223,18 @@ def test_a_scenario_file_goes_out_and_comes_back(server, page, tmp_path):
 
 
 def test_decide_page_in_the_browser(server, page, tmp_path):
-    """Break-evens, the tornado and the monthly chart drawn, a hybrid contract from a link."""
-    link = urllib.parse.urlencode(
-        {
-            "preset": "small-office",
-            "hybrid": '{"managed_tiers": ["critical"], "per_user_monthly": 40}',
-        }
-    )
+    """Break-evens, the tornado and the monthly chart drawn, for a baseline from a link."""
+    link = urllib.parse.urlencode({"preset": DEFAULT_PRESET, "baseline": "hybrid"})
     page.goto(f"{server}/decide?{link}")
     expect(page.get_by_text("When would the answer flip?")).to_be_visible()
-    expect(page.get_by_text("Managed care for critical systems only?")).to_be_visible()
+    expect(page.get_by_text("How predictable is the IT bill?")).to_be_visible()
     charts = page.get_by_test_id("stPlotlyChart")
     expect(charts).to_have_count(2)
     page.wait_for_function(
         "document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 2"
     )
     expect(
-        page.get_by_text("Hybrid (managed care for critical, break-fix for the rest)")
+        page.get_by_text("compared with Hybrid, server and network managed").first
     ).to_be_visible()
     page.screenshot(path=str(tmp_path / "decide.png"), full_page=True)
     assert page.outside == [] and page.errors == []
