@@ -317,11 +317,6 @@ def _add_chunk(
     # The chunk-local trial of each incident.
     trial = np.repeat(np.arange(trials), counts)
 
-    def per_trial(weights: np.ndarray, kept: np.ndarray | None = None) -> np.ndarray:
-        if kept is not None:
-            weights = np.multiply(weights, kept, out=work.get("kept_weights", size, np.float64))
-        return np.bincount(trial, weights, minlength=trials)
-
     # The draws every option shares.
     org = params.operating_hours
     uniform = rng["start"].random(size)
@@ -358,9 +353,12 @@ def _add_chunk(
         month = np.searchsorted(params.month_cdf, uniforms, side="right") + 12 * trial
 
     outcomes = {
-        key: _handle(handlings[key], moments, fix, z, onsite, oos_uniform, work) for key in keys
+        key: _handle(handlings[key], tier.outage, moments, fix, z, onsite, oos_uniform, work)
+        for key in keys
     }
 
+    on_site = np.flatnonzero(onsite) if onsite is not None else None
+    shared: dict[str, dict[str, np.ndarray]] = {}  # per-trial sums of handlings nobody thins
     for index, (option, (prevented, key)) in enumerate(
         zip(params.options, tier.options, strict=True)
     ):
@@ -368,28 +366,93 @@ def _add_chunk(
         outcome = outcomes[key]
         # Prevented when U < share; kept as 0/1 weights (cheaper than selecting the kept ones).
         kept = (prevent >= prevented).astype(np.float64) if prevented > 0 else None
-        sums["incidents"][part] += counts if kept is None else per_trial(kept)
-        hours = per_trial(outcome["lost"], kept)
-        sums["downtime_hours"][part] += hours
-        sums[f"lost.{tier.name}"][part] += factor * hours
-        for name in ("hours_remote", "hours_remote_after", "hours_onsite", "hours_onsite_after",
-                     "visits", "out_of_scope_hours"):  # fmt: skip
-            values = outcome.get(name)
-            if values is not None:
-                sums[name][part] += factor * per_trial(values, kept)
-        if "breach" in outcome:
-            state.breaches[option][part] += per_trial(outcome["breach"], kept)
+        if kept is None:
+            if key not in shared:
+                shared[key] = _trial_sums(outcome, None, trial, trials, on_site, work)
+            totals = shared[key]
+            sums["incidents"][part] += counts
+        else:
+            totals = _trial_sums(outcome, kept, trial, trials, on_site, work)
+            sums["incidents"][part] += np.bincount(trial, kept, minlength=trials)
+        for name, values in totals.items():
+            if name == "sla_breaches":
+                state.breaches[option][part] += values
+            elif name == "downtime_hours":
+                sums["downtime_hours"][part] += values
+                sums[f"lost.{tier.name}"][part] += factor * values
+            else:
+                sums[name][part] += factor * values
         if with_parts is not None:
             cost = parts_cost if kept is None else parts_cost * kept[with_parts]
             sums["parts"][part] += factor * np.bincount(trial[with_parts], cost, minlength=trials)
         if month is not None:
-            bills = _incident_bills(outcome, money["rates"][index], size)
+            bills = _incident_bills(outcome, money["rates"][index], onsite, size)
             if with_parts is not None:
                 bills[with_parts] += parts_cost
             if kept is not None:
                 bills *= kept
             by_month = np.bincount(month, factor * bills, minlength=12 * trials)
             state.spend[option][part] += by_month.reshape(trials, 12)
+
+
+def _trial_sums(
+    outcome: dict[str, np.ndarray],
+    kept: np.ndarray | None,
+    trial: np.ndarray,
+    trials: int,
+    on_site: np.ndarray | None,
+    work: Workspace,
+) -> dict[str, np.ndarray]:
+    """Per-trial sums of one handling's quantities over the incidents ``kept`` (0/1 weights;
+    None: all). Full-length sums only for what every incident has (lost hours, billable hours);
+    visits, out-of-scope work and late responses are summed over the few incidents they
+    concern, and remote hours are the billable hours less those on site."""
+
+    def full(values: np.ndarray) -> np.ndarray:
+        if kept is not None:
+            values = np.multiply(
+                values, kept, out=work.get("kept_weights", values.size, np.float64)
+            )
+        return np.bincount(trial, values, minlength=trials)
+
+    def subset(index: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+        weights = (
+            values if kept is None else (kept[index] if values is None else values * kept[index])
+        )
+        return np.bincount(trial[index], weights, minlength=trials)
+
+    sums = {}
+    if outcome["lost"] is not None:
+        sums["downtime_hours"] = full(outcome["lost"])
+    billable = outcome.get("billable")
+    if billable is not None:
+        for name, hours in (("", billable), ("_after", outcome.get("after"))):
+            if hours is None:
+                continue
+            every = full(hours)
+            if on_site is None:
+                sums[f"hours_remote{name}"] = every
+            else:
+                there = subset(on_site, hours[on_site])
+                sums[f"hours_onsite{name}"] = there
+                sums[f"hours_remote{name}"] = every - there
+        if on_site is not None:
+            sums["visits"] = (
+                subset(on_site, None)
+                if kept is not None
+                else np.bincount(trial[on_site], minlength=trials).astype(np.float64)
+            )
+    if "out_of_scope" in outcome:
+        index, hours = outcome["out_of_scope"]
+        sums["out_of_scope_hours"] = subset(index, hours)
+    if "late" in outcome:
+        late = outcome["late"]
+        sums["sla_breaches"] = (
+            np.bincount(trial[late], minlength=trials).astype(np.float64)
+            if kept is None
+            else subset(late, None)
+        )
+    return sums
 
 
 def _draw_money(rng: np.random.Generator, spec: LogNormal, out: np.ndarray) -> None:
@@ -448,6 +511,7 @@ class _Moments:
 
 def _handle(
     handling: Handling,
+    outage: bool,
     moments: _Moments,
     fix: np.ndarray,
     z: np.ndarray,
@@ -461,7 +525,9 @@ def _handle(
     Work on calendar C starts ``W`` C-hours after detection D and ends ``H`` C-hours later:
     ``E = B_C^-1(B_C(D) + W + H)``; the operating hours lost are ``B_org(E) - B_org(T)``.
     Work on the organisation's own calendar needs no calendar arithmetic (the business is
-    closed from T to D when they differ): ``B_org(E) - B_org(T) = W + H``.
+    closed from T to D when they differ): ``B_org(E) - B_org(T) = W + H``. An incident that is
+    no outage (``outage`` false: a service request) loses no hours, so unless its bill needs
+    the moments of emergency work, no calendar is worked out at all (``"lost"`` is None).
     """
     hours, org = handling.work_hours, moments.org
     mu, sigma, median = handling.response
@@ -472,15 +538,22 @@ def _handle(
     repair = fix if handling.fix_time_factor == 1.0 else fix * handling.fix_time_factor
     monitored = handling.monitoring
     which = "start" if monitored or not moments.detect_at_opening else "detected"
-    begun = ended = ended_org = None
-    if hours == ALWAYS:  # first: an emergency's bill needs its moments, even on a 24/7 business
+    begun = ended = ended_org = lost = None
+    after_hours = (
+        handling.kind == "pay_per_incident"
+        and handling.emergency
+        and handling.service_hours != ALWAYS
+    )
+    if not outage and not after_hours:
+        pass  # nothing is lost, and the bill needs no moments
+    elif hours == ALWAYS:  # first: an emergency's bill needs its moments, even on a 24/7 business
         begun = moments.detected(monitored) + wait
         ended = begun + repair
         if org == ALWAYS:  # noticed at once and every hour counts: exactly W + H
-            lost = wait + repair
+            lost = wait + repair if outage else None
         else:
             ended_org = calendar.hours_before(ended, *org)
-            lost = ended_org - moments.before("start", org)
+            lost = ended_org - moments.before("start", org) if outage else None
     elif hours == org:
         lost = wait + repair
     else:  # E = B_C^-1(B_C(D) + W + H), taken straight to the organisation's hours
@@ -504,51 +577,42 @@ def _handle(
             billable = np.ceil(steps, out=steps) * handling.increment_hours
         after = None
         service = handling.service_hours
-        if handling.emergency and service != ALWAYS:  # worked round the clock: begun is known
+        if after_hours:  # worked round the clock: its moments are known
             inside = (
                 ended_org if service == org else calendar.hours_before(ended, *service)
             ) - calendar.hours_before(begun, *service)
             after = np.maximum(1.0 - inside / repair, 0.0)
             after *= billable
             billable = billable - after
-        if onsite is None:
-            outcome["hours_remote"] = billable
-            if after is not None:
-                outcome["hours_remote_after"] = after
-        else:
-            visit = onsite.astype(np.float64)
-            outcome["hours_onsite"] = billable * visit
-            outcome["hours_remote"] = billable - outcome["hours_onsite"]
-            outcome["visits"] = visit
-            if after is not None:
-                outcome["hours_onsite_after"] = after * visit
-                outcome["hours_remote_after"] = after - outcome["hours_onsite_after"]
+        outcome["billable"] = billable
+        if after is not None:
+            outcome["after"] = after
     else:
         if handling.out_of_scope_share > 0:
-            billed = oos_uniform < np.float32(handling.out_of_scope_share)
-            outcome["out_of_scope_hours"] = (
-                np.maximum(repair, handling.out_of_scope_minimum) * billed
-            )
+            billed = np.flatnonzero(oos_uniform < np.float32(handling.out_of_scope_share))
+            hours = np.maximum(repair[billed], handling.out_of_scope_minimum)
+            outcome["out_of_scope"] = (billed, hours)
         if handling.sla_hours != float("inf"):
-            outcome["breach"] = (wait > handling.sla_hours).astype(np.float64)
+            outcome["late"] = np.flatnonzero(wait > handling.sla_hours)
     return outcome
 
 
-def _incident_bills(outcome: dict[str, np.ndarray], rates: tuple, size: int) -> np.ndarray:
+def _incident_bills(
+    outcome: dict[str, np.ndarray], rates: tuple, onsite: np.ndarray | None, size: int
+) -> np.ndarray:
     """Each incident's bill under one option's prices, for the monthly spend."""
-    remote, onsite, multiplier, trip, out_of_scope = rates
+    remote, on_site, multiplier, trip, out_of_scope = rates
     bills = np.zeros(size)
-    for name, price in (
-        ("hours_remote", remote),
-        ("hours_remote_after", remote * multiplier),
-        ("hours_onsite", onsite),
-        ("hours_onsite_after", onsite * multiplier),
-        ("visits", trip),
-        ("out_of_scope_hours", out_of_scope),
-    ):
-        values = outcome.get(name)
-        if values is not None and price:
-            bills += price * values
+    billable = outcome.get("billable")
+    if billable is not None:
+        rate = np.full(size, remote) if onsite is None else np.where(onsite, on_site, remote)
+        hours = billable + multiplier * outcome["after"] if "after" in outcome else billable
+        bills += rate * hours
+        if onsite is not None:
+            bills += trip * onsite
+    if "out_of_scope" in outcome:
+        index, hours = outcome["out_of_scope"]
+        bills[index] += out_of_scope * hours
     return bills
 
 

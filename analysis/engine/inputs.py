@@ -59,6 +59,9 @@ class TierParameters:
     fix: LogNormal  # repair hours
     onsite_share: float
     any_time: bool  # starts at any hour of the week, not only in operating hours
+    #: Stops someone's work or loses revenue while it lasts. A tier that does neither (service
+    #: requests) loses no operating hours, so its calendars are never worked out.
+    outage: bool
     #: per option, in the scenario's order: (share prevented, key of its Handling)
     options: tuple[tuple[float, str], ...]
 
@@ -114,6 +117,7 @@ class EngineParameters:
                     fix=_lognormal(tier.fix_hours),
                     onsite_share=tier.onsite_share,
                     any_time=tier.starts == "any_time",
+                    outage=tier.users_affected * tier.blocking > 0 or tier.revenue_impact > 0,
                     options=tuple(per_option),
                 )
             )
