@@ -123,18 +123,29 @@ def simulate(
     n_blocks = -(-trials // BLOCK_TRIALS)
     money = monthly_prices(scenario) if monthly else None
 
+    cores = threads or _available_cores()
+    workers = min(cores, n_blocks)
+    # Fewer blocks than cores (the app's 10,000 trials): the tiers of a block run side by side.
+    tier_workers = min(cores // workers, len(params.tiers))
+    tier_pool = ThreadPoolExecutor(max_workers=tier_workers) if tier_workers > 1 else None
+
     def run(block: int) -> None:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
-        _simulate_block(params, stop - start, int(seed), block, quantities, start, months, money)
+        _simulate_block(
+            params, stop - start, int(seed), block, quantities, start, months, money, tier_pool
+        )
 
-    workers = min(threads or _available_cores(), n_blocks)
-    if workers == 1:
-        for block in range(n_blocks):
-            run(block)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(run, range(n_blocks)))
+    try:
+        if workers == 1:
+            for block in range(n_blocks):
+                run(block)
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(run, range(n_blocks)))
+    finally:
+        if tier_pool is not None:
+            tier_pool.shutdown()
     return Result.from_quantities(scenario, int(seed), params, quantities, months)
 
 
@@ -185,21 +196,39 @@ def _check_memory(trials: int, columns: int) -> None:
         )
 
 
+class _Sums(dict):
+    """Per-trial sums by name, each started at zeros when first added to."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self.shape = shape
+
+    def __missing__(self, name: str) -> np.ndarray:
+        values = self[name] = np.zeros(self.shape)
+        return values
+
+    def add(self, other: _Sums) -> None:
+        for name, values in other.items():
+            self[name] += values
+
+
 class _Block:
-    """The per-trial sums of one block, per option, and what a chunk adds to them."""
+    """Per-trial sums per option (of a block, or of one tier-year of it), and this year's late
+    responses and monthly spend."""
 
     def __init__(self, params: EngineParameters, n: int, monthly: bool) -> None:
         self.params = params
-        self.sums = {
-            option: {
-                name: np.zeros(n)
-                for name in quantity_names(params, option)
-                if name != "sla_breaches"
-            }
-            for option in params.options
-        }
-        self.breaches = {option: np.zeros(n) for option in params.options}  # this year's
-        self.spend = {option: np.zeros((n, 12)) for option in params.options} if monthly else None
+        self.sums = {option: _Sums((n,)) for option in params.options}
+        self.breaches = _Sums((n,))  # by option
+        self.spend = _Sums((n, 12)) if monthly else None  # by option
+
+    def add(self, other: _Block) -> None:
+        """Add another block's sums, in a fixed order (so threads change no bits)."""
+        for option in self.params.options:
+            self.sums[option].add(other.sums[option])
+        self.breaches.add(other.breaches)
+        if self.spend is not None:
+            self.spend.add(other.spend)
 
 
 def _simulate_block(
@@ -211,23 +240,37 @@ def _simulate_block(
     offset: int,
     months: dict[str, np.ndarray] | None,
     money: dict | None,
+    pool: ThreadPoolExecutor | None = None,
 ) -> None:
     """Simulate ``n`` trials of block ``block`` into ``out[option][...][offset:offset+n]``
-    (and the monthly IT spend into ``months[option][offset:offset+n]`` when given)."""
-    state = _Block(params, n, months is not None)
+    (and the monthly IT spend into ``months[option][offset:offset+n]`` when given).
+
+    Each tier-year is summed on its own (on ``pool``'s threads when given: tiers draw from
+    their own streams) and added to the block's sums in tier order, so the bits do not
+    depend on the threads.
+    """
+    monthly = months is not None
+    state = _Block(params, n, monthly)
     streams = {tier.name: tier_streams(seed, block, tier.name) for tier in params.tiers}
     security = security_streams(seed, block)
-    work = Workspace()
     part = slice(offset, offset + n)
+
+    def tier_year(tier: TierParameters, factor: float) -> _Block:
+        sums = _Block(params, n, monthly)
+        counts = _incident_counts(tier, n, streams[tier.name])
+        _add_incidents(sums, tier, counts, streams[tier.name], factor, Workspace(), money)
+        return sums
+
     for year, factor in enumerate(params.year_factors):
-        for option in params.options:
-            state.breaches[option][:] = 0
+        state.breaches.clear()
         if state.spend is not None:
-            for option in params.options:
-                state.spend[option][:] = 0
-        for tier in params.tiers:
-            counts = _incident_counts(tier, n, streams[tier.name])
-            _add_incidents(state, tier, counts, streams[tier.name], factor, work, money)
+            state.spend.clear()
+        if pool is None:
+            tiers = (tier_year(tier, factor) for tier in params.tiers)
+        else:
+            tiers = pool.map(tier_year, params.tiers, [factor] * len(params.tiers))
+        for sums in tiers:
+            state.add(sums)
         _add_security(params, n, security, factor, state.sums)
         for option in params.options:
             if "sla_breaches" in out[option]:
@@ -244,8 +287,9 @@ def _simulate_block(
                     spend[:, 11] -= factor * np.minimum(credit * state.breaches[option], cap)
                 months[option][part, 12 * year : 12 * (year + 1)] = spend
     for option in params.options:
-        for name, values in state.sums[option].items():
-            out[option][name][part] = values
+        for name in out[option]:
+            if name != "sla_breaches":
+                out[option][name][part] = state.sums[option][name]
 
 
 def _incident_counts(tier: TierParameters, n: int, rng: Streams) -> np.ndarray:
@@ -328,7 +372,12 @@ def _add_chunk(
         moments = _Moments(None, uniform, org, any_time=False)
     fix = _draw_hours(rng["fix"], tier.fix, size, work)
     z = rng["response"].standard_normal(size, dtype=np.float32)
-    prevent = rng["prevent"].random(size) if any(p > 0 for p, _ in tier.options) else None
+    # Uniforms that only decide a flag are float32 (2^-24 steps), at half the cost.
+    prevent = (
+        rng["prevent"].random(size, dtype=np.float32)
+        if any(p > 0 for p, _ in tier.options)
+        else None
+    )
     onsite = (
         rng["onsite"].random(size, dtype=np.float32) < np.float32(tier.onsite_share)
         if tier.onsite_share > 0
@@ -342,7 +391,8 @@ def _add_chunk(
         else None
     )
     if params.parts_probability > 0:
-        with_parts = np.flatnonzero(rng["parts"].random(size) < params.parts_probability)
+        flags = rng["parts"].random(size, dtype=np.float32)
+        with_parts = np.flatnonzero(flags < np.float32(params.parts_probability))
         parts_cost = np.empty(with_parts.size)
         _draw_money(rng["parts_cost"], params.parts_cost, parts_cost)
     else:
@@ -365,7 +415,7 @@ def _add_chunk(
         sums = state.sums[option]
         outcome = outcomes[key]
         # Prevented when U < share; kept as 0/1 weights (cheaper than selecting the kept ones).
-        kept = (prevent >= prevented).astype(np.float64) if prevented > 0 else None
+        kept = (prevent >= np.float32(prevented)).astype(np.float64) if prevented > 0 else None
         if kept is None:
             if key not in shared:
                 shared[key] = _trial_sums(outcome, None, trial, trials, on_site, work)
