@@ -13,8 +13,9 @@ from analysis.scenario.model import Scenario
 from analysis.scenario.presets import load_scenario
 
 _SET_HELP = (
-    "override one scenario value, e.g. --set incidents.minor.rate_per_year=40 or "
-    "--set 'break_fix.response_hours={median: 4, p90: 12}' (repeatable; values are YAML)"
+    "override one scenario value, e.g. --set options.managed.fees.per_user_monthly=140 or "
+    "--set 'options.break-fix.response_hours.default={median: 4, p90: 12}' (repeatable; "
+    "values are YAML; 'itcost fields' lists the paths)"
 )
 _SCENARIO_HELP = "a preset name (see 'itcost presets') or a scenario YAML file"
 

@@ -1,6 +1,8 @@
 """``itcost breakeven`` and ``itcost sensitivity``: when the answer flips, which input matters.
 
-``sweep``, which writes a document, is in :mod:`analysis.cli.documents`.
+Both compare one option with another (``--option``, ``--against``): by default the option
+with the lowest expected total other than the baseline, against the baseline. ``sweep``, which
+writes a document, is in :mod:`analysis.cli.documents`.
 """
 
 from __future__ import annotations
@@ -11,35 +13,54 @@ import json
 from analysis import defaults
 from analysis.cli.arguments import add_scenario_arguments, positive_int, resolve
 from analysis.decision.breakeven import PARAMETERS, breakeven
-from analysis.decision.inputs import INPUTS
 from analysis.decision.sensitivity import sobol, tornado
 from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError
 from analysis.present.formatting import money
+
+#: The keys of ``itcost breakeven --json``, in this order.
+BREAKEVEN_KEYS = ("parameter", "option", "against", "found", "value", "stderr", "current")
+
+#: What ``--option`` and ``--against`` mean, for both commands.
+_OPTION_HELP = (
+    "the option to compare with the baseline (default: the one with the lowest expected total "
+    "other than the baseline)"
+)
+_AGAINST_HELP = "the option it is compared with (default: the scenario's baseline)"
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add ``breakeven`` and ``sensitivity`` to the ``itcost`` parser."""
     solve = commands.add_parser(
         "breakeven",
-        help="the value of one input at which expected savings are zero",
-        description="Solve for the value of one input at which the expected saving of managed "
-        "services over break-fix is zero, with its Monte Carlo standard error. Every run uses "
-        "the same seed (common random numbers). Inputs: "
-        + ", ".join(p.replace("<tier>", "TIER") for p in PARAMETERS)
-        + " (incidents.*.rate_per_year solves for a multiplier of every tier's rate).",
+        help="the value of one input at which an option's expected savings are zero",
+        description="Solve for the value of one input at which an option's expected saving "
+        "against the baseline (total cost: IT spend plus estimated losses) is zero, with its "
+        "Monte Carlo standard error. Prices (rates, fees, wages, revenue) are solved exactly "
+        "from one simulation; other inputs by root finding on common random numbers (every run "
+        "the same seed). Inputs are dotted paths with real tier and option names, for example "
+        + ", ".join(PARAMETERS)
+        + "; a * stands for every key there and solves for a multiplier.",
     )
     add_scenario_arguments(solve, sampling=True, trials=defaults.BREAKEVEN_TRIALS)
     solve.add_argument(
         "--parameter",
-        default="managed.per_user_monthly",
+        default=None,
         metavar="PATH",
-        help="the input to solve for (default: %(default)s)",
+        help="the input to solve for (default: the per-user fee of --option, "
+        "options.OPTION.fees.per_user_monthly)",
     )
+    solve.add_argument(
+        "--option",
+        default=None,
+        metavar="NAME",
+        help=_OPTION_HELP[:-1] + "; for the default fee, the best managed option)",
+    )
+    solve.add_argument("--against", default=None, metavar="NAME", help=_AGAINST_HELP)
     solve.add_argument(
         "--json",
         action="store_true",
-        help='print {"parameter", "found", "value", "stderr", "current"} as JSON',
+        help="print {" + ", ".join(f'"{key}"' for key in BREAKEVEN_KEYS) + "} as JSON",
     )
     solve.set_defaults(handler=_breakeven)
 
@@ -47,11 +68,27 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "sensitivity",
         help="which inputs matter most: a tornado and, with --sobol, Sobol indices",
         description="Move each key input to a low and a high factor of its value (default x0.5 "
-        "and x1.5), the others unchanged, and print the expected savings at both, sorted by "
-        "swing. With --sobol, also global Sobol indices (first and total order, with 95%% "
-        "intervals) over the same ranges, from SALib. Inputs: " + ", ".join(INPUTS) + ".",
+        "and x1.5), the others unchanged, and print an option's expected savings against the "
+        "baseline at both, sorted by swing. With --sobol, also global Sobol indices (first and "
+        "total order, with 95% intervals) over the same ranges, from SALib. The inputs, unless "
+        "--input names others: staff, wages and revenue; every tier's incident rates, repair "
+        "times, work blocked and staff affected (each as one multiplier); the rates and "
+        "response times of the pay-per-incident options compared, the fees, prevention, "
+        "response times and repair factor of the managed ones; and security. Prices are "
+        "repriced on one simulation; the rest are simulated again with the same seed.",
     )
     add_scenario_arguments(sensitivity, sampling=True, trials=defaults.TORNADO_TRIALS)
+    sensitivity.add_argument("--option", default=None, metavar="NAME", help=_OPTION_HELP)
+    sensitivity.add_argument("--against", default=None, metavar="NAME", help=_AGAINST_HELP)
+    sensitivity.add_argument(
+        "--input",
+        dest="inputs",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="an input to vary instead of the defaults, e.g. incidents.*.rate or "
+        "options.managed.fees.per_user_monthly (repeatable)",
+    )
     sensitivity.add_argument("--low", type=_factor, default=0.5, help="low factor (default 0.5)")
     sensitivity.add_argument("--high", type=_factor, default=1.5, help="high factor (1.5)")
     sensitivity.add_argument(
@@ -59,8 +96,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         dest="ranges",
         action="append",
         default=[],
-        metavar="INPUT=LOW:HIGH",
-        help="other factors for one input, e.g. managed_fee=0.8:1.2 (repeatable)",
+        metavar="PATH=LOW:HIGH",
+        help="other factors for one input, e.g. options.managed.fees.per_user_monthly=0.8:1.2 "
+        "(repeatable)",
     )
     sensitivity.add_argument(
         "--sobol", action="store_true", help="also compute Sobol indices (slower)"
@@ -83,6 +121,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     # tornado's and sobol's Python arguments (and this command's own), as its flags.
     flags = {
         "ranges": "--range",
+        "inputs": "--input",
         "low": "--low",
         "high": "--high",
         "sobol_trials": "--sobol-trials",
@@ -108,7 +147,7 @@ def _power_of_two(text: str) -> int:
 
 
 def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
-    """``INPUT=LOW:HIGH`` items as tornado's and sobol's ``ranges``."""
+    """``PATH=LOW:HIGH`` items as tornado's and sobol's ``ranges``."""
     ranges = {}
     for item in items:
         name, _, bounds = item.partition("=")
@@ -116,26 +155,36 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
         try:
             ranges[name.strip()] = (float(low), float(high))
         except ValueError:
-            raise ArgumentError("ranges", f"expected INPUT=LOW:HIGH (got {item!r})") from None
+            raise ArgumentError("ranges", f"expected PATH=LOW:HIGH (got {item!r})") from None
     return ranges
 
 
 def _breakeven(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    answer = breakeven(scenario, args.parameter, trials=args.trials, seed=args.seed)
-    if args.json:
-        keys = ("parameter", "found", "value", "stderr", "current")
-        print(json.dumps({key: answer.to_dict()[key] for key in keys}, allow_nan=False))
-        return 0
-    print(
-        f"{scenario.name}: break-even of {answer.parameter} ({args.trials:,} trials per run, "
-        f"seed {args.seed})"
+    answer = breakeven(
+        scenario,
+        args.parameter,
+        option=args.option,
+        against=args.against,
+        trials=args.trials,
+        seed=args.seed,
     )
+    if args.json:
+        data = answer.to_dict()
+        print(json.dumps({key: data[key] for key in BREAKEVEN_KEYS}, allow_nan=False))
+        return 0
+    titles = {name: option.title for name, option in scenario.options.items()}
+    print(
+        f"{scenario.name}: {titles[answer.option]} against {titles[answer.against]} "
+        f"({args.trials:,} trials, seed {args.seed})"
+    )
+    what = f"Break-even of {answer.label} ({answer.parameter})"
     if answer.found:
         error = "unknown" if answer.stderr is None else f"{answer.stderr:,.2g}"
+        how = "exact, on one simulation" if answer.method == "exact" else "root finding"
         print(
-            f"Expected savings are zero at {answer.value:,.6g} (Monte Carlo standard error "
-            f"{error}); now {answer.current:,.6g}."
+            f"{what}: expected savings are zero at {answer.value:,.6g} (Monte Carlo standard "
+            f"error {error}; {how}); now {answer.current:,.6g}."
         )
     else:
         print(answer.note[:1].upper() + answer.note[1:] + ".")
@@ -152,31 +201,34 @@ def _sensitivity(args: argparse.Namespace) -> int:
             check_arguments(args.sobol_trials, args.seed)
         except ArgumentError as error:
             raise ArgumentError("sobol_trials", error.reason) from None
-    table = tornado(scenario, args.low, args.high, ranges, trials=args.trials, seed=args.seed)
-    indices = (
-        sobol(
-            scenario,
-            low=args.low,
-            high=args.high,
-            ranges=ranges,
-            samples=args.samples,
-            trials=args.sobol_trials,
-            seed=args.seed,
-        )
-        if args.sobol
-        else None
-    )
+    compared = {"option": args.option, "against": args.against, "inputs": args.inputs}
+    table = tornado(
+        scenario, low=args.low, high=args.high, ranges=ranges, trials=args.trials,
+        seed=args.seed, **compared,
+    )  # fmt: skip
+    option, against = table.attrs["option"], table.attrs["against"]
+    indices = None
+    if args.sobol:
+        indices = sobol(
+            scenario, low=args.low, high=args.high, ranges=ranges, samples=args.samples,
+            trials=args.sobol_trials, seed=args.seed, **compared,
+        )  # fmt: skip
     if args.json:
-        data = {"tornado": table.reset_index().to_dict(orient="records")}
+        data = {
+            "option": option,
+            "against": against,
+            "tornado": table.reset_index().to_dict(orient="records"),
+        }
         if indices is not None:
             data["sobol"] = indices.reset_index().to_dict(orient="records")
         print(json.dumps(data, indent=2, allow_nan=False))
         return 0
     currency = scenario.currency
+    titles = {name: spec.title for name, spec in scenario.options.items()}
     print(
-        f"{scenario.name}: expected savings with each input low and high "
-        f"({args.trials:,} trials per run, seed {args.seed}); now "
-        f"{money(table['base'].iloc[0], currency)}"
+        f"{scenario.name}: expected savings of {titles[option]} against {titles[against]} "
+        f"with each input low and high ({args.trials:,} trials per run, seed {args.seed}); "
+        f"now {money(table['base'].iloc[0], currency)}"
     )
     print()
     width = max(len(label) for label in table["label"])

@@ -55,8 +55,9 @@ def add_sweep(commands: argparse._SubParsersAction) -> None:
     sweep = commands.add_parser(
         "sweep",
         help="one input over a range: a sweep report (HTML) from the sweep notebook",
-        description="Run the sweep notebook: expected savings and the chance that managed is "
-        "cheaper, with 95%% bands, for each value of one input, and the break-even marked. "
+        description="Run the sweep notebook: for each value of one input, every option's "
+        "expected savings against the baseline (on the total and on IT spend) with 95% bands, "
+        "and the chance that each option is the cheapest, with the break-evens marked. "
         "Writes OUT/<scenario>-sweep/<YYYYMMDD-HHMMSS>/ with scenario.yaml, sweep.csv, "
         "sweep.ipynb and sweep.html, and prints the HTML's path.",
     )
@@ -65,8 +66,8 @@ def add_sweep(commands: argparse._SubParsersAction) -> None:
         "--parameter",
         required=True,
         metavar="PATH",
-        help="a numeric scenario field, e.g. managed.per_user_monthly; incidents.*.rate_per_year "
-        "sweeps a multiplier of every tier's rate",
+        help="a numeric scenario field, e.g. options.managed.fees.per_user_monthly; a * stands "
+        "for every key there and sweeps a multiplier (incidents.*.rate: every tier's rate)",
     )
     sweep.add_argument(
         "--range",

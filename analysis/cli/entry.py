@@ -29,6 +29,8 @@ FLAGS = {
     "seed": "--seed",
     "threads": "--threads",
     "parameter": "--parameter",
+    "option": "--option",
+    "against": "--against",
     "client_name": "--client",
     "pdf": "--pdf",
     OVERRIDES: "--set",
@@ -46,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="itcost",
         description=(
-            "Compare the cost of break-fix IT support with a managed-services contract "
-            "by Monte Carlo simulation."
+            "Compare ways to buy IT support (pay per incident, managed contracts, hybrids, "
+            "competing quotes) by Monte Carlo simulation: what each costs in IT spend, what it "
+            "loses in downtime and security, and the total."
         ),
         epilog="Run 'itcost COMMAND --help' for a command's options.",
     )

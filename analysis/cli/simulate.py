@@ -1,23 +1,25 @@
-"""``itcost simulate``: simulate a scenario and print the models side by side, or the JSON."""
+"""``itcost simulate``: simulate a scenario and print its options side by side, or the JSON."""
 
 from __future__ import annotations
 
 import argparse
 
 from analysis.cli.arguments import add_scenario_arguments, positive_int, resolve
+from analysis.cli.table import format_table
 from analysis.engine.core import simulate
 from analysis.engine.result import SCHEMA
-from analysis.present.tables import format_table
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser(
         "simulate",
-        help="simulate a scenario and compare the support models",
+        help="simulate a scenario and compare its support options",
         description=(
-            "Simulate a scenario and print the models side by side (break-fix, managed and, with a "
-            "hybrid section, hybrid): mean and P5/P50/P95 of each cost component, the savings "
-            "over break-fix and the probability that each contract is cheaper. Amounts are "
+            "Simulate a scenario and print its options side by side, one column each: the mean "
+            "and the P5 to P95 range of IT spend (what you pay), then estimated downtime and "
+            "security losses (what you lose) and the total; the savings against the baseline on "
+            "IT spend and on the total, the chance that each option costs less than the baseline "
+            "and the chance that it is the cheapest; then one verdict per option. Amounts are "
             "totals over the scenario's horizon (one year unless it sets horizon.years)."
         ),
     )

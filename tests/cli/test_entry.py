@@ -23,6 +23,15 @@ from analysis.errors import ArgumentError, ReportError, ScenarioError, ToolMissi
         (ArgumentError("ranges", "no security section", "security_loss"), {"ranges": "--range"},
          "--range security_loss: no security section"),
         (ArgumentError("client_name", "must not be empty"), {}, "--client: must not be empty"),
+        (ArgumentError("option", "'acme' is not an option"), {}, "--option: 'acme' is not an "
+         "option"),
+        (ArgumentError("against", "must differ"), {}, "--against: must differ"),
+        (ArgumentError("inputs", "no input 'colour'"), {"inputs": "--input"},
+         "--input: no input 'colour'"),
+        (ScenarioError("schema", "this is a format-1 scenario; `itcost upgrade FILE` writes its "
+                       "format-2 equivalent", "old.yaml"), {},
+         "old.yaml: schema: this is a format-1 scenario; `itcost upgrade FILE` writes its "
+         "format-2 equivalent"),
         (ToolMissingError("Chromium", "get it", "pdf"), {}, "--pdf: needs Chromium: get it"),
         (ReportError("the notebook failed"), {}, "the notebook failed"),
     ],

@@ -26,7 +26,9 @@ print(json.dumps({"status": status, "modules": sorted({m.split(".")[0] for m in 
 @pytest.mark.parametrize(
     "args",
     [["--help"], ["simulate", "--help"], ["sweep", "--help"], ["sensitivity", "--help"],
-     ["validate", "small-office"], ["simulate", "small-office", "--trials", "2000"]],
+     ["upgrade", "--help"], ["presets"], ["validate", "server-office"],
+     ["simulate", "server-office", "--trials", "2000"],
+     ["simulate", "server-office", "--trials", "2000", "--json"]],
 )  # fmt: skip
 def test_the_command_line_imports_no_analytics_stack(args):
     done = subprocess.run(
