@@ -362,16 +362,28 @@ def _add_chunk(
     trial = np.repeat(np.arange(trials), counts)
 
     # The draws every option shares.
+    # What is drawn depends only on the scenario: a service request (no outage) needs neither a
+    # start time nor a wait, unless its bill splits emergency hours or its contract counts
+    # late responses.
     org = params.operating_hours
-    uniform = rng["start"].random(size)
-    if tier.any_time:
-        uniform *= calendar.WEEK
-        moments = _Moments(uniform, None, org, any_time=True)
-    else:  # uniform over the operating hours: B_org(T) is the drawn hour itself
-        uniform *= org[0] * (org[2] - org[1])
-        moments = _Moments(None, uniform, org, any_time=False)
+    handlings = params.handling
+    keys = sorted({key for _, key in tier.options})
+    needs_moments = tier.outage or any(handlings[key].after_hours for key in keys)
+    moments = None
+    if needs_moments:
+        uniform = rng["start"].random(size)
+        if tier.any_time:
+            uniform *= calendar.WEEK
+            moments = _Moments(uniform, None, org, any_time=True)
+        else:  # uniform over the operating hours: B_org(T) is the drawn hour itself
+            uniform *= org[0] * (org[2] - org[1])
+            moments = _Moments(None, uniform, org, any_time=False)
     fix = _draw_hours(rng["fix"], tier.fix, size, work)
-    z = rng["response"].standard_normal(size, dtype=np.float32)
+    z = (
+        rng["response"].standard_normal(size, dtype=np.float32)
+        if needs_moments or any(handlings[key].has_sla for key in keys)
+        else None
+    )
     # Uniforms that only decide a flag are float32 (2^-24 steps), at half the cost.
     prevent = (
         rng["prevent"].random(size, dtype=np.float32)
@@ -383,8 +395,6 @@ def _add_chunk(
         if tier.onsite_share > 0
         else None
     )
-    handlings = params.handling
-    keys = sorted({key for _, key in tier.options})
     oos_uniform = (
         rng["out_of_scope"].random(size, dtype=np.float32)
         if any(handlings[key].out_of_scope_share > 0 for key in keys)
@@ -579,41 +589,38 @@ def _handle(
     no outage (``outage`` false: a service request) loses no hours, so unless its bill needs
     the moments of emergency work, no calendar is worked out at all (``"lost"`` is None).
     """
-    hours, org = handling.work_hours, moments.org
-    mu, sigma, median = handling.response
-    if sigma == 0.0:
-        wait = np.full(z.size, median)
-    else:
-        wait = scaled_exp(z, mu, sigma, work.get("wait", z.size), work).astype(np.float64)
+    after_hours = handling.after_hours
+    wait = None
+    if outage or after_hours or handling.has_sla:
+        mu, sigma, median = handling.response
+        if sigma == 0.0:
+            wait = np.full(z.size, median)
+        else:
+            wait = scaled_exp(z, mu, sigma, work.get("wait", z.size), work).astype(np.float64)
     repair = fix if handling.fix_time_factor == 1.0 else fix * handling.fix_time_factor
     monitored = handling.monitoring
-    which = "start" if monitored or not moments.detect_at_opening else "detected"
     begun = ended = ended_org = lost = None
-    after_hours = (
-        handling.kind == "pay_per_incident"
-        and handling.emergency
-        and handling.service_hours != ALWAYS
-    )
-    if not outage and not after_hours:
-        pass  # nothing is lost, and the bill needs no moments
-    elif hours == ALWAYS:  # first: an emergency's bill needs its moments, even on a 24/7 business
-        begun = moments.detected(monitored) + wait
-        ended = begun + repair
-        if org == ALWAYS:  # noticed at once and every hour counts: exactly W + H
-            lost = wait + repair if outage else None
-        else:
-            ended_org = calendar.hours_before(ended, *org)
-            lost = ended_org - moments.before("start", org) if outage else None
-    elif hours == org:
-        lost = wait + repair
-    else:  # E = B_C^-1(B_C(D) + W + H), taken straight to the organisation's hours
-        ended_on_clock = moments.before(which, hours) + wait
-        ended_on_clock += repair
-        if org == ALWAYS:
-            lost = calendar.time_after(ended_on_clock, *hours) - moments.start
-        else:
-            lost = calendar.convert(ended_on_clock, hours, org)
-            lost -= moments.before("start", org)
+    if outage or after_hours:  # else nothing is lost, and the bill needs no moments
+        hours, org = handling.work_hours, moments.org
+        which = "start" if monitored or not moments.detect_at_opening else "detected"
+        if hours == ALWAYS:  # first: an emergency's bill needs its moments, even on a 24/7 business
+            begun = moments.detected(monitored) + wait
+            ended = begun + repair
+            if org == ALWAYS:  # noticed at once and every hour counts: exactly W + H
+                lost = wait + repair if outage else None
+            else:
+                ended_org = calendar.hours_before(ended, *org)
+                lost = ended_org - moments.before("start", org) if outage else None
+        elif hours == org:
+            lost = wait + repair
+        else:  # E = B_C^-1(B_C(D) + W + H), taken straight to the organisation's hours
+            ended_on_clock = moments.before(which, hours) + wait
+            ended_on_clock += repair
+            if org == ALWAYS:
+                lost = calendar.time_after(ended_on_clock, *hours) - moments.start
+            else:
+                lost = calendar.convert(ended_on_clock, hours, org)
+                lost -= moments.before("start", org)
     outcome = {"lost": lost}
     if handling.kind == "pay_per_incident":
         remote_minimum, onsite_minimum = handling.minimum_hours
@@ -629,7 +636,7 @@ def _handle(
         service = handling.service_hours
         if after_hours:  # worked round the clock: its moments are known
             inside = (
-                ended_org if service == org else calendar.hours_before(ended, *service)
+                ended_org if service == moments.org else calendar.hours_before(ended, *service)
             ) - calendar.hours_before(begun, *service)
             after = np.maximum(1.0 - inside / repair, 0.0)
             after *= billable

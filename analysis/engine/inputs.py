@@ -50,6 +50,15 @@ class Handling:
     out_of_scope_minimum: float
     sla_hours: float  # a response later than this is a breach; inf without an SLA
 
+    @property
+    def after_hours(self) -> bool:
+        """Its bill splits emergency work by service hours: it needs the work's moments."""
+        return self.kind == "pay_per_incident" and self.emergency and self.service_hours != ALWAYS
+
+    @property
+    def has_sla(self) -> bool:
+        return self.sla_hours != float("inf")
+
 
 @dataclass(frozen=True)
 class TierParameters:
