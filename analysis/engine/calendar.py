@@ -45,21 +45,11 @@ def hours_before(t: np.ndarray, days: int, open_: float, close: float) -> np.nda
     Whole weeks, whole days of this week, then the clipped hour of today. B is continuous, so
     which side of a boundary a rounded floor puts a moment on does not change the result.
     """
-    per_day = close - open_
     weeks = np.floor(t / WEEK)
-    hours = t - weeks * WEEK  # in the week
-    day = np.floor(hours / DAY)
-    hours -= day * DAY  # in the day
-    hours -= open_
-    np.maximum(hours, 0.0, out=hours)
-    np.minimum(hours, per_day, out=hours)
-    hours *= day < days
-    np.minimum(day, days, out=day)
-    day *= per_day
-    hours += day
-    weeks *= days * per_day
-    hours += weeks
-    return hours
+    hour = t - weeks * WEEK  # in the week
+    day = np.floor(hour / DAY)
+    hour -= day * DAY  # in the day
+    return _hours_at(weeks, day, hour, (days, open_, close))
 
 
 def time_after(x: np.ndarray, days: int, open_: float, close: float) -> np.ndarray:
@@ -72,11 +62,7 @@ def time_after(x: np.ndarray, days: int, open_: float, close: float) -> np.ndarr
     w (168 - 24 days)``.
     """
     per_day = close - open_
-    k = x / per_day
-    k -= _ON_BOUNDARY  # a whole number of days, as decimals give it, ends at a closing
-    np.ceil(k, out=k)
-    k -= 1.0
-    np.maximum(k, 0.0, out=k)
+    k = _opening_period(x, per_day)
     weeks = np.floor(k / days)
     t = x + open_
     k *= DAY - per_day
@@ -98,25 +84,37 @@ def convert(x: np.ndarray, source: Hours, target: Hours) -> np.ndarray:
     """
     days, open_, close = source
     per_day = close - open_
-    k = x / per_day
-    k -= _ON_BOUNDARY  # a whole number of days, as decimals give it, ends at a closing
-    np.ceil(k, out=k)
-    k -= 1.0
-    np.maximum(k, 0.0, out=k)  # the opening period holding the moment, counted from 0
+    k = _opening_period(x, per_day)
     week = np.floor(k / days)
     hour = x + open_
     hour -= k * per_day  # the hour of the day
     k -= week * days  # the weekday
-    target_days, target_open, target_close = target
-    target_per_day = target_close - target_open
-    hour -= target_open
+    return _hours_at(week, k, hour, target)
+
+
+def _opening_period(x: np.ndarray, per_day: float) -> np.ndarray:
+    """The opening period, counted from 0, holding the x-th hour: ``(k per_day, (k + 1)
+    per_day]``, so that a whole number of days ends at a closing."""
+    k = x / per_day
+    k -= _ON_BOUNDARY  # a whole number of days, as decimals give it, ends at a closing
+    np.ceil(k, out=k)
+    k -= 1.0
+    np.maximum(k, 0.0, out=k)
+    return k
+
+
+def _hours_at(week: np.ndarray, day: np.ndarray, hour: np.ndarray, calendar: Hours) -> np.ndarray:
+    """B of the moment at ``hour`` of weekday ``day`` of week ``week`` (arrays, all changed)."""
+    days, open_, close = calendar
+    per_day = close - open_
+    hour -= open_
     np.maximum(hour, 0.0, out=hour)
-    np.minimum(hour, target_per_day, out=hour)
-    hour *= k < target_days
-    np.minimum(k, target_days, out=k)
-    k *= target_per_day
-    hour += k
-    week *= target_days * target_per_day
+    np.minimum(hour, per_day, out=hour)
+    hour *= day < days
+    np.minimum(day, days, out=day)
+    day *= per_day
+    hour += day
+    week *= days * per_day
     hour += week
     return hour
 

@@ -26,10 +26,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import numpy as np
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
@@ -39,13 +36,16 @@ from pydantic_core import PydanticUndefined
 
 from analysis.errors import ScenarioError
 
-#: Upper bounds keep every result a finite number; they are far beyond any real business.
-MAX_MONEY = 1e9
-MAX_RATE = 1e5  # incidents per year in one tier
-MAX_SPREAD = 1000.0  # p90 / median of a lognormal
+# The pieces format 2 keeps unchanged: strict numbers, specs, money and shares, the horizon.
+from analysis.scenario.model import (
+    MAX_RATE,
+    Horizon,
+    Money,
+    Share,
+    Spec,
+    _Model,
+)
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
 TierName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -55,65 +55,6 @@ def _field(
     """A field with its unit after its description, as format 1 wrote them."""
     return Field(default, description=f"{description} ({unit})" if unit else description,
                  **options)  # fmt: skip
-
-
-class _Model(BaseModel):
-    # strict: `true` or "10" is not a number; an int is still accepted where a float is asked.
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", validate_default=True, strict=True, allow_inf_nan=False
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _plain_numbers(cls, data: Any) -> Any:
-        """numpy scalars (from sweeps, pandas rows) as Python numbers; 12.0 as 12 for counts."""
-        if not isinstance(data, dict):
-            return data
-        plain = {}
-        for key, value in data.items():
-            if isinstance(value, np.generic):
-                value = value.item()
-            field = cls.model_fields.get(key)
-            if (field is not None and field.annotation in (int, int | None)
-                    and isinstance(value, float) and value.is_integer()):  # fmt: skip
-                value = int(value)
-            plain[key] = value
-        return plain
-
-
-class Spec(_Model):
-    """A positive duration or amount: a constant, or a lognormal given by its median and p90.
-
-    In YAML, write a plain number for a constant or ``{median: M, p90: Q}`` with ``Q >= M > 0``.
-    """
-
-    median: float = Field(
-        gt=0, le=MAX_MONEY, description="median (50th percentile)", title="median"
-    )
-    p90: float = Field(
-        gt=0, description="90th percentile; equal to the median for a constant", title="p90"
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _constant_from_number(cls, data: Any) -> Any:
-        if isinstance(data, bool):
-            raise ValueError("must be a number or {median: M, p90: Q}")
-        if isinstance(data, int | float):
-            return {"median": data, "p90": data}
-        return data
-
-    @model_validator(mode="after")
-    def _p90_not_below_median(self) -> Spec:
-        if self.p90 < self.median:
-            raise ValueError(f"p90 ({self.p90:g}) must be >= median ({self.median:g})")
-        if self.p90 > MAX_SPREAD * self.median:
-            raise ValueError(f"p90 ({self.p90:g}) must be at most {MAX_SPREAD:g} x the median")
-        return self
-
-    @property
-    def is_constant(self) -> bool:
-        return self.p90 == self.median
 
 
 class Organisation(_Model):
@@ -298,28 +239,6 @@ class Security(_Model):
         description="expected severe events per year, per model", title="Events per year"
     )
     loss: Spec = _field(description="loss per event", unit="money", title="Loss per event")
-
-
-class Horizon(_Model):
-    years: int = Field(
-        1, ge=1, le=50, description="years simulated; results are totals", title="Years"
-    )
-    price_escalation: float = _field(
-        0.0,
-        ge=-0.5,
-        le=1.0,
-        description="yearly growth of every price and loss, 0.03 for 3%",
-        unit="fraction",
-        title="Price escalation",
-    )
-    discount_rate: float = _field(
-        0.0,
-        ge=-0.5,
-        le=1.0,
-        description="yearly discount rate for present values",
-        unit="fraction",
-        title="Discount rate",
-    )
 
 
 class Hybrid(_Model):

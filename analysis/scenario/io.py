@@ -33,17 +33,21 @@ def load_scenario_text(text: str, source: str | None = None) -> Scenario:
     return scenario_from_data(parse_yaml(text, source), source)
 
 
-def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario YAML file."""
+def read_scenario_text(path: str | os.PathLike[str]) -> str:
+    """The text of a scenario file; a file that cannot be read is one ScenarioError naming it."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError("", "no such file", str(path)) from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise ScenarioError("", f"cannot read: {reason}", str(path)) from None
-    return load_scenario_text(text, str(path))
+
+
+def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario YAML file."""
+    return load_scenario_text(read_scenario_text(path), str(path))
 
 
 def dump_scenario(scenario: Scenario, path: str | os.PathLike[str] | None = None) -> str:

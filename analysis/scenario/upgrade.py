@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import os
 import textwrap
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
@@ -45,7 +44,7 @@ from ruamel.yaml.comments import CommentedMap
 from analysis._version import __version__
 from analysis.errors import ScenarioError
 from analysis.scenario import format1
-from analysis.scenario.io import scenario_from_data
+from analysis.scenario.io import read_scenario_text, scenario_from_data
 from analysis.scenario.model import SCHEMA
 from analysis.scenario.validation import validated
 from analysis.scenario.yaml import dump_commented_yaml, flow_list, flow_map, parse_yaml
@@ -112,15 +111,7 @@ def upgrade_file(path: str | os.PathLike[str]) -> str:
     ScenarioError
         As :func:`upgrade_text`, naming ``path``; or a file that cannot be read.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("", "no such file", str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise ScenarioError("", f"cannot read: {reason}", str(path)) from None
-    return upgrade_text(text, str(path))
+    return upgrade_text(read_scenario_text(path), str(path))
 
 
 def _number(value: float) -> float | int:
