@@ -19,10 +19,10 @@ Examples
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 from analysis.engine.result import Result
 from analysis.present.formatting import money, share_text
+from analysis.present.narrative import DecisionSummary, decision_summary
 
 #: (label, quantity, kind) of the per-option rows, under their group headings.
 _GROUPS = (
@@ -155,31 +155,30 @@ def format_table(result: Result) -> str:
         else:
             out.append(line(label, cells))
     out.append("")
-    out += verdicts(summary)
+    out += verdicts(decision_summary(result, breakeven_fees={}))
     return "\n".join(out)
 
 
-def verdicts(summary: dict[str, Any], width: int = 100) -> list[str]:
+def verdicts(decision: DecisionSummary, width: int = 100) -> list[str]:
     """Lines of at most ``width`` characters: for each option against the baseline, the
     IT-spend difference first, then the estimated losses avoided, then the total; and which
     options have the lowest expected IT spend and total.
 
-    ``summary`` is :meth:`Result.summary` (``itcost.summary/2``).
+    ``decision`` is :func:`analysis.present.narrative.decision_summary` of the result, the
+    one summary behind every verdict (here worded for a terminal, as plain text).
     """
-    currency = summary["currency"]
-    years = summary["years"]
-    per = "a year" if years == 1 else f"over {years} years"
-    options = summary["options"]
-    comparison = summary["comparison"]
-    base_title = options[summary["baseline"]]["title"]
+    currency, per = decision.currency, decision.per
+    titles = decision.titles
+    base_title = titles[decision.baseline]
 
     def amount(value: float) -> str:
         return money(abs(value), currency)
 
     paragraphs = []
-    for option, total in comparison["savings"].items():
-        it_spend = comparison["it_spend_savings"][option]["mean"]
-        losses = total["mean"] - it_spend
+    for item in decision.comparisons:
+        it_spend = -item.it_spend_difference  # positive: it pays less
+        losses = item.losses_avoided
+        total = item.savings
         if round(it_spend) == 0:
             paid = f"pays the same in IT spend {per}"
         else:
@@ -198,15 +197,13 @@ def verdicts(summary: dict[str, Any], width: int = 100) -> list[str]:
             whole = f"costs {amount(total['mean'])} {more} in total {per}"
         half_width = money(1.96 * total["mean_se"], currency)
         paragraphs.append(
-            f"{options[option]['title']} against {base_title}: {paid}, {lost}, and {whole} "
+            f"{titles[item.option]} against {base_title}: {paid}, {lost}, and {whole} "
             f"(± {half_width}, 95% confidence); it costs less in "
-            f"{share_text(comparison['prob_cheaper'][option])} of trials."
+            f"{share_text(item.prob_cheaper)} of trials."
         )
-    spend = min(options, key=lambda o: options[o]["it_spend"]["mean"])
-    best = comparison["best"]
+    best = decision.best
     paragraphs.append(
-        f"Lowest expected IT spend: {options[spend]['title']}. Lowest expected total: "
-        f"{options[best]['title']}, the cheapest in "
-        f"{share_text(comparison['prob_cheapest'][best])} of trials."
+        f"Lowest expected IT spend: {titles[decision.cheapest_in_cash]}. Lowest expected total: "
+        f"{titles[best]}, the cheapest in {share_text(decision.prob_cheapest[best])} of trials."
     )
     return [line for text in paragraphs for line in textwrap.wrap(text, width)]
