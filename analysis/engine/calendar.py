@@ -49,7 +49,7 @@ def hours_before(t: np.ndarray, days: int, open_: float, close: float) -> np.nda
     hour = t - weeks * WEEK  # in the week
     day = np.floor(hour / DAY)
     hour -= day * DAY  # in the day
-    return _hours_at(weeks, day, hour, (days, open_, close))
+    return _hours_at(weeks, day, hour, (days, open_, close), weekdays=7)
 
 
 def time_after(x: np.ndarray, days: int, open_: float, close: float) -> np.ndarray:
@@ -89,7 +89,7 @@ def convert(x: np.ndarray, source: Hours, target: Hours) -> np.ndarray:
     hour = x + open_
     hour -= k * per_day  # the hour of the day
     k -= week * days  # the weekday
-    return _hours_at(week, k, hour, target)
+    return _hours_at(week, k, hour, target, weekdays=days)
 
 
 def _opening_period(x: np.ndarray, per_day: float) -> np.ndarray:
@@ -103,15 +103,20 @@ def _opening_period(x: np.ndarray, per_day: float) -> np.ndarray:
     return k
 
 
-def _hours_at(week: np.ndarray, day: np.ndarray, hour: np.ndarray, calendar: Hours) -> np.ndarray:
-    """B of the moment at ``hour`` of weekday ``day`` of week ``week`` (arrays, all changed)."""
+def _hours_at(
+    week: np.ndarray, day: np.ndarray, hour: np.ndarray, calendar: Hours, weekdays: int
+) -> np.ndarray:
+    """B of the moment at ``hour`` of weekday ``day`` (below ``weekdays``) of week ``week``
+    (arrays, all changed). Days past the calendar's last count whole; when ``weekdays`` does
+    not exceed its days there are none, and the two passes that handle them are skipped."""
     days, open_, close = calendar
     per_day = close - open_
     hour -= open_
     np.maximum(hour, 0.0, out=hour)
     np.minimum(hour, per_day, out=hour)
-    hour *= day < days
-    np.minimum(day, days, out=day)
+    if weekdays > days:
+        hour *= day < days
+        np.minimum(day, days, out=day)
     day *= per_day
     hour += day
     week *= days * per_day
