@@ -12,11 +12,12 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from analysis._version import __version__
 from analysis.cli import decide, documents, scenarios, serve, simulate, upgrade
 from analysis.errors import ArgumentError, ItcostError, ReportError, ScenarioError, ToolMissingError
+from analysis.present.formatting import terminal_text
 from analysis.scenario.paths import OVERRIDES
 
 EXIT_BAD_INPUT = 2
@@ -67,8 +68,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Shown:
+    """A text stream that writes what it is given as a terminal shows it literally
+    (:func:`~analysis.present.formatting.terminal_text`): names in scenario files and
+    arguments never reach the terminal as control sequences."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_text(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Shown(sys.stdout), _Shown(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

@@ -518,13 +518,36 @@ def market_position(fee: float) -> str:
     return "below" if fee < low else "above" if fee > high else "within"
 
 
+def all_in_per_user(
+    scenario: Scenario, option: str, per_user_monthly: float | None = None
+) -> float:
+    """A managed option's whole monthly fee per employee (every line: per user, device, server
+    and site, at least the minimum), with the per-user line at ``per_user_monthly`` if given.
+
+    The market band prices whole contracts per user, so a break-even of the per-user line is
+    compared with it as this: a contract that also charges per device is dearer than its
+    per-user line says.
+
+    Examples
+    --------
+    >>> from analysis import load_scenario
+    >>> scenario = load_scenario("server-office")
+    >>> round(all_in_per_user(scenario, "managed"), 1)  # $150 a user, plus server and site lines
+    193.5
+    """
+    if per_user_monthly is not None:
+        path = f"options.{option}.fees.per_user_monthly"
+        scenario = scenario.with_overrides({path: per_user_monthly})
+    return scenario.annual_fee(option) / 12 / scenario.organisation.employees
+
+
 def _market(scenario: Scenario, option: str, parameter: str, answer: Breakeven) -> str | None:
     spec = scenario.options[option]
     per_user = parameter == f"options.{option}.fees.per_user_monthly"
     if (not per_user or not answer.found or scenario.currency != MARKET_CURRENCY
             or not isinstance(spec, Managed) or spec.covers != "all"):  # fmt: skip
         return None
-    return market_position(answer.value)
+    return market_position(all_in_per_user(scenario, option, max(answer.value, 0.0)))
 
 
 def breakeven_table(

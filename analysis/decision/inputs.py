@@ -527,9 +527,7 @@ def applicable_inputs(scenario: Scenario, option: str | None = None) -> list[str
         if isinstance(spec, PayPerIncident):
             names += [f"{where}.rates.*", f"{where}.response_hours.*"]
             continue
-        fees = spec.fees
-        names.append(f"{where}.fees.per_user_monthly" if fees.per_user_monthly > 0
-                     else f"{where}.fees.*")  # fmt: skip
+        names.append(f"{where}.fees.*")  # the contract's price: every line together
         if any(share > 0 for share in spec.prevention.values()):
             names.append(f"{where}.prevention.*")
         names += [f"{where}.response_hours.*", f"{where}.fix_time_factor"]

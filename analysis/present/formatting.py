@@ -99,3 +99,25 @@ def money_markdown(amount: float, currency: str) -> str:
     """:func:`money` for Markdown: a bare ``$`` would start mathematics in Jupyter and
     Streamlit."""
     return escape(money(amount, currency))
+
+
+#: Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts colour and
+#: cursor sequences, BEL rings) and the Unicode format characters that reorder or hide text.
+_TERMINAL_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def terminal_text(text: str) -> str:
+    r"""``text`` as a terminal shows it literally: every control character written as an
+    escape (``\x1b``, ``\u202e``), so a name cannot recolour, move the cursor or reorder a line.
+    Newlines and tabs stay.
+
+    Examples
+    --------
+    >>> print(terminal_text("Acme \x1b[31mMSP\x07"))
+    Acme \x1b[31mMSP\x07
+    """
+    return _TERMINAL_CONTROLS.sub(
+        lambda found: found.group().encode("unicode_escape").decode(), text
+    )

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.decision.breakdowns import SURVEY_LOST_HOURS, implied_lost_hours
-from analysis.decision.breakeven import MARKET_CURRENCY, MARKET_PER_USER_MONTHLY
+from analysis.decision.breakeven import MARKET_CURRENCY, MARKET_PER_USER_MONTHLY, all_in_per_user
 from analysis.engine.result import Result
 from analysis.present.formatting import escape
 from analysis.present.formatting import money_markdown as _money
@@ -117,16 +117,25 @@ def _fee_notes(result: Result, decision: DecisionSummary) -> list[Note]:
         fee = item.breakeven_fee
         spec = result.scenario.options[item.option]
         all_inclusive = isinstance(spec, Managed) and spec.covers == "all"
-        if not all_inclusive or fee is None or not fee > FAR_ABOVE * high:
+        if not all_inclusive or fee is None:
             continue  # the band prices all-inclusive contracts only
+        # The band prices whole contracts per user: every fee line counts, not the user line.
+        whole = all_in_per_user(result.scenario, item.option, max(fee, 0.0))
+        if not whole > FAR_ABOVE * high:
+            continue
+        lines = (
+            ""
+            if whole == fee
+            else (f" (its per-user line at {_money(fee, decision.currency)}, with the other lines)")
+        )
         notes.append(
             Note(
                 "breakeven_fee",
                 item.option,
                 f"**{_name(decision, item.option)} breaks even with "
                 f"{_name(decision, decision.baseline)} at "
-                f"{_money(fee, decision.currency)} per user per month**, far above the market "
-                f"band of about {_money(low, decision.currency)}-"
+                f"{_money(whole, decision.currency)} per user per month{lines}**, far above "
+                f"the market band of about {_money(low, decision.currency)}-"
                 f"{_money(high, decision.currency)} for all-inclusive small-business "
                 "contracts: a saving that survives such a fee depends on large estimated "
                 "losses. Check the incident rates, the waits and the value of an hour.",

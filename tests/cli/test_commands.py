@@ -157,6 +157,25 @@ def test_titles_are_text(itcost_command):
     )
 
 
+def test_control_characters_in_names_reach_the_terminal_as_text(itcost_command, tmp_path):
+    """ESC, BEL and a right-to-left override in a name or an argument are written as escapes,
+    in the table, the verdicts and error messages alike: a file cannot recolour the terminal."""
+    escaped = r"Evil \x1b[31mRED\x07 \u202eoops"  # YAML's double quotes read these escapes
+    path = tmp_path / "hostile.yaml"
+    shown = run(itcost_command, "show", "server-office", "--set",
+                f'options.managed.title="{escaped}"', "--set", f'name="{escaped}"')  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    path.write_text(shown.stdout)
+    done = run(itcost_command, "simulate", str(path), "--trials", "1000")
+    assert done.returncode == 0, done.stderr
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in done.stdout
+    assert done.stdout.count(escaped) >= 2  # the name, the title: shown as their escapes
+    failed = run(itcost_command, "simulate", "nope\x1b[2J")
+    assert failed.returncode == 2 and "\x1b" not in failed.stderr
+    assert "nope\\x1b[2J" in failed.stderr
+
+
 def test_presets_lists_names_and_descriptions(itcost_command):
     done = run(itcost_command, "presets")
     assert done.returncode == 0, done.stderr

@@ -12,6 +12,7 @@ from analysis import ArgumentError, load_scenario, references, simulate
 from analysis.decision.breakeven import (
     MARKET_PER_USER_MONTHLY,
     MARKET_SOURCES,
+    all_in_per_user,
     breakeven,
     breakeven_fee,
     breakeven_price,
@@ -198,8 +199,14 @@ def test_breakeven_table_has_a_row_per_managed_alternative():
     for row in table.itertuples():
         assert row.break_even == breakeven_fee(result, row.option).value
         spec = scenario.options[row.option]
-        expected = market_position(row.break_even) if spec.covers == "all" else None
+        # The band prices whole contracts per user: the break-even of the user line plus the
+        # server and site lines (server-office's managed option has both).
+        whole = all_in_per_user(scenario, row.option, max(row.break_even, 0.0))
+        expected = market_position(whole) if spec.covers == "all" else None
         assert (row.market or None) == expected
+        if spec.covers == "all":
+            lines = spec.fees.per_server_monthly + spec.fees.per_site_monthly
+            assert whole == pytest.approx(max(row.break_even, 0.0) + lines / 10, rel=1e-12)
     # Event inputs on request: solved on the result's trials and seed.
     both = breakeven_table(result, ["options.{option}.fees.per_user_monthly",
                                     "incidents.*.rate"])  # fmt: skip

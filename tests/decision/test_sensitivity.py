@@ -24,7 +24,7 @@ def test_each_tornado_swing_matches_the_closed_form():
             expected = closed_savings(vary(scenario, {name: row[side]}))
             # A fee moves every trial alike: its standard error is the base's, not 0.
             assert_within_se(row[f"savings_{side}"], expected, row[f"se_{side}"])
-    fee = "options.msp.fees.per_user_monthly"
+    fee = "options.msp.fees.*"  # the contract's price: every fee line (here only the user line)
     assert table.loc[fee, "swing"] == pytest.approx(12 * 10 * 10)  # exact: a fee
     assert table.loc[fee, "kind"] == "price"
     assert table.loc["incidents.*.rate", "kind"] == "event"
@@ -70,7 +70,9 @@ def test_a_scenario_near_the_upper_bounds_still_works():
     assert table.loc["incidents.*.users_affected", "value_high"] == 1.5  # a multiplier...
     high = vary(scenario, {"incidents.*.blocking": 1.5})
     assert high.incidents["only"].blocking == 1.0  # ...clipped in each field
-    assert table.loc["options.msp.fees.per_user_monthly", "value_high"] == 1e9
+    assert table.loc["options.msp.fees.*", "value_high"] == 1.5  # a multiplier...
+    fees = vary(scenario, {"options.msp.fees.*": 1.5}).options["msp"].fees
+    assert fees.per_user_monthly == 1e9  # ...clipped in each field
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ import pytest
 
 from analysis import load_scenario, simulate
 from analysis.decision.breakdowns import SURVEY_LOST_HOURS, implied_lost_hours
-from analysis.decision.breakeven import MARKET_PER_USER_MONTHLY
+from analysis.decision.breakeven import MARKET_PER_USER_MONTHLY, all_in_per_user
 from analysis.present.formatting import escape
+from analysis.present.formatting import money_markdown as _money
 from analysis.present.guard_rails import DOWNTIME_SHARE, FAR_ABOVE, guard_rails
 from analysis.present.narrative import decision_summary
 
@@ -62,8 +63,16 @@ def test_a_break_even_fee_far_above_the_market_gets_a_note():
         notes = guard_rails(result, decision_summary(result, breakeven_fees=fees))
         return [k for k in _kinds(notes) if k[0] == "breakeven_fee"]
 
-    assert fee_notes({"managed": top + 50, "hybrid": None}) == [("breakeven_fee", "managed")]
-    assert fee_notes({"managed": top - 1, "hybrid": None}) == []
+    # The band prices whole contracts per user: the server and site lines count too.
+    others = all_in_per_user(result.scenario, "managed", 0.0)
+    assert others > 0
+    above = top + 50 - others
+    assert fee_notes({"managed": above, "hybrid": None}) == [("breakeven_fee", "managed")]
+    assert fee_notes({"managed": top - 1 - others, "hybrid": None}) == []
+    assert fee_notes({"managed": top - 1, "hybrid": None}) == [("breakeven_fee", "managed")]
+    note = guard_rails(result, decision_summary(result, breakeven_fees={"managed": above}))
+    (text,) = [n.text for n in note if n.kind == "breakeven_fee"]
+    assert _money(top + 50, "USD") in text and f"per-user line at {_money(above, 'USD')}" in text
     # The band prices all-inclusive contracts: a hybrid's fee per user is not compared with it.
     assert fee_notes({"managed": None, "hybrid": top + 500}) == []
     euros = simulate(result.scenario.with_overrides({"currency": "EUR"}), TRIALS, SEED)
