@@ -374,7 +374,7 @@ def tornado_text(table: Any, currency: str, option_name: str = "") -> str:
     ``label`` and ``swing`` columns. ``option_name`` names the option whose saving it is.
     """
     top = table.head(3)
-    items = [f"{escape(str(row.label)).lower()} ({_money(row.swing, currency)})"
+    items = [f"{escape(_lower_first(str(row.label)))} ({_money(row.swing, currency)})"
              for row in top.itertuples()]  # fmt: skip
     if not items:
         return "No input moves the expected saving."
@@ -384,3 +384,12 @@ def tornado_text(table: Any, currency: str, option_name: str = "") -> str:
         f"The expected saving{whose} moves most with {listed} between the low and the high "
         "value: these are the figures to check first."
     )
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter lower case unless the word is an acronym
+    or a name's capitals (``MSP``, ``IBM``); the rest as written, titles included."""
+    word = label.split(" ", 1)[0]
+    if len(word) > 1 and word[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]

@@ -849,6 +849,12 @@ class Scenario(_Model):
                 f"{where}.fallback",
                 f"{option.fallback!r} is {fallback.kind}; a fallback must be pay_per_incident",
             )
+        if not uncovered:  # a hybrid set to cover everything keeps fees sized for part of it
+            raise ScenarioError(
+                f"{where}.fallback",
+                "is never used: the option covers every tier (list the tiers it covers, or "
+                "remove the fallback)",
+            )
 
     # -- derived values -----------------------------------------------------------------------
 

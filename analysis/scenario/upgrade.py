@@ -443,8 +443,9 @@ class _Upgrade:
         covered = [tier for tier in self.tiers if tier in old.managed_tiers]
         data["covers"] = flow_list(covered)
         _note(data, "covers", "format 1's hybrid.managed_tiers", 4)
-        data["fallback"] = BREAK_FIX
-        _note(data, "fallback", "the tiers not covered are billed as break-fix", 4)
+        if len(covered) < len(self.tiers):  # a fallback for none would be refused as unused
+            data["fallback"] = BREAK_FIX
+            _note(data, "fallback", "the tiers not covered are billed as break-fix", 4)
         self._care(data, covered=covered)
         rates = self.security_rates
         if old.security_rate_per_year is not None or not rates:

@@ -154,3 +154,16 @@ def test_the_executive_summary_lists_every_option_it_spend_first(server_office):
                     "Expected total a year", "Cheapest in total")  # fmt: skip
     for option in server_office.options:
         assert escape(decision.titles[option]) in text
+
+
+def test_tornado_text_keeps_acronyms_and_titles_as_written():
+    """Inside the sentence a label starts in lower case, unless its first word is an acronym
+    (a title such as "IBM quote" or "MSP fee" stays as written)."""
+    import pandas as pd
+
+    from analysis.present.narrative import tornado_text
+
+    table = pd.DataFrame({"label": ["IBM quote: Fee per user", "Incidents per year"],
+                          "swing": [2_000.0, 1_000.0]})  # fmt: skip
+    text = tornado_text(table, "USD", "the MSP")
+    assert "IBM quote: Fee per user" in text and "incidents per year" in text

@@ -286,6 +286,8 @@ def test_bad_values_name_the_field_and_the_reason(path, value, field, reason):
         # The fallback: required when covers is partial, an option, and pay per incident.
         (changed("options.hybrid.fallback", ..., HYBRID), "options.hybrid.fallback",
          "required: tiers other are not covered"),
+        (changed("options.hybrid.covers", "all", HYBRID), "options.hybrid.fallback",
+         "is never used: the option covers every tier"),
         (changed("options.hybrid.fallback", "nobody", HYBRID), "options.hybrid.fallback",
          "'nobody' is not an option (options: shop, msp, hybrid)"),
         (changed("options.hybrid.fallback", "msp", HYBRID), "options.hybrid.fallback",
