@@ -57,6 +57,18 @@ def test_notebook_through_papermill_matches_simulate(tmp_path):
     assert load_scenario(tmp_path / "scenario.yaml") == expected.scenario
 
 
+@pytest.mark.parametrize("preset", ["cloud-office", "law-firm", "ecommerce-shop", "manufacturer"])
+def test_every_other_preset_gets_a_report(tmp_path, preset):
+    """The presets the tests above do not run (server-office, dental-clinic and
+    micro-cloud-office are): a report with every option's title, from one simulation."""
+    notebook = _execute(tmp_path, scenario=preset, client_name="Client", trials=1500, seed=5)
+    expected = simulate(load_scenario(preset), 1500, 5)
+    assert json.loads((tmp_path / "summary.json").read_text()) == expected.summary()
+    text = "\n".join(_markdown_outputs(notebook))
+    for option in expected.options:
+        assert escape(expected.scenario.options[option].title) in text
+
+
 def test_the_figures_shown_together_come_from_one_simulation(tmp_path):
     """The summary, the options table and the guard rails say the same amounts: those of
     summary.json (today's bug: a summary of $272 beside a table of $268)."""
