@@ -248,6 +248,8 @@ def _tier_alone(scenario: Scenario, tier: str) -> Scenario:
                                 if t == tier}  # fmt: skip
         if isinstance(option.get("covers"), list):
             option["covers"] = [t for t in option["covers"] if t == tier]
+            if option["covers"]:  # it covers the one tier left: its fallback has nothing to do
+                option.pop("fallback", None)
     return scenario_from_data(data)
 
 
