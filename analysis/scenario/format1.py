@@ -36,12 +36,16 @@ from pydantic_core import PydanticUndefined
 
 from analysis.errors import ScenarioError
 
-# The pieces format 2 keeps unchanged: strict numbers, specs, money and shares, the horizon.
+# The pieces format 2 keeps unchanged: strict numbers, specs, money and shares, and the
+# parts, SLA, horizon and budget sections (format 1's default budget is the upgrade's to write).
 from analysis.scenario.model import (
     MAX_RATE,
+    Budget,
     Horizon,
     Money,
+    Parts,
     Share,
+    Sla,
     Spec,
     _Model,
 )
@@ -145,24 +149,6 @@ class BreakFix(_Model):
     )
 
 
-class Sla(_Model):
-    """A service-level agreement: credits for managed incidents answered late."""
-
-    response_hours: float = _field(
-        gt=0, le=1000, description="promised response time", unit="hours", title="SLA response time"
-    )
-    credit_per_breach: Money = _field(
-        description="credit for each incident answered later than promised",
-        unit="money",
-        title="Credit per breach",
-    )
-    max_credit_share: Share = _field(
-        description="yearly credits are capped at this share of the year's contract fee",
-        unit="0-1",
-        title="Credit cap",
-    )
-
-
 class Managed(_Model):
     per_user_monthly: Money = _field(
         description="contract fee per employee",
@@ -209,17 +195,6 @@ class Managed(_Model):
     )
     sla: Sla | None = Field(
         None, description="credits for late responses (optional)", title="Service-level agreement"
-    )
-
-
-class Parts(_Model):
-    probability: Share = _field(
-        description="chance that a repair replaces hardware",
-        unit="0-1",
-        title="Repairs needing parts",
-    )
-    cost: Spec = _field(
-        description="cost of the replaced hardware", unit="money", title="Parts cost"
     )
 
 
@@ -276,30 +251,6 @@ class Hybrid(_Model):
         if repeated:
             raise ValueError(f"lists {', '.join(repeated)} more than once")
         return tiers
-
-
-class Budget(_Model):
-    """A yearly IT budget, and when in the year incidents happen."""
-
-    annual_it_spend: Money | None = _field(
-        None,
-        description="yearly IT spend to compare with, by default the managed contract's annual fee",
-        unit="money",
-        title="Annual IT budget",
-    )
-    seasonality: list[Annotated[float, Field(ge=0, le=1e6)]] | None = _field(
-        None,
-        description="relative weights of incidents by month, 12 numbers from January; by "
-        "default even",
-        title="Seasonality",
-    )
-
-    @field_validator("seasonality")
-    @classmethod
-    def _twelve_months(cls, weights: list[float] | None) -> list[float] | None:
-        if weights is not None and (len(weights) != 12 or sum(weights) <= 0):
-            raise ValueError("must be 12 non-negative weights, not all zero")
-        return weights
 
 
 class Scenario(_Model):
