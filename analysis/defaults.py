@@ -21,9 +21,5 @@ SOBOL_TRIALS = 2_000
 #: The report and the app run break-evens and the tornado at no more than this many trials.
 DECISION_TRIALS = 10_000
 #: The calculator's default precision: a full recompute of any preset stays under half a
-#: second on a two-core laptop (``make bench`` measures it).
+#: second on a two-core machine (``make bench`` measures it; the target is 0.3 s).
 APP_TRIALS = 10_000
-
-#: The support models as people read them, and in the narrow columns of tables.
-MODEL_NAMES = {"break_fix": "Break-fix", "managed": "Managed services", "hybrid": "Hybrid"}
-SHORT_MODEL_NAMES = {"break_fix": "Break-fix", "managed": "Managed", "hybrid": "Hybrid"}
