@@ -11,17 +11,16 @@ name and however many there are.
 from __future__ import annotations
 
 import math
-import typing
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from pydantic import BaseModel
 
 import analysis
-from analysis.scenario.model import LOST_HOUR_VALUES, STARTS, Managed, PayPerIncident, Spec
+from analysis.scenario.fields import field_doc
+from analysis.scenario.model import LOST_HOUR_VALUES, STARTS, Managed, PayPerIncident
 from analysis.scenario.overrides import apply_overrides
-from analysis.scenario.paths import unwrap, value_at
+from analysis.scenario.paths import value_at
 from analysis.scenario.presets import field_sources, sources_for
 from app_state import DEFAULT_PRESET, Inputs, plain
 
@@ -66,65 +65,29 @@ class Doc:
 
 
 def field_info(scenario: analysis.Scenario, path: str) -> Doc:
-    """The declaration of the field at dotted ``path`` of ``scenario``: tiers and options by
-    their names, an option's fields by its kind. Raises KeyError for a path that names none.
+    """The field at dotted ``path`` of ``scenario`` as a widget labels it (from
+    :func:`analysis.scenario.fields.field_doc`): tiers and options by their names, an option's
+    fields by its kind. Raises KeyError for a path that names none.
 
-    The app's stand-in for :func:`analysis.scenario.fields.field_doc` on paths under
-    ``options`` (which depend on each option's kind).
+    An untitled word inside a titled section takes the section's title ("Minimum billable
+    hours: remote").
     """
-    model: Any = type(scenario)
+    doc = field_doc(path)
     parts = path.split(".")
-    parent_title = ""
-    depth = 0
-    while depth < len(parts):
-        key = parts[depth]
-        fields = {info.alias or name: info for name, info in model.model_fields.items()}
-        info = fields[key]
-        inner, keyed = unwrap(info.annotation, keep_unions=True)
-        if keyed and key == "options":  # the next key names an option: its own kind
-            model = type(scenario.options[parts[depth + 1]])
-            depth += 2
-            continue
-        if keyed and key == "incidents":
-            model = inner
-            depth += 2
-            continue
-        if isinstance(inner, tuple):
-            inner = inner[0]
-        if keyed:  # prevention.<tier>, response_hours.<tier>: the mapping's own field
-            depth += 1
-        last = depth == len(parts) - 1
-        is_model = isinstance(inner, type) and issubclass(inner, BaseModel) and inner is not Spec
-        if not last and is_model:
-            parent_title, model = info.title or "", inner  # untitled: a top section
-            depth += 1
-            continue
-        if not last:
-            raise KeyError(path)
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        unit = str(extra.get("unit", ""))
-        title = info.title or key
-        if parent_title and " " not in title:  # "Remote" of "Minimum billable hours"
-            title = f"{parent_title}: {title.lower()}"
-        return Doc(path, title, info.description or "", unit, _kind(info, inner))
-    raise KeyError(path)
+    if doc.option_kinds and (
+        len(parts) < 2
+        or parts[1] not in scenario.options
+        or scenario.options[parts[1]].kind not in doc.option_kinds
+    ):
+        raise KeyError(path)  # a field of another kind of option
+    title = doc.title
+    if doc.section and " " not in title:
+        title = f"{doc.section}: {title.lower()}"
+    return Doc(path, title, doc.description, doc.unit, _KINDS.get(doc.kind, doc.kind))
 
 
-def _kind(info: Any, inner: Any) -> str:
-    annotation = info.annotation
-    if inner is Spec:
-        return "spec"
-    plain_types = {typing.get_origin(annotation), annotation, *typing.get_args(annotation)}
-    if bool in plain_types:
-        return "bool"
-    if int in plain_types and float not in plain_types:
-        return "count"
-    if str in plain_types or typing.get_origin(annotation) is typing.Literal:
-        return "text"
-    bounds = {type(m).__name__: m for m in info.metadata}
-    if "Ge" in bounds and "Le" in bounds and (bounds["Ge"].ge, bounds["Le"].le) == (0, 1):
-        return "share"
-    return "number"
+#: The app's names for the kinds of value :class:`~analysis.scenario.fields.FieldDoc` gives.
+_KINDS = {"boolean": "bool"}
 
 
 def unit_label(doc: Doc, currency: str) -> str:

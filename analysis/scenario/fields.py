@@ -67,6 +67,7 @@ class FieldDoc:
     minimum_exclusive: bool = False
     choices: tuple[str, ...] = ()
     option_kinds: tuple[str, ...] = ()
+    section: str = ""  # the title of the titled section it sits in ("Minimum billable hours")
 
     @property
     def meaning(self) -> str:
@@ -146,7 +147,7 @@ def _fields() -> tuple[FieldDoc, ...]:
         )
 
     def walk(model: dict[str, Any], prefix: str, in_optional_section: bool,
-             option_kinds: tuple[str, ...]) -> None:  # fmt: skip
+             option_kinds: tuple[str, ...], section: str = "") -> None:  # fmt: skip
         required = set(model.get("required", ()))
         for name, prop in model["properties"].items():
             path = f"{prefix}{name}"
@@ -159,11 +160,12 @@ def _fields() -> tuple[FieldDoc, ...]:
                 for branch in target["allOf"]:
                     kind_model, _ = _resolve(branch["then"], definitions)
                     kind = kind_model["properties"]["kind"]["const"]
-                    walk(kind_model, f"{path}.", in_optional_section, (kind,))
+                    walk(kind_model, f"{path}.", in_optional_section, (kind,), section)
                 continue
             if "properties" in target and ref != _SPEC_REF:  # a section: its fields
                 optional = name not in required
-                walk(target, f"{path}.", in_optional_section or optional, option_kinds)
+                titled = "" if value is not None else prop.get("title", "")  # not a mapping's
+                walk(target, f"{path}.", in_optional_section or optional, option_kinds, titled)
                 continue
             kind = "spec" if ref == _SPEC_REF else _kind(target)
             if name in required:
@@ -189,6 +191,7 @@ def _fields() -> tuple[FieldDoc, ...]:
                     minimum_exclusive="exclusiveMinimum" in bounds,
                     choices=_choices(bounds),
                     option_kinds=option_kinds,
+                    section=section,
                 )
             )
 
