@@ -54,23 +54,32 @@ def add_scenario_arguments(
     """SCENARIO and --set, and with ``sampling`` also --trials (default ``trials``) and --seed."""
     command.add_argument("scenario", metavar="SCENARIO", help=_SCENARIO_HELP)
     if sampling:
-        command.add_argument(
-            "--trials",
-            type=positive_int,
-            default=trials,
-            metavar="N",
-            help="Monte Carlo trials (default: %(default)s)",
-        )
-        command.add_argument(
-            "--seed",
-            type=non_negative_int,
-            default=defaults.SEED,
-            metavar="S",
-            help="random seed; the same seed and trials give the same numbers "
-            "(default: %(default)s)",
-        )
+        add_sampling_arguments(command, trials)
     command.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=_SET_HELP
+    )
+
+
+def add_sampling_arguments(
+    command: argparse.ArgumentParser,
+    trials: int = defaults.TRIALS,
+    trials_help: str = "Monte Carlo trials",
+    seed_help: str = "random seed; the same seed and trials give the same numbers",
+) -> None:
+    """--trials (default ``trials``) and --seed, with their help texts."""
+    command.add_argument(
+        "--trials",
+        type=positive_int,
+        default=trials,
+        metavar="N",
+        help=f"{trials_help} (default: %(default)s)",
+    )
+    command.add_argument(
+        "--seed",
+        type=non_negative_int,
+        default=defaults.SEED,
+        metavar="S",
+        help=f"{seed_help} (default: %(default)s)",
     )
 
 

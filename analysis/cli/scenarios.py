@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis import defaults
-from analysis.cli.arguments import add_scenario_arguments, non_negative_int, positive_int, resolve
+from analysis.cli.arguments import add_sampling_arguments, add_scenario_arguments, resolve
 from analysis.engine.core import simulate
 from analysis.present.formatting import money, share_text
 from analysis.present.tables import markdown_table
@@ -44,19 +43,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="simulate every preset and print the Markdown table of its options",
     )
-    listing.add_argument(
-        "--trials",
-        type=positive_int,
-        default=defaults.TRIALS,
-        metavar="N",
-        help="Monte Carlo trials per preset, with --table (default: %(default)s)",
-    )
-    listing.add_argument(
-        "--seed",
-        type=non_negative_int,
-        default=defaults.SEED,
-        metavar="S",
-        help="random seed, with --table (default: %(default)s)",
+    add_sampling_arguments(
+        listing,
+        trials_help="Monte Carlo trials per preset, with --table",
+        seed_help="random seed, with --table",
     )
     listing.set_defaults(handler=_presets)
 

@@ -389,27 +389,6 @@ class Rates(_Model):
     )
 
 
-class Emergency(_Model):
-    """Tiers worked round the clock; hours outside service hours cost ``multiplier`` x."""
-
-    tiers: list[TierName] = Field(
-        default_factory=list, description="tiers worked round the clock", title="Emergency tiers"
-    )
-    multiplier: float = _field(
-        1.0,
-        ge=1.0,
-        le=10.0,
-        description="rate multiplier for emergency hours outside service hours",
-        unit="x",
-        title="After-hours multiplier",
-    )
-
-    @field_validator("tiers")
-    @classmethod
-    def _no_repeats(cls, tiers: list[str]) -> list[str]:
-        return _unique(tiers)
-
-
 class ManagedEmergency(_Model):
     """Tiers worked round the clock, included in the fee."""
 
@@ -421,6 +400,19 @@ class ManagedEmergency(_Model):
     @classmethod
     def _no_repeats(cls, tiers: list[str]) -> list[str]:
         return _unique(tiers)
+
+
+class Emergency(ManagedEmergency):
+    """Tiers worked round the clock; hours outside service hours cost ``multiplier`` x."""
+
+    multiplier: float = _field(
+        1.0,
+        ge=1.0,
+        le=10.0,
+        description="rate multiplier for emergency hours outside service hours",
+        unit="x",
+        title="After-hours multiplier",
+    )
 
 
 def _unique(names: list[str]) -> list[str]:
