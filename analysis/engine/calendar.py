@@ -72,7 +72,13 @@ def time_after(x: np.ndarray, days: int, open_: float, close: float) -> np.ndarr
     return t
 
 
-def convert(x: np.ndarray, source: Hours, target: Hours) -> np.ndarray:
+def convert(
+    x: np.ndarray,
+    source: Hours,
+    target: Hours,
+    out: np.ndarray | None = None,
+    period: np.ndarray | None = None,
+) -> np.ndarray:
     """``B_target(B_source^-1(x))``: the target calendar's hours passed by the moment ``x``
     hours of the source calendar have passed.
 
@@ -81,24 +87,50 @@ def convert(x: np.ndarray, source: Hours, target: Hours) -> np.ndarray:
     the moment), so its target hours need no division by the week or the day. An outage that
     ends after ``x`` hours of its technician's calendar costs ``convert(x, work, org)`` minus
     the operating hours at its start.
+
+    With ``k`` that period, ``r = x - k per_day`` the source hours into it and ``w`` its
+    week, the moment is ``r`` past the source's opening on weekday ``k - w days``. When the
+    target is open on every weekday the source is (the usual case: a technician's week and
+    the business's), that weekday counts whole in the target, and ``B_target`` is
+    ``clip(r + open - open_target, 0, per_day_target) + per_day_target (k + w (days_target -
+    days))``: no weekday, and no week at all when both have the same days.
+
+    ``out`` (not ``x``) receives the result and ``period`` holds ``k``, when given: buffers
+    the caller reuses, so that the hot path allocates no chunk-sized array here.
     """
     days, open_, close = source
     per_day = close - open_
-    k = _opening_period(x, per_day)
-    week = np.floor(k / days)
-    hour = x + open_
-    hour -= k * per_day  # the hour of the day
-    k -= week * days  # the weekday
-    return _hours_at(week, k, hour, target, weekdays=days)
+    k = _opening_period(x, per_day, period)
+    target_days, target_open, target_close = target
+    if days > target_days:  # the source works on days the target is closed
+        week = np.floor(k / days)
+        hour = x + open_
+        hour -= k * per_day  # the hour of the day
+        k -= week * days  # the weekday
+        hours = _hours_at(week, k, hour, target, weekdays=days)
+        if out is None:
+            return hours
+        out[...] = hours
+        return out
+    target_per_day = target_close - target_open
+    hours = np.multiply(k, -per_day, out=out)
+    hours += x  # r, the source hours into period k
+    hours += open_ - target_open
+    np.maximum(hours, 0.0, out=hours)
+    np.minimum(hours, target_per_day, out=hours)
+    if days < target_days:  # the target's extra days of each earlier week
+        k += np.floor(k / days) * (target_days - days)
+    k *= target_per_day
+    hours += k
+    return hours
 
 
-def _opening_period(x: np.ndarray, per_day: float) -> np.ndarray:
+def _opening_period(x: np.ndarray, per_day: float, out: np.ndarray | None = None) -> np.ndarray:
     """The opening period, counted from 0, holding the x-th hour: ``(k per_day, (k + 1)
-    per_day]``, so that a whole number of days ends at a closing."""
-    k = x / per_day
-    k -= _ON_BOUNDARY  # a whole number of days, as decimals give it, ends at a closing
+    per_day]``, so that a whole number of days ends at a closing (into ``out`` if given)."""
+    k = np.multiply(x, 1.0 / per_day, out=out)  # x / per_day to an ulp, far below the margin
+    k -= 1.0 + _ON_BOUNDARY  # a whole number of days, as decimals give it, ends at a closing
     np.ceil(k, out=k)
-    k -= 1.0
     np.maximum(k, 0.0, out=k)
     return k
 

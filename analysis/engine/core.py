@@ -327,14 +327,32 @@ def _add_incidents(
 def _draw_hours(
     rng: np.random.Generator, spec: LogNormal, size: int, work: Workspace
 ) -> np.ndarray:
-    """``size`` lognormal durations as float64 (drawn in float32); a constant is its median,
-    exactly, and draws nothing."""
+    """``size`` lognormal durations as float64 (drawn in float32, into ``work``'s "fix"
+    buffer); a constant is its median, exactly, and draws nothing."""
     mu, sigma, median = spec
+    hours = work.get("fix", size, np.float64)
     if sigma == 0.0:
-        return np.full(size, median)
-    out = work.get("fix", size)
-    rng.standard_normal(out=out, dtype=np.float32)
-    return scaled_exp(out, mu, sigma, out, work).astype(np.float64)
+        hours.fill(median)
+        return hours
+    normals = work.get("fix_normals", size)
+    rng.standard_normal(out=normals, dtype=np.float32)
+    hours[...] = scaled_exp(normals, mu, sigma, normals, work)
+    return hours
+
+
+def _uniform_pair(
+    rng: np.random.Generator, names: tuple[str, str], size: int, work: Workspace
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent uniforms on [0, 1) per incident from one float64 draw ``U`` (53 random
+    bits), into ``work``'s buffers ``names``: its top 26 bits ``floor(2^26 U) / 2^26`` and its
+    other 27 bits, ``frac(2^26 U)``. Every step is exact; the uniforms come in steps of 2^-26
+    and 2^-27 (a float32 draw has 2^-24), at about half the cost of two draws."""
+    low = rng.random(out=work.get(names[1], size, np.float64))
+    low *= 2.0**26
+    high = np.floor(low, out=work.get(names[0], size, np.float64))
+    low -= high
+    high *= 2.0**-26
+    return high, low
 
 
 def _add_chunk(
@@ -371,38 +389,31 @@ def _add_chunk(
     needs_moments = tier.outage or any(handlings[key].after_hours for key in keys)
     moments = None
     if needs_moments:
-        uniform = rng["start"].random(size)
+        uniform = rng["start"].random(out=work.get("start", size, np.float64))
         if tier.any_time:
             uniform *= calendar.WEEK
-            moments = _Moments(uniform, None, org, any_time=True)
+            moments = _Moments(uniform, None, org, any_time=True, work=work)
         else:  # uniform over the operating hours: B_org(T) is the drawn hour itself
             uniform *= org[0] * (org[2] - org[1])
-            moments = _Moments(None, uniform, org, any_time=False)
+            moments = _Moments(None, uniform, org, any_time=False, work=work)
     fix = _draw_hours(rng["fix"], tier.fix, size, work)
     z = (
-        rng["response"].standard_normal(size, dtype=np.float32)
+        _Spread(rng["response"].standard_normal(out=work.get("z", size), dtype=np.float32), work)
         if needs_moments or any(handlings[key].has_sla for key in keys)
         else None
     )
-    # Uniforms that only decide a flag are float32 (2^-24 steps), at half the cost.
-    prevent = (
-        rng["prevent"].random(size, dtype=np.float32)
-        if any(p > 0 for p, _ in tier.options)
-        else None
-    )
-    onsite = (
-        rng["onsite"].random(size, dtype=np.float32) < np.float32(tier.onsite_share)
-        if tier.onsite_share > 0
-        else None
-    )
-    oos_uniform = (
-        rng["out_of_scope"].random(size, dtype=np.float32)
-        if any(handlings[key].out_of_scope_share > 0 for key in keys)
-        else None
-    )
+    # Yes/no draws, two uniforms from each float64 draw.
+    prevent = onsite = oos_uniform = parts_uniform = None
+    if any(p > 0 for p, _ in tier.options) or tier.onsite_share > 0:
+        prevent, visit = _uniform_pair(rng["prevent_onsite"], ("prevent", "onsite"), size, work)
+        if tier.onsite_share > 0:
+            onsite = np.less(visit, tier.onsite_share, out=work.get("onsite_flags", size, np.bool_))
+    if any(handlings[key].out_of_scope_share > 0 for key in keys) or params.parts_probability > 0:
+        oos_uniform, parts_uniform = _uniform_pair(
+            rng["scope_parts"], ("out_of_scope", "parts"), size, work
+        )
     if params.parts_probability > 0:
-        flags = rng["parts"].random(size, dtype=np.float32)
-        with_parts = np.flatnonzero(flags < np.float32(params.parts_probability))
+        with_parts = np.flatnonzero(parts_uniform < params.parts_probability)
         parts_cost = np.empty(with_parts.size)
         _draw_money(rng["parts_cost"], params.parts_cost, parts_cost)
     else:
@@ -412,12 +423,12 @@ def _add_chunk(
         uniforms = rng["month"].random(size)
         month = np.searchsorted(params.month_cdf, uniforms, side="right") + 12 * trial
 
+    on_site = np.flatnonzero(onsite) if onsite is not None else None
     outcomes = {
-        key: _handle(handlings[key], tier.outage, moments, fix, z, onsite, oos_uniform, work)
+        key: _handle(handlings[key], key, tier.outage, moments, fix, z, on_site, oos_uniform, work)
         for key in keys
     }
 
-    on_site = np.flatnonzero(onsite) if onsite is not None else None
     shared: dict[str, dict[str, np.ndarray]] = {}  # per-trial sums of handlings nobody thins
     for index, (option, (prevented, key)) in enumerate(
         zip(params.options, tier.options, strict=True)
@@ -425,7 +436,12 @@ def _add_chunk(
         sums = state.sums[option]
         outcome = outcomes[key]
         # Prevented when U < share; kept as 0/1 weights (cheaper than selecting the kept ones).
-        kept = (prevent >= np.float32(prevented)).astype(np.float64) if prevented > 0 else None
+        kept = None
+        if prevented > 0:
+            kept = work.get("kept", size, np.float64)
+            kept[...] = np.greater_equal(
+                prevent, prevented, out=work.get("kept_flags", size, np.bool_)
+            )
         if kept is None:
             if key not in shared:
                 shared[key] = _trial_sums(outcome, None, trial, trials, on_site, work)
@@ -524,14 +540,37 @@ def _draw_money(rng: np.random.Generator, spec: LogNormal, out: np.ndarray) -> N
         scaled_exp(out, mu, sigma, out)
 
 
+class _Spread:
+    """``exp(sigma Z)`` of a chunk's response normals ``Z``, once for each ``sigma`` asked (in
+    float32): the wait of every handling whose response has that spread is its median times
+    it, so options quoted with the same p90 / median ratio share one exponential."""
+
+    def __init__(self, z: np.ndarray, work: Workspace) -> None:
+        self._z, self._work = z, work
+        self._done: dict[float, np.ndarray] = {}
+
+    def __call__(self, sigma: float) -> np.ndarray:
+        found = self._done.get(sigma)
+        if found is None:
+            out = self._work.get(f"spread {sigma!r}", self._z.size)
+            found = self._done[sigma] = scaled_exp(self._z, 0.0, sigma, out, self._work)
+        return found
+
+
 class _Moments:
     """The start times of a chunk's incidents, their detection, and each calendar's hours
-    before them, each computed once when first needed and shared by every handling."""
+    before them, each computed once when first needed and shared by every handling (the
+    calendars' hours in ``work``'s buffers)."""
 
     def __init__(
-        self, start: np.ndarray | None, org_hours: np.ndarray | None, org: Hours, any_time: bool
+        self,
+        start: np.ndarray | None,
+        org_hours: np.ndarray | None,
+        org: Hours,
+        any_time: bool,
+        work: Workspace,
     ) -> None:
-        self._start, self.org = start, org
+        self._start, self.org, self._work = start, org, work
         self._before = {("start", org): org_hours} if org_hours is not None else {}
         # Incidents that start at any time wait for the next opening unless monitored.
         self.detect_at_opening = any_time and org != ALWAYS
@@ -561,7 +600,14 @@ class _Moments:
             if which == "detected" and hours == self.org:  # closed from T to D: B unchanged
                 found = self.before("start", hours)
             elif which == "start" and org_hours is not None and self._start is None:
-                found = calendar.convert(org_hours, self.org, hours)  # no need for T itself
+                work, size = self._work, org_hours.size  # no need for T itself
+                found = calendar.convert(
+                    org_hours,
+                    self.org,
+                    hours,
+                    out=work.get(f"before {hours}", size, np.float64),
+                    period=work.get("period", size, np.float64),
+                )
             else:
                 moment = self.start if which == "start" else self.detected(False)
                 found = calendar.hours_before(moment, *hours)
@@ -571,16 +617,18 @@ class _Moments:
 
 def _handle(
     handling: Handling,
+    key: str,
     outage: bool,
     moments: _Moments,
     fix: np.ndarray,
-    z: np.ndarray,
-    onsite: np.ndarray | None,
+    z: _Spread | None,
+    on_site: np.ndarray | None,
     oos_uniform: np.ndarray | None,
     work: Workspace,
 ) -> dict[str, np.ndarray]:
     """What happens to each incident of a chunk under one handling: the operating hours lost,
-    and the quantities it bills (float64 per incident).
+    and the quantities it bills (float64 per incident). What it returns lives in ``work``'s
+    buffers named after ``key`` (the handling's), its temporaries in shared ones.
 
     Work on calendar C starts ``W`` C-hours after detection D and ends ``H`` C-hours later:
     ``E = B_C^-1(B_C(D) + W + H)``; the operating hours lost are ``B_org(E) - B_org(T)``.
@@ -590,14 +638,20 @@ def _handle(
     the moments of emergency work, no calendar is worked out at all (``"lost"`` is None).
     """
     after_hours = handling.after_hours
+    size = fix.size
     wait = None
     if outage or after_hours or handling.has_sla:
-        mu, sigma, median = handling.response
+        _, sigma, median = handling.response
+        wait = work.get("wait", size, np.float64)
         if sigma == 0.0:
-            wait = np.full(z.size, median)
+            wait.fill(median)
         else:
-            wait = scaled_exp(z, mu, sigma, work.get("wait", z.size), work).astype(np.float64)
-    repair = fix if handling.fix_time_factor == 1.0 else fix * handling.fix_time_factor
+            np.multiply(z(sigma), np.float64(median), out=wait)  # exp(mu + sigma Z), mu = ln median
+    repair = fix
+    if handling.fix_time_factor != 1.0:
+        repair = np.multiply(
+            fix, handling.fix_time_factor, out=work.get("repair", size, np.float64)
+        )
     monitored = handling.monitoring
     begun = ended = ended_org = lost = None
     if outage or after_hours:  # else nothing is lost, and the bill needs no moments
@@ -614,24 +668,34 @@ def _handle(
         elif hours == org:
             lost = wait + repair
         else:  # E = B_C^-1(B_C(D) + W + H), taken straight to the organisation's hours
-            ended_on_clock = moments.before(which, hours) + wait
+            ended_on_clock = np.add(
+                moments.before(which, hours), wait, out=work.get("ended", size, np.float64)
+            )
             ended_on_clock += repair
             if org == ALWAYS:
                 lost = calendar.time_after(ended_on_clock, *hours) - moments.start
             else:
-                lost = calendar.convert(ended_on_clock, hours, org)
+                lost = calendar.convert(
+                    ended_on_clock,
+                    hours,
+                    org,
+                    out=work.get(f"lost {key}", size, np.float64),
+                    period=work.get("period", size, np.float64),
+                )
                 lost -= moments.before("start", org)
     outcome = {"lost": lost}
     if handling.kind == "pay_per_incident":
         remote_minimum, onsite_minimum = handling.minimum_hours
-        if onsite is None:
-            billable = np.maximum(repair, remote_minimum)
-        else:
-            billable = np.maximum(repair, np.where(onsite, onsite_minimum, remote_minimum))
+        billable = np.maximum(
+            repair, remote_minimum, out=work.get(f"billable {key}", size, np.float64)
+        )
+        if on_site is not None:  # the few visits, by index
+            billable[on_site] = np.maximum(repair[on_site], onsite_minimum)
         if handling.increment_hours > 0:  # rounded up, but 1.1 / 0.1 = 11.000000000000002 is 11
-            steps = billable / handling.increment_hours
-            steps -= _ROUNDING
-            billable = np.ceil(steps, out=steps) * handling.increment_hours
+            billable /= handling.increment_hours
+            billable -= _ROUNDING
+            np.ceil(billable, out=billable)
+            billable *= handling.increment_hours
         after = None
         service = handling.service_hours
         if after_hours:  # worked round the clock: its moments are known
@@ -646,7 +710,7 @@ def _handle(
             outcome["after"] = after
     else:
         if handling.out_of_scope_share > 0:
-            billed = np.flatnonzero(oos_uniform < np.float32(handling.out_of_scope_share))
+            billed = np.flatnonzero(oos_uniform < handling.out_of_scope_share)
             hours = np.maximum(repair[billed], handling.out_of_scope_minimum)
             outcome["out_of_scope"] = (billed, hours)
         if handling.sla_hours != float("inf"):

@@ -24,10 +24,9 @@ TIER_STREAMS = (
     "start",  # the moment of the week each incident starts
     "fix",  # repair hours
     "response",  # the standard normal behind every option's response wait
-    "prevent",  # one uniform per incident: prevented by each option whose share exceeds it
-    "onsite",  # whether the repair needs a visit
-    "out_of_scope",  # managed out-of-scope flag
-    "parts",  # whether a repair replaces hardware
+    # Yes/no draws, two independent uniforms from the bits of each float64 draw:
+    "prevent_onsite",  # top bits: prevented by each option whose share exceeds it; others: a visit
+    "scope_parts",  # top bits: managed out-of-scope work; others: the repair replaces hardware
     "parts_cost",  # the cost of replaced hardware, one normal per replacement
     "month",  # the month an incident falls in (drawn only for budget risk)
 )
