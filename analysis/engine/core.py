@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,6 +65,7 @@ def simulate(
     seed: int = defaults.SEED,
     threads: int | None = None,
     monthly: bool = False,
+    tiers: TierSums | None = None,
 ) -> Result:
     """Simulate ``trials`` independent horizons of every support option of ``scenario``.
 
@@ -82,6 +84,10 @@ def simulate(
         Also keep each option's IT spend month by month (``Result.monthly``; see
         :mod:`analysis.decision.breakdowns`). Each incident falls in a month drawn from its
         own stream (``budget.seasonality``, else evenly), so every other result is unchanged.
+    tiers
+        The sums of an earlier run, to take from it every incident tier whose inputs are
+        unchanged instead of simulating it again (an interactive session changing one tier);
+        it then holds this run's (see :class:`TierSums`). The result is bit for bit the same.
 
     Returns
     -------
@@ -122,19 +128,30 @@ def simulate(
     )
     n_blocks = -(-trials // BLOCK_TRIALS)
     money = monthly_prices(scenario) if monthly else None
+    earlier = tiers.take(params, trials, seed, monthly) if tiers is not None else None
+    kept: dict | None = {} if earlier is not None else None
 
     cores = threads or _available_cores()
     workers = min(cores, n_blocks)
-    # Fewer blocks than cores (the app's 10,000 trials): the tiers of a block run side by side.
-    tier_workers = min(cores // workers, len(params.tiers))
+    # Fewer blocks than cores (the app's 10,000 trials): the tiers of a block run side by side,
+    # and when even they leave a core idle (one tier to simulate again, say), each chunk is
+    # drawn while the one before is summed.
+    fresh = sum(
+        (0, min(trials, BLOCK_TRIALS), _tier_inputs(params, tier)) not in (earlier or {})
+        for tier in params.tiers
+    )
+    tier_workers = min(cores // workers, fresh)
     tier_pool = ThreadPoolExecutor(max_workers=tier_workers) if tier_workers > 1 else None
+    pipelines = workers * max(tier_workers, 1)
+    pipeline = ThreadPoolExecutor(max_workers=pipelines) if pipelines < cores else None
 
     def run(block: int) -> None:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
         _simulate_block(
-            params, stop - start, int(seed), block, quantities, start, months, money, tier_pool
-        )
+            params, stop - start, int(seed), block, quantities, start, months, money, tier_pool,
+            earlier, kept, pipeline,
+        )  # fmt: skip
 
     try:
         if workers == 1:
@@ -144,9 +161,82 @@ def simulate(
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 list(pool.map(run, range(n_blocks)))
     finally:
-        if tier_pool is not None:
-            tier_pool.shutdown()
+        for pool in (tier_pool, pipeline):
+            if pool is not None:
+                pool.shutdown()
+    if tiers is not None:
+        tiers.keep(params, trials, seed, kept)
     return Result.from_quantities(scenario, int(seed), params, quantities, months)
+
+
+class TierSums:
+    """The per-trial sums of each incident tier of one run, kept for the next.
+
+    Tiers draw from streams of their own, and a tier-year's sums depend only on its inputs:
+    the tier, its handlings under every option, the options' names, the operating hours, the
+    parts and the years' factors. A run with the same trials and seed takes every tier whose
+    inputs are unchanged from here and adds it in the same order, so its result is bit for
+    bit a fresh simulation's; only the tiers changed are simulated. Kept only while the sums
+    take at most :attr:`max_bytes` (a few MB at the app's 10,000 trials), and never for
+    monthly runs.
+
+    Examples
+    --------
+    >>> from analysis import load_scenario
+    >>> scenario, tiers = load_scenario("server-office"), TierSums()
+    >>> first = simulate(scenario, trials=2_000, seed=1, tiers=tiers)
+    >>> slower = scenario.with_overrides({"incidents.critical.fix_hours": 4})
+    >>> again = simulate(slower, trials=2_000, seed=1, tiers=tiers)
+    >>> tiers.simulated  # the other three tiers came from the first run
+    ('critical',)
+    >>> bool((again.trials == simulate(slower, trials=2_000, seed=1).trials).all().all())
+    True
+    """
+
+    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self._run: tuple[int, int] | None = None
+        self._sums: dict = {}
+        #: The tiers the last run simulated (the others it took from here).
+        self.simulated: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        """The number of (block, tier) sums held."""
+        return len(self._sums)
+
+    def take(self, params: EngineParameters, trials: int, seed: int, monthly: bool) -> dict | None:
+        """The sums a run of ``trials`` and ``seed`` may take; None when it keeps none."""
+        per_tier_year = (
+            trials * 8 * sum(len(quantity_names(params, option)) + 1 for option in params.options)
+        )
+        if monthly or per_tier_year * len(params.tiers) * len(params.year_factors) > self.max_bytes:
+            self._run, self._sums = None, {}
+            return None
+        return self._sums if self._run == (trials, seed) else {}
+
+    def keep(self, params: EngineParameters, trials: int, seed: int, sums: dict | None) -> None:
+        """Hold the sums of the run just made (``None``: it kept none)."""
+        if sums is None:
+            return
+        simulated = {tier for tier, fresh, _ in sums.values() if fresh}
+        self.simulated = tuple(tier.name for tier in params.tiers if tier.name in simulated)
+        self._run = (trials, seed)
+        self._sums = {key: years for key, (_, _, years) in sums.items()}
+
+
+def _tier_inputs(params: EngineParameters, tier: TierParameters) -> tuple:
+    """Everything a tier-year's sums depend on besides the seed, the block and the year."""
+    handling = params.handling
+    keys = sorted({key for _, key in tier.options})
+    return (
+        tier,
+        tuple((key, handling[key]) for key in keys),
+        params.options,
+        params.operating_hours,
+        params.year_factors,
+        params.parts_probability,
+        params.parts_cost,
+    )
 
 
 def check_arguments(
@@ -241,13 +331,17 @@ def _simulate_block(
     months: dict[str, np.ndarray] | None,
     money: dict | None,
     pool: ThreadPoolExecutor | None = None,
+    earlier: dict | None = None,
+    kept: dict | None = None,
+    pipeline: ThreadPoolExecutor | None = None,
 ) -> None:
     """Simulate ``n`` trials of block ``block`` into ``out[option][...][offset:offset+n]``
     (and the monthly IT spend into ``months[option][offset:offset+n]`` when given).
 
     Each tier-year is summed on its own (on ``pool``'s threads when given: tiers draw from
     their own streams) and added to the block's sums in tier order, so the bits do not
-    depend on the threads.
+    depend on the threads. A tier whose inputs have sums in ``earlier`` is taken from there;
+    ``kept``, when given, receives every tier-year's sums (see :class:`TierSums`).
     """
     monthly = months is not None
     state = _Block(params, n, monthly)
@@ -255,10 +349,19 @@ def _simulate_block(
     security = security_streams(seed, block)
     part = slice(offset, offset + n)
 
-    def tier_year(tier: TierParameters, factor: float) -> _Block:
-        sums = _Block(params, n, monthly)
-        counts = _incident_counts(tier, n, streams[tier.name])
-        _add_incidents(sums, tier, counts, streams[tier.name], factor, Workspace(), money)
+    def tier_year(tier: TierParameters, year: int, factor: float) -> _Block:
+        """The tier's sums in ``year`` (its streams run on from the year before)."""
+        key = (block, n, _tier_inputs(params, tier))
+        if earlier is not None and key in earlier:
+            sums = earlier[key][year]
+        else:
+            sums = _Block(params, n, monthly)
+            counts = _incident_counts(tier, n, streams[tier.name])
+            _add_incidents(
+                sums, tier, counts, streams[tier.name], factor, Workspace(), money, pipeline
+            )
+        if kept is not None:
+            kept.setdefault(key, (tier.name, key not in earlier, []))[2].append(sums)
         return sums
 
     for year, factor in enumerate(params.year_factors):
@@ -266,9 +369,10 @@ def _simulate_block(
         if state.spend is not None:
             state.spend.clear()
         if pool is None:
-            tiers = (tier_year(tier, factor) for tier in params.tiers)
+            tiers = (tier_year(tier, year, factor) for tier in params.tiers)
         else:
-            tiers = pool.map(tier_year, params.tiers, [factor] * len(params.tiers))
+            tiers = pool.map(tier_year, params.tiers, [year] * len(params.tiers),
+                             [factor] * len(params.tiers))  # fmt: skip
         for sums in tiers:
             state.add(sums)
         _add_security(params, n, security, factor, state.sums)
@@ -309,34 +413,49 @@ def _add_incidents(
     factor: float,
     work: Workspace,
     money: dict | None,
+    pipeline: ThreadPoolExecutor | None = None,
 ) -> None:
     """Draw one tier-year's incidents in fixed-size chunks and add them to the per-trial sums.
 
-    Incidents are laid out trial by trial; a chunk may start or end inside a trial.
+    Incidents are laid out trial by trial; a chunk may start or end inside a trial. With a
+    ``pipeline`` (a spare core), each chunk is drawn while the one before is summed there:
+    the same draws and the same sums in the same order, so the same bits.
     """
     ends = np.cumsum(counts)
     total = int(ends[-1]) if counts.size else 0
-    for start in range(0, total, CHUNK_INCIDENTS):
+    monthly = state.spend is not None
+    buffers = (work, work) if pipeline is None else (Workspace(), Workspace())
+    summing = None
+    for index, start in enumerate(range(0, total, CHUNK_INCIDENTS)):
         stop = min(start + CHUNK_INCIDENTS, total)
         first = int(np.searchsorted(ends, start, side="right"))  # trial holding incident start
         last = int(np.searchsorted(ends, stop - 1, side="right")) + 1
         in_chunk = np.diff(np.minimum(ends[first:last], stop) - start, prepend=0)
-        _add_chunk(state, tier, in_chunk, first, rng, factor, work, money)
+        # Two sets of draw buffers in turn: a chunk is drawn into the set whose chunk has
+        # been summed (the wait below), while the other chunk may still be summed.
+        draws = _draw_chunk(state.params, tier, in_chunk, first, rng, buffers[index % 2], monthly)
+        if pipeline is None:
+            _sum_chunk(state, tier, draws, factor, work, money)
+            continue
+        if summing is not None:
+            summing.result()
+        summing = pipeline.submit(_sum_chunk, state, tier, draws, factor, work, money)
+    if summing is not None:
+        summing.result()
 
 
-def _draw_hours(
-    rng: np.random.Generator, spec: LogNormal, size: int, work: Workspace
+def _repair_hours(
+    spec: LogNormal, normals: np.ndarray | None, size: int, work: Workspace
 ) -> np.ndarray:
-    """``size`` lognormal durations as float64 (drawn in float32, into ``work``'s "fix"
-    buffer); a constant is its median, exactly, and draws nothing."""
+    """``size`` lognormal repair hours as float64, from their float32 ``normals`` (which it
+    overwrites), into ``work``'s "fix" buffer; a constant is its median, exactly, and draws
+    no normals (``None``)."""
     mu, sigma, median = spec
     hours = work.get("fix", size, np.float64)
-    if sigma == 0.0:
+    if normals is None:
         hours.fill(median)
-        return hours
-    normals = work.get("fix_normals", size)
-    rng.standard_normal(out=normals, dtype=np.float32)
-    hours[...] = scaled_exp(normals, mu, sigma, normals, work)
+    else:
+        hours[...] = scaled_exp(normals, mu, sigma, normals, work)
     return hours
 
 
@@ -355,50 +474,55 @@ def _uniform_pair(
     return high, low
 
 
-def _add_chunk(
-    state: _Block,
+@dataclass
+class _Draws:
+    """One chunk's draws, which every option shares (None: not needed by this tier)."""
+
+    counts: np.ndarray  # incidents per trial, of trials first, first + 1, ...
+    first: int
+    trial: np.ndarray  # the chunk-local trial of each incident
+    start: np.ndarray | None  # the start: its moment of the week, or its operating hour
+    fix: np.ndarray | None  # the float32 normals behind the repair hours (None: a constant)
+    z: np.ndarray | None  # the standard normal behind every option's wait
+    prevent: np.ndarray | None  # prevented by an option whose share exceeds it
+    onsite: np.ndarray | None  # needs a visit
+    out_of_scope: np.ndarray | None  # the uniform that decides out-of-scope work
+    with_parts: np.ndarray | None  # which incidents replace hardware
+    parts_cost: np.ndarray | None  # and at what cost
+    month: np.ndarray | None  # each incident's month, 12 * trial + month (budget risk only)
+
+
+def _draw_chunk(
+    params: EngineParameters,
     tier: TierParameters,
     counts: np.ndarray,
     first: int,
     rng: Streams,
-    factor: float,
     work: Workspace,
-    money: dict | None,
-) -> None:
-    """Draw ``counts.sum()`` incidents of trials ``first, first + 1, ...`` and add them up.
+    monthly: bool,
+) -> _Draws:
+    """Draw ``counts.sum()`` incidents of trials ``first, first + 1, ...`` into ``work``.
 
-    Every quantity that becomes money is multiplied by ``factor``, the year's g_y. Each
-    handling (one option's way of treating this tier) is computed once, then added to every
-    option that uses it, over the incidents that option does not prevent.
+    What is drawn depends only on the scenario: a service request (no outage) needs neither a
+    start time nor a wait, unless its bill splits emergency hours or its contract counts late
+    responses.
     """
-    params = state.params
     size = int(counts.sum())
-    trials = counts.size
-    part = slice(first, first + trials)
-
-    # The chunk-local trial of each incident.
-    trial = np.repeat(np.arange(trials), counts)
-
-    # The draws every option shares.
-    # What is drawn depends only on the scenario: a service request (no outage) needs neither a
-    # start time nor a wait, unless its bill splits emergency hours or its contract counts
-    # late responses.
+    trial = np.repeat(np.arange(counts.size), counts)
     org = params.operating_hours
     handlings = params.handling
     keys = sorted({key for _, key in tier.options})
     needs_moments = tier.outage or any(handlings[key].after_hours for key in keys)
-    moments = None
+    start = None
     if needs_moments:
-        uniform = rng["start"].random(out=work.get("start", size, np.float64))
-        if tier.any_time:
-            uniform *= calendar.WEEK
-            moments = _Moments(uniform, None, org, any_time=True, work=work)
-        else:  # uniform over the operating hours: B_org(T) is the drawn hour itself
-            uniform *= org[0] * (org[2] - org[1])
-            moments = _Moments(None, uniform, org, any_time=False, work=work)
-    fix = _draw_hours(rng["fix"], tier.fix, size, work)
+        start = rng["start"].random(out=work.get("start", size, np.float64))
+        # A moment of the week, or (starting in operating hours) B_org(T) itself.
+        start *= calendar.WEEK if tier.any_time else org[0] * (org[2] - org[1])
+    fix = None
+    if tier.fix[1] > 0:  # sigma: not a constant
+        fix = rng["fix"].standard_normal(out=work.get("fix_normals", size), dtype=np.float32)
     z = (
-        _Spread(rng["response"].standard_normal(out=work.get("z", size), dtype=np.float32), work)
+        rng["response"].standard_normal(out=work.get("z", size), dtype=np.float32)
         if needs_moments or any(handlings[key].has_sla for key in keys)
         else None
     )
@@ -412,16 +536,52 @@ def _add_chunk(
         oos_uniform, parts_uniform = _uniform_pair(
             rng["scope_parts"], ("out_of_scope", "parts"), size, work
         )
+    with_parts = parts_cost = None
     if params.parts_probability > 0:
         with_parts = np.flatnonzero(parts_uniform < params.parts_probability)
         parts_cost = np.empty(with_parts.size)
         _draw_money(rng["parts_cost"], params.parts_cost, parts_cost)
-    else:
-        with_parts = parts_cost = None
     month = None
-    if state.spend is not None:
+    if monthly:
         uniforms = rng["month"].random(size)
         month = np.searchsorted(params.month_cdf, uniforms, side="right") + 12 * trial
+    return _Draws(counts, first, trial, start, fix, z, prevent, onsite, oos_uniform, with_parts,
+                  parts_cost, month)  # fmt: skip
+
+
+def _sum_chunk(
+    state: _Block,
+    tier: TierParameters,
+    draws: _Draws,
+    factor: float,
+    work: Workspace,
+    money: dict | None,
+) -> None:
+    """Add one chunk's incidents to the per-trial sums (temporaries in ``work``).
+
+    Every quantity that becomes money is multiplied by ``factor``, the year's g_y. Each
+    handling (one option's way of treating this tier) is computed once, then added to every
+    option that uses it, over the incidents that option does not prevent.
+    """
+    params = state.params
+    counts, trial, onsite = draws.counts, draws.trial, draws.onsite
+    prevent, with_parts, parts_cost, month = (
+        draws.prevent, draws.with_parts, draws.parts_cost, draws.month
+    )  # fmt: skip
+    size, trials = trial.size, counts.size
+    fix = _repair_hours(tier.fix, draws.fix, size, work)  # here: the drawing thread is busier
+    part = slice(draws.first, draws.first + trials)
+    org = params.operating_hours
+    handlings = params.handling
+    keys = sorted({key for _, key in tier.options})
+    moments = None
+    if draws.start is not None:
+        if tier.any_time:
+            moments = _Moments(draws.start, None, org, any_time=True, work=work)
+        else:
+            moments = _Moments(None, draws.start, org, any_time=False, work=work)
+    z = _Spread(draws.z, work) if draws.z is not None else None
+    oos_uniform = draws.out_of_scope
 
     on_site = np.flatnonzero(onsite) if onsite is not None else None
     outcomes = {
@@ -666,7 +826,7 @@ def _handle(
                 ended_org = calendar.hours_before(ended, *org)
                 lost = ended_org - moments.before("start", org) if outage else None
         elif hours == org:
-            lost = wait + repair
+            lost = np.add(wait, repair, out=work.get(f"lost {key}", size, np.float64))
         else:  # E = B_C^-1(B_C(D) + W + H), taken straight to the organisation's hours
             ended_on_clock = np.add(
                 moments.before(which, hours), wait, out=work.get("ended", size, np.float64)

@@ -100,6 +100,19 @@ def test_tiers_side_by_side_in_one_block_give_identical_trials(scenario, threads
         np.testing.assert_array_equal(one.monthly[option], many.monthly[option])
 
 
+def test_chunks_drawn_while_the_last_is_summed_give_identical_trials(scenario, monkeypatch):
+    """With a core to spare beside the tiers' threads, each chunk is drawn while the one before
+    is summed (two sets of draw buffers in turn): the bits are those of one thread."""
+    import analysis.engine.core
+
+    monkeypatch.setattr(analysis.engine.core, "CHUNK_INCIDENTS", 997)  # dozens of chunks
+    one = simulate(scenario, trials=3_000, seed=7, threads=1, monthly=True)
+    spare = simulate(scenario, trials=3_000, seed=7, threads=4, monthly=True)  # 3 tiers, 4 cores
+    pd.testing.assert_frame_equal(one.trials, spare.trials, check_exact=True)
+    for option in one.options:
+        np.testing.assert_array_equal(one.monthly[option], spare.monthly[option])
+
+
 def test_a_longer_run_starts_with_the_shorter_run(scenario):
     short = simulate(scenario, trials=BLOCK_TRIALS, seed=9).trials
     long = simulate(scenario, trials=2 * BLOCK_TRIALS, seed=9).trials
