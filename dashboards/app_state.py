@@ -55,6 +55,8 @@ class Inputs:
     #: The last result simulated (not repriced) in this session: a price-only change is
     #: priced again on its quantities.
     simulated: analysis.Result | None = None
+    #: The last simulation's sums tier by tier: a change to some tiers simulates only those.
+    tier_sums: core.TierSums = field(default_factory=core.TierSums)
 
     def start_from(self, base: analysis.Scenario, origin: str) -> None:
         """Make ``base`` the starting point of every input (a preset, an upload)."""
@@ -164,9 +166,13 @@ HASH_FUNCS = {
 
 # A result of 500,000 trials takes about 50 MB: keep few, and not for ever.
 @st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating...", hash_funcs=HASH_FUNCS)
-def _simulate(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
-    # Through the module: a test counts the simulations by patching core.simulate.
-    return core.simulate(scenario, trials=trials, seed=seed)
+def _simulate(
+    scenario: analysis.Scenario, trials: int, seed: int, _tiers: core.TierSums | None = None
+) -> analysis.Result:
+    # Through the module: a test counts the simulations by patching core.simulate. The
+    # session's tier sums (not part of the cache key: the result does not depend on them)
+    # spare the tiers a change leaves alone.
+    return core.simulate(scenario, trials=trials, seed=seed, tiers=_tiers)
 
 
 def result(state: Inputs) -> analysis.Result:
@@ -186,7 +192,7 @@ def result(state: Inputs) -> analysis.Result:
         if last.scenario.sha256 == scenario.sha256:
             return last
         return last.reprice(scenario)
-    state.simulated = _simulate(scenario, state.trials, state.seed)
+    state.simulated = _simulate(scenario, state.trials, state.seed, state.tier_sums)
     return state.simulated
 
 

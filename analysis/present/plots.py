@@ -41,7 +41,21 @@ COMPONENT_COLOURS = ("#4c72b0", "#c44e52", "#8c8c8c")
 _BINS = 60
 #: The hover box's side label: the trace's own (escaped) name, never text pasted in.
 _WHO = "<extra>%{fullData.name}</extra>"
-_TEMPLATE = "plotly_white"
+
+
+def _light_template() -> go.layout.Template:
+    """plotly's "plotly_white" look, kept to the layout and the trace types drawn here: the
+    full template styles every trace type plotly has, and validating it on each figure cost
+    about 20 ms, a sixth of the calculator's redraw."""
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"]
+    return go.layout.Template(
+        layout=white.layout, data={"bar": white.data.bar, "scatter": white.data.scatter}
+    )
+
+
+_TEMPLATE = _light_template()
 
 
 def colours(options: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -297,6 +297,23 @@ def test_a_price_only_change_is_repriced_without_a_new_simulation(simulations):
     assert len(simulations) == 2
 
 
+def test_a_change_to_one_tier_simulates_that_tier_alone(simulations):
+    """The session keeps the last run's sums tier by tier: a new repair time for critical
+    incidents simulates critical incidents only, and the cards are a fresh simulation's."""
+    at = start()
+    state = inputs(at)
+    assert state.tier_sums.simulated == ("critical", "major", "minor", "requests")
+    at.number_input(key=key(at, "incidents.critical.rate_per_year")).set_value(0.25)
+    after = cards(run(at))
+    assert len(simulations) == 2
+    assert state.tier_sums.simulated == ("critical",)
+    scenario = state.scenario
+    summary = expected(scenario)
+    for option in scenario.option_names:
+        assert after[option]["Total"] == round(summary["options"][option]["total"]["mean"])
+    assert state.simulated.trials.equals(analysis.simulate(scenario, DEFAULT_TRIALS, 2026).trials)
+
+
 def test_the_caches_know_a_scenario_by_its_sha256(simulations):
     """Equal scenarios (built apart) share a cache entry; another scenario gets its own."""
     import app_state
