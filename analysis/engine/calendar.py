@@ -91,12 +91,14 @@ def convert(
     With ``k`` that period, ``r = x - k per_day`` the source hours into it and ``w`` its
     week, the moment is ``r`` past the source's opening on weekday ``k - w days``. When the
     target is open on every weekday the source is (the usual case: a technician's week and
-    the business's), that weekday counts whole in the target, and ``B_target`` is
-    ``clip(r + open - open_target, 0, per_day_target) + per_day_target (k + w (days_target -
-    days))``: no weekday, and no week at all when both have the same days.
+    the business's), that weekday is an open day of the target, where the moment's hour is
+    clipped to the target's day; every earlier day of the week counts whole. ``B_target`` is
+    then ``clip(r + open - open_target, 0, per_day_target) + per_day_target (k + w
+    (days_target - days))``: no weekday, and no week at all when both have the same days.
 
-    ``out`` (not ``x``) receives the result and ``period`` holds ``k``, when given: buffers
-    the caller reuses, so that the hot path allocates no chunk-sized array here.
+    ``out`` receives the result and ``period`` holds ``k``, when given: buffers the caller
+    reuses, so that the hot path allocates no chunk-sized array here. Neither may overlap
+    ``x`` or each other.
     """
     days, open_, close = source
     per_day = close - open_

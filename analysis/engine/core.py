@@ -65,7 +65,7 @@ def simulate(
     seed: int = defaults.SEED,
     threads: int | None = None,
     monthly: bool = False,
-    tiers: TierSums | None = None,
+    tier_sums: TierSums | None = None,
 ) -> Result:
     """Simulate ``trials`` independent horizons of every support option of ``scenario``.
 
@@ -84,10 +84,11 @@ def simulate(
         Also keep each option's IT spend month by month (``Result.monthly``; see
         :mod:`analysis.decision.breakdowns`). Each incident falls in a month drawn from its
         own stream (``budget.seasonality``, else evenly), so every other result is unchanged.
-    tiers
+    tier_sums
         The sums of an earlier run, to take from it every incident tier whose inputs are
         unchanged instead of simulating it again (an interactive session changing one tier);
-        it then holds this run's (see :class:`TierSums`). The result is bit for bit the same.
+        it then holds this run's, when they fit its bound (see :class:`TierSums`). The result
+        is bit for bit the same.
 
     Returns
     -------
@@ -128,8 +129,8 @@ def simulate(
     )
     n_blocks = -(-trials // BLOCK_TRIALS)
     money = monthly_prices(scenario) if monthly else None
-    earlier = tiers.take(params, trials, seed, monthly) if tiers is not None else None
-    kept: dict | None = {} if earlier is not None else None
+    earlier = tier_sums.take(params, trials, seed, monthly) if tier_sums is not None else None
+    this_run: dict | None = {} if earlier is not None else None
 
     cores = threads or _available_cores()
     workers = min(cores, n_blocks)
@@ -140,17 +141,17 @@ def simulate(
         (0, min(trials, BLOCK_TRIALS), _tier_inputs(params, tier)) not in (earlier or {})
         for tier in params.tiers
     )
-    tier_workers = min(cores // workers, fresh)
-    tier_pool = ThreadPoolExecutor(max_workers=tier_workers) if tier_workers > 1 else None
-    pipelines = workers * max(tier_workers, 1)
-    pipeline = ThreadPoolExecutor(max_workers=pipelines) if pipelines < cores else None
+    tier_workers = min(cores // workers, fresh)  # per block
+    busy = workers * max(tier_workers, 1)  # threads simulating tier-years at once
+    tier_pool = ThreadPoolExecutor(max_workers=busy) if tier_workers > 1 else None
+    pipeline = ThreadPoolExecutor(max_workers=cores - busy) if fresh and busy < cores else None
 
     def run(block: int) -> None:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
         _simulate_block(
             params, stop - start, int(seed), block, quantities, start, months, money, tier_pool,
-            earlier, kept, pipeline,
+            earlier, this_run, pipeline,
         )  # fmt: skip
 
     try:
@@ -164,8 +165,8 @@ def simulate(
         for pool in (tier_pool, pipeline):
             if pool is not None:
                 pool.shutdown()
-    if tiers is not None:
-        tiers.keep(params, trials, seed, kept)
+    if tier_sums is not None:
+        tier_sums.keep(params, trials, seed, this_run)
     return Result.from_quantities(scenario, int(seed), params, quantities, months)
 
 
@@ -178,15 +179,15 @@ class TierSums:
     inputs are unchanged from here and adds it in the same order, so its result is bit for
     bit a fresh simulation's; only the tiers changed are simulated. Kept only while the sums
     take at most :attr:`max_bytes` (a few MB at the app's 10,000 trials), and never for
-    monthly runs.
+    monthly runs. One run at a time: a session's, not shared between threads.
 
     Examples
     --------
     >>> from analysis import load_scenario
     >>> scenario, tiers = load_scenario("server-office"), TierSums()
-    >>> first = simulate(scenario, trials=2_000, seed=1, tiers=tiers)
+    >>> first = simulate(scenario, trials=2_000, seed=1, tier_sums=tiers)
     >>> slower = scenario.with_overrides({"incidents.critical.fix_hours": 4})
-    >>> again = simulate(slower, trials=2_000, seed=1, tiers=tiers)
+    >>> again = simulate(slower, trials=2_000, seed=1, tier_sums=tiers)
     >>> tiers.simulated  # the other three tiers came from the first run
     ('critical',)
     >>> bool((again.trials == simulate(slower, trials=2_000, seed=1).trials).all().all())
@@ -195,33 +196,43 @@ class TierSums:
 
     def __init__(self, max_bytes: int = 64 * 2**20) -> None:
         self.max_bytes = max_bytes
-        self._run: tuple[int, int] | None = None
-        self._sums: dict = {}
+        #: ((trials, seed), sums by (block, trials in it, tier inputs)), replaced in one step.
+        self._held: tuple[tuple[int, int] | None, dict] = (None, {})
         #: The tiers the last run simulated (the others it took from here).
         self.simulated: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         """The number of (block, tier) sums held."""
-        return len(self._sums)
+        return len(self._held[1])
 
     def take(self, params: EngineParameters, trials: int, seed: int, monthly: bool) -> dict | None:
-        """The sums a run of ``trials`` and ``seed`` may take; None when it keeps none."""
-        per_tier_year = (
-            trials * 8 * sum(len(quantity_names(params, option)) + 1 for option in params.options)
-        )
-        if monthly or per_tier_year * len(params.tiers) * len(params.year_factors) > self.max_bytes:
-            self._run, self._sums = None, {}
+        """The sums a run of ``trials`` and ``seed`` may take; None when it may keep none (a
+        monthly run, or more than :attr:`max_bytes` of sums), and then nothing is held."""
+        run, sums = self._held
+        if monthly or self.nbytes(params, trials) > self.max_bytes:
+            self._held = (None, {})
             return None
-        return self._sums if self._run == (trials, seed) else {}
+        return sums if run == (trials, seed) else {}
+
+    @staticmethod
+    def nbytes(params: EngineParameters, trials: int) -> int:
+        """The bytes a run's tier sums take: per tier-year and option, a per-trial array of
+        each quantity a tier adds to (not the others' lost hours, not security) and of late
+        responses."""
+        arrays = sum(
+            len(quantity_names(params, option)) - len(params.tiers) for option in params.options
+        ) + 2 * len(params.options)  # its own lost hours, and late responses
+        return 8 * trials * arrays * len(params.tiers) * len(params.year_factors)
 
     def keep(self, params: EngineParameters, trials: int, seed: int, sums: dict | None) -> None:
-        """Hold the sums of the run just made (``None``: it kept none)."""
+        """Hold the sums of the run just made (``None``: it kept none, and simulated every
+        tier)."""
         if sums is None:
+            self.simulated = tuple(tier.name for tier in params.tiers)
             return
         simulated = {tier for tier, fresh, _ in sums.values() if fresh}
         self.simulated = tuple(tier.name for tier in params.tiers if tier.name in simulated)
-        self._run = (trials, seed)
-        self._sums = {key: years for key, (_, _, years) in sums.items()}
+        self._held = ((trials, seed), {key: years for key, (_, _, years) in sums.items()})
 
 
 def _tier_inputs(params: EngineParameters, tier: TierParameters) -> tuple:
@@ -332,7 +343,7 @@ def _simulate_block(
     money: dict | None,
     pool: ThreadPoolExecutor | None = None,
     earlier: dict | None = None,
-    kept: dict | None = None,
+    this_run: dict | None = None,
     pipeline: ThreadPoolExecutor | None = None,
 ) -> None:
     """Simulate ``n`` trials of block ``block`` into ``out[option][...][offset:offset+n]``
@@ -341,7 +352,7 @@ def _simulate_block(
     Each tier-year is summed on its own (on ``pool``'s threads when given: tiers draw from
     their own streams) and added to the block's sums in tier order, so the bits do not
     depend on the threads. A tier whose inputs have sums in ``earlier`` is taken from there;
-    ``kept``, when given, receives every tier-year's sums (see :class:`TierSums`).
+    ``this_run``, when given, receives every tier-year's sums (see :class:`TierSums`).
     """
     monthly = months is not None
     state = _Block(params, n, monthly)
@@ -360,8 +371,8 @@ def _simulate_block(
             _add_incidents(
                 sums, tier, counts, streams[tier.name], factor, Workspace(), money, pipeline
             )
-        if kept is not None:
-            kept.setdefault(key, (tier.name, key not in earlier, []))[2].append(sums)
+        if this_run is not None:
+            this_run.setdefault(key, (tier.name, key not in earlier, []))[2].append(sums)
         return sums
 
     for year, factor in enumerate(params.year_factors):
@@ -426,22 +437,26 @@ def _add_incidents(
     monthly = state.spend is not None
     buffers = (work, work) if pipeline is None else (Workspace(), Workspace())
     summing = None
-    for index, start in enumerate(range(0, total, CHUNK_INCIDENTS)):
-        stop = min(start + CHUNK_INCIDENTS, total)
-        first = int(np.searchsorted(ends, start, side="right"))  # trial holding incident start
-        last = int(np.searchsorted(ends, stop - 1, side="right")) + 1
-        in_chunk = np.diff(np.minimum(ends[first:last], stop) - start, prepend=0)
-        # Two sets of draw buffers in turn: a chunk is drawn into the set whose chunk has
-        # been summed (the wait below), while the other chunk may still be summed.
-        draws = _draw_chunk(state.params, tier, in_chunk, first, rng, buffers[index % 2], monthly)
-        if pipeline is None:
-            _sum_chunk(state, tier, draws, factor, work, money)
-            continue
+    try:
+        for index, start in enumerate(range(0, total, CHUNK_INCIDENTS)):
+            stop = min(start + CHUNK_INCIDENTS, total)
+            first = int(np.searchsorted(ends, start, side="right"))  # trial holding incident start
+            last = int(np.searchsorted(ends, stop - 1, side="right")) + 1
+            in_chunk = np.diff(np.minimum(ends[first:last], stop) - start, prepend=0)
+            # Two sets of draw buffers in turn: a chunk is drawn into the set whose chunk has
+            # been summed (the wait below), while the other chunk may still be summed.
+            draws = _draw_chunk(
+                state.params, tier, in_chunk, first, rng, buffers[index % 2], monthly
+            )
+            if pipeline is None:
+                _sum_chunk(state, tier, draws, factor, work, money)
+                continue
+            if summing is not None:
+                summing.result()
+            summing = pipeline.submit(_sum_chunk, state, tier, draws, factor, work, money)
+    finally:  # the last sum, or one still running when a draw failed
         if summing is not None:
             summing.result()
-        summing = pipeline.submit(_sum_chunk, state, tier, draws, factor, work, money)
-    if summing is not None:
-        summing.result()
 
 
 def _repair_hours(
@@ -703,7 +718,8 @@ def _draw_money(rng: np.random.Generator, spec: LogNormal, out: np.ndarray) -> N
 class _Spread:
     """``exp(sigma Z)`` of a chunk's response normals ``Z``, once for each ``sigma`` asked (in
     float32): the wait of every handling whose response has that spread is its median times
-    it, so options quoted with the same p90 / median ratio share one exponential."""
+    it, so options whose responses have equal sigma (the same p90 / median ratio, to the last
+    bit) share one exponential."""
 
     def __init__(self, z: np.ndarray, work: Workspace) -> None:
         self._z, self._work = z, work
@@ -787,8 +803,9 @@ def _handle(
     work: Workspace,
 ) -> dict[str, np.ndarray]:
     """What happens to each incident of a chunk under one handling: the operating hours lost,
-    and the quantities it bills (float64 per incident). What it returns lives in ``work``'s
-    buffers named after ``key`` (the handling's), its temporaries in shared ones.
+    and the quantities it bills (float64 per incident). Nothing it returns is in a buffer
+    another handling writes: its results are in ``work``'s buffers named after ``key`` (the
+    handling's) or freshly made, its temporaries in shared ones.
 
     Work on calendar C starts ``W`` C-hours after detection D and ends ``H`` C-hours later:
     ``E = B_C^-1(B_C(D) + W + H)``; the operating hours lost are ``B_org(E) - B_org(T)``.

@@ -5,7 +5,9 @@ Block ``b`` of a run seeded with ``seed`` draws only from children of
 ``n > b``. Below it, every incident tier has its own family of streams keyed by the tier's
 *name* (so reordering, adding or removing a tier leaves the other tiers' draws alone), and
 within a family each kind of draw has its own stream (so changing a fee, a share or a duration
-leaves every other draw unchanged: options and scenarios compare on common random numbers).
+leaves every other draw unchanged: options and scenarios compare on common random numbers). Two
+pairs of yes/no draws share a stream, one float64 draw for both; it is drawn whenever either of
+the pair is needed, so neither changes the other.
 """
 
 from __future__ import annotations

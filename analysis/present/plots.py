@@ -46,7 +46,8 @@ _WHO = "<extra>%{fullData.name}</extra>"
 def _light_template() -> go.layout.Template:
     """plotly's "plotly_white" look, kept to the layout and the trace types drawn here: the
     full template styles every trace type plotly has, and validating it on each figure cost
-    about 20 ms, a sixth of the calculator's redraw."""
+    about 20 ms, a sixth of the calculator's redraw. A trace of another type drawn here needs
+    its entry added, or it loses the look."""
     import plotly.io as pio
 
     white = pio.templates["plotly_white"]

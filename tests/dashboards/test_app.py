@@ -298,8 +298,8 @@ def test_a_price_only_change_is_repriced_without_a_new_simulation(simulations):
 
 
 def test_a_change_to_one_tier_simulates_that_tier_alone(simulations):
-    """The session keeps the last run's sums tier by tier: a new repair time for critical
-    incidents simulates critical incidents only, and the cards are a fresh simulation's."""
+    """The session keeps the last run's sums tier by tier: a new rate of critical incidents
+    simulates critical incidents only, and the cards are a fresh simulation's."""
     at = start()
     state = inputs(at)
     assert state.tier_sums.simulated == ("critical", "major", "minor", "requests")
