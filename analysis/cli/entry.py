@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import NoReturn, TextIO
 
 from analysis._version import __version__
-from analysis.cli import decide, documents, scenarios, serve, simulate, upgrade
+from analysis.cli import compare, decide, documents, scenarios, serve, simulate, upgrade
 from analysis.errors import ArgumentError, ItcostError, ReportError, ScenarioError, ToolMissingError
 from analysis.present.formatting import terminal_text
 from analysis.scenario.paths import OVERRIDES
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In the order `itcost --help` lists them.
     simulate.add_commands(commands)
+    compare.add_commands(commands)
     documents.add_report(commands)
     scenarios.add_commands(commands)
     upgrade.add_commands(commands)

@@ -46,6 +46,16 @@ _GAP = "   "
 _NONE = "-"
 
 
+def title_line(summary: dict) -> str:
+    """The first line of a comparison: scenario, trials, seed, horizon, currency, period."""
+    years = summary["years"]
+    period = "amounts per year" if years == 1 else f"totals over {years} years"
+    return (
+        f"{summary['scenario']['name']}: {summary['trials']:,} trials, seed {summary['seed']}, "
+        f"{years} year{'s' if years > 1 else ''}, {summary['currency']}, {period}"
+    )
+
+
 def format_table(result: Result) -> str:
     """``result`` as the command line's comparison: the table, then one verdict per option.
 
@@ -61,7 +71,6 @@ def format_table(result: Result) -> str:
     """
     summary = result.summary()
     currency = summary["currency"]
-    years = summary["years"]
     baseline = summary["baseline"]
     options = list(summary["options"])
     stats = summary["options"]
@@ -136,10 +145,8 @@ def format_table(result: Result) -> str:
         for i in range(height)
     ]  # fmt: skip
     header.append(line("", names))
-    period = "amounts per year" if years == 1 else f"totals over {years} years"
     out = [
-        f"{summary['scenario']['name']}: {summary['trials']:,} trials, seed {summary['seed']}, "
-        f"{years} year{'s' if years > 1 else ''}, {currency}, {period}",
+        title_line(summary),
         "Each amount is the mean, with the 90% range of the trials (P5 to P95) beneath it; a "
         "saving is",
         "the baseline's cost minus the option's (negative: the option costs more), ± its 95% "
