@@ -106,6 +106,16 @@ Chart(plots.loss_exceedance(result))
 display(Markdown(sections.breakeven_section(result)))
 
 # %% [markdown]
+# ## Questions to ask each provider
+#
+# What to settle with each provider before signing, from what drives this comparison: the
+# response time of the tier that decides it, what is billed outside a contract, minimums and
+# onboarding, and where a quoted fee stands against its break-even.
+
+# %%
+display(Markdown(sections.questions_section(result, decision)))
+
+# %% [markdown]
 # ## Which input matters most?
 #
 # Each bar moves one input to half and to one and a half times its value, the others as they

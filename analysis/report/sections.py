@@ -15,7 +15,8 @@ from analysis.engine.result import Result
 from analysis.present import tables
 from analysis.present.formatting import escape, money_markdown
 from analysis.present.guard_rails import Note
-from analysis.present.narrative import DecisionSummary, fee_text, tornado_text
+from analysis.present.narrative import DecisionSummary, fee_text, option_title, tornado_text
+from analysis.present.questions import provider_questions
 from analysis.scenario.model import Managed
 
 if TYPE_CHECKING:
@@ -53,6 +54,16 @@ def breakeven_section(result: Result, decision: DecisionSummary | None = None) -
         flips = [fee_text(decision, item) for item in decision.comparisons]
         text += "\n\n" + " ".join(flip for flip in flips if flip)
     return text
+
+
+def questions_section(result: Result, decision: DecisionSummary | None = None) -> str:
+    """The questions to ask each provider (Markdown): per option, a list generated from what
+    drives the answer (:mod:`analysis.present.questions`), every name escaped."""
+    parts = []
+    for option, questions in provider_questions(result, decision).items():
+        parts.append(f"**{escape(option_title(result.scenario, option))}**")
+        parts.append("\n".join(f"- {escape(question)}" for question in questions))
+    return "\n\n".join(parts)
 
 
 def tornado_table(result: Result, trials: int) -> pd.DataFrame | None:

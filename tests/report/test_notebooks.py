@@ -88,6 +88,11 @@ def test_the_figures_shown_together_come_from_one_simulation(tmp_path):
         row = next(line for line in table.splitlines() if f"| {title} |" in line)
         assert spend in row and total in row
     assert len(table.splitlines()) == 2 + len(summary["options"])  # every option, one row each
+    # The questions to ask each provider: one list per option, from the same result.
+    questions = next(text for text in shown if "How soon will you respond" in text)
+    for option in summary["options"]:
+        assert f"**{escape(scenario.options[option].title or option)}**" in questions
+    assert "onboarding fee of \\$2,700" in questions
 
 
 def test_a_preset_where_break_fix_wins_says_so(tmp_path):
