@@ -10,7 +10,7 @@ from analysis.cli.arguments import add_scenario_arguments, resolve
 from analysis.cli.table import title_line
 from analysis.engine.core import simulate
 from analysis.engine.result import Result
-from analysis.present.formatting import money, share_text
+from analysis.present.formatting import money, share_text, terminal_text
 from analysis.present.narrative import decision_summary
 from analysis.present.ranking import SCHEMA, Ranked, ranking, ranking_json
 
@@ -29,9 +29,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
             "Simulate a scenario and rank its options, every quote on the same simulated "
             "incidents, from the lowest expected total: IT spend (what you pay), estimated "
             "losses (downtime and security: what you lose), the total, and how often each is "
-            "the cheapest. Then, for each managed quote, the fee per user per month at which its "
-            "expected total would equal the baseline's (exact on the same incidents). Amounts "
-            "are totals over the scenario's horizon (one year unless it sets horizon.years)."
+            "the cheapest. Then, for each managed quote, the fee per user per month (the first "
+            "year's, before any price escalation) at which its expected total would equal the "
+            "baseline's, exact on the same incidents; for a quote with no fee per user, what it "
+            "could add per user to its other fee lines. Amounts are per year, or totals over "
+            "the scenario's horizon when horizon.years is more than one (present values when "
+            "it sets a discount rate)."
         ),
     )
     add_scenario_arguments(run, sampling=True)
@@ -86,13 +89,17 @@ def format_ranking(result: Result) -> str:
             f"Break-even fee per user per month, at which a managed quote's expected total "
             f"equals {base}'s (exact on these simulated incidents):", _WIDTH)]  # fmt: skip
         for row in quotes:
-            lines += textwrap.wrap(f"{row.title}: {_breakeven(row, currency)}", _WIDTH,
-                                   initial_indent="  ", subsequent_indent="    ")  # fmt: skip
+            monthly = result.scenario.fee_lines_monthly(row.option)
+            text = f"{row.title}: {_breakeven(row, currency, monthly, base)}"
+            lines += textwrap.wrap(terminal_text(text), _WIDTH, initial_indent="  ",
+                                   subsequent_indent="    ")  # fmt: skip
     return "\n".join(lines)
 
 
 def _title(row: Ranked) -> str:
-    return f"{row.title} (baseline)" if row.baseline else row.title
+    """The row's title as the terminal will show it (control characters as escapes), so that
+    the columns are measured on what is shown."""
+    return terminal_text(f"{row.title} (baseline)" if row.baseline else row.title)
 
 
 def _shorter(text: str, width: int) -> str:
@@ -106,8 +113,15 @@ def _bar(share: float) -> str:
     return "[" + "#" * filled + "-" * (_BAR - filled) + "]"
 
 
-def _breakeven(row: Ranked, currency: str) -> str:
-    quoted = f" (quoted {money(row.fee_per_user_monthly or 0.0, currency)})"
-    if row.breakeven_fee_per_user_monthly is None:
-        return "none in range" + quoted
-    return money(row.breakeven_fee_per_user_monthly, currency) + quoted
+def _breakeven(row: Ranked, currency: str, monthly: float, base: str) -> str:
+    """A managed quote's break-even fee per user, said against what it quotes."""
+    fee = row.fee_per_user_monthly or 0.0
+    even = row.breakeven_fee_per_user_monthly
+    if even is None:
+        side = "less" if (row.savings or 0.0) > 0 else "more"
+        return f"none: it costs {side} than {base} whatever its fee per user"
+    if fee > 0:
+        return f"{money(even, currency)} (quoted {money(fee, currency)})"
+    # No fee per user: the break-even is what it could add per user to its other fee lines.
+    return (f"{money(even, currency)} added per user to its {money(monthly, currency)} a month "
+            "of other fees")  # fmt: skip

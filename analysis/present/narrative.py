@@ -36,8 +36,9 @@ NARROW = 0.6
 
 
 def option_title(scenario: Scenario, option: str) -> str:
-    """The option's title as people read it: its ``title``, else its name (plain text)."""
-    return scenario.options[option].title or option
+    """The option's title as people read it: its ``title``, else its name (plain text, on one
+    line: a line break in a title would break a table row or start a heading)."""
+    return " ".join((scenario.options[option].title or option).split())
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,16 @@ A quote is only as good as the terms behind the figures the comparison assumed. 
 option this lists, with the figures of one result:
 
 - the response time that decides it: the tier whose estimated downtime differs most between
-  the option and the baseline (for the baseline, from the best alternative), with the response
-  the scenario assumed and how much of the downtime difference that tier makes;
+  the option and the baseline (for the baseline, the best alternative), with the response the
+  scenario assumed and by how much that tier's estimated downtime differs (response,
+  prevention and repair times together, when they differ); none when no tier's does;
 - for a managed quote: what is billed outside the contract (the out-of-scope share and rate,
-  and what it came to), a monthly minimum, the onboarding fee, an SLA's credits, the tiers left
-  to a fallback, and where the quoted fee stands against its break-even;
-- for pay per incident: the minimum billed per incident and its increments, the trip fee and
-  what the visits came to, and the after-hours multiplier.
+  and what it came to), a monthly minimum that binds, the onboarding fee, an SLA's credits,
+  the tiers left to a fallback, and where a quoted fee per user stands against its break-even;
+- for pay per incident: the minimum billed per incident and its increments (or exact time),
+  the trip fee and what the visits came to, and emergency work out of hours.
+
+Amounts are per year, or over the horizon when it has several years, as everywhere else.
 
 Questions are plain text (a name in them is the user's own); the report escapes them as it
 shows them.
@@ -32,7 +35,7 @@ import numpy as np
 from analysis.decision.breakdowns import tier_breakdown
 from analysis.engine.result import Result
 from analysis.present.formatting import money
-from analysis.present.narrative import DecisionSummary, decision_summary
+from analysis.present.narrative import DecisionSummary, decision_summary, option_title
 from analysis.scenario.model import Calendar, Managed, PayPerIncident, Spec
 
 
@@ -48,8 +51,11 @@ def provider_questions(
         spec = scenario.options[option]
         other = decision.baseline if option != decision.baseline else _rival(decision)
         questions = []
-        if other is not None:
-            questions.append(_response_question(result, tiers, option, other, currency))
+        response = (
+            _response_question(result, tiers, option, other, currency, per) if other else None
+        )
+        if response is not None:
+            questions.append(response)
         if isinstance(spec, Managed):
             questions += _managed_questions(result, decision, option, spec, currency, per)
         else:
@@ -65,29 +71,49 @@ def _rival(decision: DecisionSummary) -> str | None:
 
 
 def _response_question(
-    result: Result, tiers, option: str, other: str, currency: str
-) -> str:  # fmt: skip
-    """The response time of the tier whose estimated downtime differs most from ``other``'s."""
+    result: Result, tiers, option: str, other: str, currency: str, per: str
+) -> str | None:  # fmt: skip
+    """The response time of the tier whose estimated downtime differs most from ``other``'s
+    (None when no tier's does, to the dollar)."""
     scenario = result.scenario
     gaps = {
         tier: float(tiers.loc[tier, (other, "downtime")] - tiers.loc[tier, (option, "downtime")])
         for tier in tiers.index
     }
     tier = max(gaps, key=lambda name: abs(gaps[name]))
+    if round(abs(gaps[tier])) == 0:
+        return None
     handler = scenario.handler(option, tier)
     spec = scenario.options[handler]
-    response = spec.response(tier)
     clock = ("round the clock" if tier in spec.emergency_tiers
              else f"in its service hours ({_calendar(spec.service_hours)})")  # fmt: skip
-    total = sum(gaps.values())
-    share = f", {abs(gaps[tier]) / abs(total):.0%} of the difference" if total else ""
-    who = "" if handler == option else f" (handled by {_title(scenario, handler)})"
+    assumed = f"The comparison assumes {_spread(spec.response(tier))} {clock}"
+    if handler == option:
+        ask = f"How soon will you respond to {tier} incidents, and will you put it in the contract?"
+    else:
+        ask = (f"Who responds to {tier} incidents under this contract, and how soon? It leaves "
+               f"them to {_title(scenario, handler)}.")  # fmt: skip
+    side = "less" if gaps[tier] > 0 else "more"
+    also = ""
+    if _prevented(scenario, option, tier) != _prevented(scenario, other, tier) or (
+        _fix_factor(scenario, option, tier) != _fix_factor(scenario, other, tier)
+    ):
+        also = " (response, prevention and repair times together)"
     return (
-        f"How soon will you respond to {tier} incidents{who}, and will you put it in the "
-        f"contract? The comparison assumes {_spread(response)} {clock}; against "
-        f"{_title(scenario, other)}, {tier} incidents make "
-        f"{money(abs(gaps[tier]), currency)} of estimated downtime{share}."
+        f"{ask} {assumed}. Under this option {tier} incidents cost "
+        f"{money(abs(gaps[tier]), currency)} {side} in estimated downtime {per} than under "
+        f"{_title(scenario, other)}{also}."
     )
+
+
+def _prevented(scenario, option: str, tier: str) -> float:
+    spec = scenario.options[option]
+    return spec.prevention.get(tier, 0.0) if isinstance(spec, Managed) else 0.0
+
+
+def _fix_factor(scenario, option: str, tier: str) -> float:
+    spec = scenario.options[scenario.handler(option, tier)]
+    return spec.fix_time_factor if isinstance(spec, Managed) else 1.0
 
 
 def _managed_questions(
@@ -101,14 +127,16 @@ def _managed_questions(
         hours = float(np.mean(result.quantities[option]["out_of_scope_hours"]))
         questions.append(
             f"Which work is billed outside the contract, and at what rate? The comparison "
-            f"assumes {extra.share:.0%} of the covered work at {money(extra.rate, currency)} an "
-            f"hour (at least {extra.minimum_hours:g} h each time): about "
-            f"{money(hours * extra.rate, currency)} {per}."
+            f"assumes it bills {extra.share:.0%} of the covered incidents it does not prevent, "
+            f"at {money(extra.rate, currency)} an hour (at least {extra.minimum_hours:g} h "
+            f"each): about {money(hours * extra.rate, currency)} {per}."
         )
-    if fees.minimum_monthly > 0:
+    lines = scenario.fee_lines_monthly(option)
+    if fees.minimum_monthly > lines:
         questions.append(
             f"Is the monthly minimum of {money(fees.minimum_monthly, currency)} negotiable? "
-            f"The fee is {money(scenario.annual_fee(option) / 12, currency)} a month here."
+            f"The fee lines come to {money(lines, currency)} a month here, so the minimum adds "
+            f"{money(fees.minimum_monthly - lines, currency)} a month."
         )
     if fees.onboarding > 0:
         questions.append(
@@ -117,10 +145,13 @@ def _managed_questions(
         )
     if spec.sla is not None:
         sla = spec.sla
+        counted = f"counted in its service hours, {_calendar(spec.service_hours)}"
+        if spec.emergency_tiers:
+            counted += f" (round the clock for {_and(spec.emergency_tiers)} incidents)"
         questions.append(
-            f"Is the response within {sla.response_hours:g} business hours written into the "
-            f"contract, with a credit of {money(sla.credit_per_breach, currency)} a late "
-            f"response (at most {sla.max_credit_share:.0%} of the fee)?"
+            f"Is the response within {sla.response_hours:g} h written into the contract, "
+            f"{counted}, with a credit of {money(sla.credit_per_breach, currency)} a late "
+            f"response (at most {sla.max_credit_share:.0%} of the year's fee)?"
         )
     if spec.covers != "all" and spec.fallback is not None:
         left = [tier for tier in scenario.incidents if not spec.covers_tier(tier)]
@@ -128,15 +159,21 @@ def _managed_questions(
             f"Who answers {_and(left)} incidents? The comparison leaves them to "
             f"{_title(scenario, spec.fallback)}, billed as it bills them."
         )
-    if option != decision.baseline:
+    if option != decision.baseline and fees.per_user_monthly > 0:
         item = decision.comparison(option)
-        if item.breakeven_fee is not None and fees.per_user_monthly > 0:
-            side = "above" if fees.per_user_monthly > item.breakeven_fee else "below"
+        base = _title(scenario, decision.baseline)
+        if item.breakeven_fee is not None:
+            quoted, even = fees.per_user_monthly, item.breakeven_fee
+            side = "at" if round(quoted) == round(even) else "above" if quoted > even else "below"
             questions.append(
-                f"The quoted {money(fees.per_user_monthly, currency)} per user a month is "
-                f"{side} the {money(item.breakeven_fee, currency)} at which this contract and "
-                f"{_title(scenario, decision.baseline)} cost the same in expected total: "
-                "what is in the fee, and what would a lower one leave out?"
+                f"The quoted {money(quoted, currency)} per user a month is {side} the "
+                f"{money(even, currency)} at which this contract and {base} cost the same in "
+                "expected total: what is in the fee, and what would a lower one leave out?"
+            )
+        elif not item.saves:
+            questions.append(
+                f"Even with no fee per user this contract would cost more in expected total "
+                f"than {base}: what does it do that the comparison leaves out?"
             )
     return questions
 
@@ -144,14 +181,18 @@ def _managed_questions(
 def _incident_questions(
     result: Result, option: str, spec: PayPerIncident, currency: str, per: str
 ) -> list[str]:
-    minimum = spec.minimum_hours
-    steps = (f", then in steps of {spec.increment_hours:g} h" if spec.increment_hours
-             else "")  # fmt: skip
-    questions = [
-        f"Is the minimum billed per incident firm ({minimum.remote:g} h remote, "
-        f"{minimum.onsite:g} h on site{steps}), at {money(spec.rates.remote, currency)} and "
-        f"{money(spec.rates.onsite, currency)} an hour?"
-    ]
+    minimum, step = spec.minimum_hours, spec.increment_hours
+    rates = (f"at {money(spec.rates.remote, currency)} an hour remote and "
+             f"{money(spec.rates.onsite, currency)} on site")  # fmt: skip
+    if minimum.remote > 0 or minimum.onsite > 0:
+        steps = f", then in steps of {step:g} h" if step else ""
+        ask = (f"Is the minimum billed per incident firm ({minimum.remote:g} h remote, "
+               f"{minimum.onsite:g} h on site{steps}), {rates}?")  # fmt: skip
+    elif step:
+        ask = f"Do you bill in steps of {step:g} h with no minimum per incident, {rates}?"
+    else:
+        ask = f"Do you bill the exact time worked, with no minimum per incident, {rates}?"
+    questions = [ask]
     if spec.trip_fee > 0:
         visits = float(np.mean(result.quantities[option].get("visits", np.zeros(1))))
         questions.append(
@@ -160,10 +201,12 @@ def _incident_questions(
             "some visits?"
         )
     if spec.emergency is not None and spec.emergency.tiers:
-        questions.append(
-            f"Do you answer {_and(spec.emergency.tiers)} incidents outside your hours, and "
-            f"is {spec.emergency.multiplier:g} x the rate for those hours the whole charge?"
-        )
+        multiplier = spec.emergency.multiplier
+        charge = "at your usual rates, with no call-out charge?"
+        if multiplier > 1:
+            charge = f"is {multiplier:g} x the rate for those hours the whole charge?"
+        tiers = _and(spec.emergency.tiers)
+        questions.append(f"Do you answer {tiers} incidents outside your hours, and {charge}")
     return questions
 
 
@@ -172,7 +215,7 @@ def _and(names: list[str]) -> str:
 
 
 def _title(scenario, option: str) -> str:
-    return scenario.options[option].title or option
+    return option_title(scenario, option)
 
 
 def _spread(spec: Spec) -> str:
@@ -182,10 +225,12 @@ def _spread(spec: Spec) -> str:
 
 
 def _calendar(calendar: Calendar) -> str:
-    days = {5: "Mon-Fri", 6: "Mon-Sat", 7: "every day"}.get(calendar.days, f"{calendar.days} days")
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    days = "every day" if calendar.days == 7 else (
+        "Mon" if calendar.days == 1 else f"Mon-{names[calendar.days - 1]}")  # fmt: skip
     return f"{days} {_clock(calendar.open)}-{_clock(calendar.close)}"
 
 
 def _clock(hour: float) -> str:
-    whole, minutes = int(hour), round((hour - int(hour)) * 60)
-    return f"{whole}:{minutes:02d}"
+    hours, minutes = divmod(round(hour * 60), 60)
+    return f"{hours}:{minutes:02d}"

@@ -896,14 +896,19 @@ class Scenario(_Model):
         spec = self.options[option]
         if not isinstance(spec, Managed):
             return 0.0
-        org, fees = self.organisation, spec.fees
-        monthly = (
+        return 12 * max(self.fee_lines_monthly(option), spec.fees.minimum_monthly)
+
+    def fee_lines_monthly(self, option: str) -> float:
+        """What a managed ``option``'s fee lines come to a month, before its monthly minimum:
+        ``per_user * employees + per_device * devices + per_server * servers + per_site *
+        sites``."""
+        org, fees = self.organisation, self.options[option].fees
+        return (
             fees.per_user_monthly * org.employees
             + fees.per_device_monthly * org.devices
             + fees.per_server_monthly * org.servers
             + fees.per_site_monthly * org.sites
         )
-        return 12 * max(monthly, fees.minimum_monthly)
 
     def handler(self, option: str, tier: str) -> str:
         """The option whose technicians handle ``tier`` under ``option``: itself, or the

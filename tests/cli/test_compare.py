@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -116,6 +117,9 @@ def test_the_text_ranks_the_options_and_lists_the_managed_quotes_break_even_fees
     for option, quoted in (("managed", 150), ("acme", 120)):
         assert (f"{titles[option]}: {money(fees[option], 'USD')} (quoted "
                 f"{money(quoted, 'USD')})") in text  # fmt: skip
+    hybrid = fees["hybrid"]  # no fee per user: what it could add to its server and site lines
+    assert (f"{titles['hybrid']}: {money(hybrid, 'USD')} added per user to its $435 a month of "
+            "other fees") in text  # fmt: skip
     assert "Local break-fix technician:" not in text  # the baseline has no break-even
     assert "Second shop:" not in text  # nor a pay-per-incident quote
 
@@ -130,13 +134,20 @@ def test_bad_input_is_one_line_with_status_2(itcost_command):
 
 
 def test_names_reach_the_terminal_as_text(itcost_command):
-    escaped = r"Evil \x1b[31mRED\x07"
+    """Control characters are shown as escapes, line breaks as spaces, and the columns are
+    measured on what is shown."""
+    escaped = r"Evil \x1b[31mRED\x07\nsecond line"
     done = run(itcost_command, "compare", "cloud-office", "--trials", "1000",
                "--set", f'options.managed.title="{escaped}"')  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
-    assert "Evil \\x1b[31mRED\\x07" in done.stdout
+    lines = done.stdout.splitlines()
+    assert any("Evil \\x1b[31mRED\\x07 second line" in line for line in lines)
+    header = next(line for line in lines if line.startswith(" #  Option"))
+    rows = [line for line in lines if line[:2].strip().isdigit()]
+    end = header.index("IT spend") + len("IT spend")
+    assert len(rows) == 2 and all(re.search(r"\$[\d,]+", r).end() == end for r in rows)
     as_json = run(itcost_command, "compare", "cloud-office", "--trials", "1000", "--json",
                   "--set", f'options.managed.title="{escaped}"')  # fmt: skip
     titles = [row["title"] for row in json.loads(as_json.stdout)["ranking"]]
-    assert "Evil \x1b[31mRED\x07" in titles  # JSON keeps the name itself, escaped by JSON
+    assert "Evil \x1b[31mRED\x07 second line" in titles  # the name itself, on one line
