@@ -16,8 +16,6 @@ import hashlib
 
 import numpy as np
 
-from analysis.portable_math import Workspace, scaled_exp
-
 #: The streams of one tier, in spawn order. Each is consumed in the same order whatever the
 #: chunking, so results do not depend on how incidents are split into chunks.
 TIER_STREAMS = (
@@ -61,19 +59,3 @@ def _generators(spawn_key: tuple[int, ...], seed: int, names: tuple[str, ...]) -
         name: np.random.Generator(np.random.PCG64(child))
         for name, child in zip(names, children, strict=True)
     }
-
-
-def lognormal(
-    rng: np.random.Generator,
-    out: np.ndarray,
-    mu: float,
-    sigma: float,
-    work: Workspace | None = None,
-) -> np.ndarray:
-    """Fill ``out`` with draws of ``exp(mu + sigma * Z)`` in its dtype, and return it.
-
-    Durations use float32: seven significant digits, far finer than any Monte Carlo error, at
-    half the memory traffic of float64. Money amounts use float64.
-    """
-    rng.standard_normal(out=out, dtype=out.dtype.type)
-    return scaled_exp(out, mu, sigma, out, work)
