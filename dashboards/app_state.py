@@ -97,7 +97,9 @@ def _from_link(params: dict[str, str]) -> Inputs:
         if name not in params:
             continue
         text = params[name]
-        if text.isdigit() and lowest <= int(text) <= highest:
+        # ASCII digits only, and few: "²" is a digit to str.isdigit() but not to int(), and
+        # int() refuses over 4,300 digits.
+        if text.isascii() and text.isdigit() and len(text) <= 20 and lowest <= int(text) <= highest:
             settings[name] = int(text)
         else:
             problem = f"Link: {name}: must be a whole number from {lowest:,} to {highest:,}"

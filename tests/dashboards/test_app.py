@@ -564,6 +564,11 @@ def test_a_link_can_carry_a_whole_uploaded_scenario():
     [
         ({"seed": "9007199254740992"}, "Link: seed: must be a whole number from 0 to"),
         ({"seed": "-1"}, "Link: seed: must be a whole number from 0 to"),
+        ({"seed": "\u00b2"}, "Link: seed: must be a whole number from 0 to"),  # a digit to isdigit
+        (
+            {"seed": "9" * 5000},
+            "Link: seed: must be a whole number from 0 to",
+        ),  # past int()'s limit
         ({"trials": "1"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
         ({"trials": "50000000"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
         ({"preset": "/etc/passwd"}, "Link: preset: no such preset '/etc/passwd'"),

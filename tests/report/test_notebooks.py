@@ -325,3 +325,25 @@ def test_the_notebooks_defaults_are_the_packages(name, expected):
         if isinstance(node, ast.AnnAssign)
     }
     assert {key: given[key] for key in expected} == expected
+
+
+def test_the_readme_papermill_example_runs_on_a_fresh_checkout(tmp_path):
+    """The README's papermill commands, as written but for fewer trials, in a folder with no
+    reports/ yet (a fresh clone): the folder is made and the report and its files written."""
+    import os
+    import shutil
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("**With papermill**", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    assert "-p trials 20000" in block
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
+    assert not (tmp_path / "reports").exists()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    assert shutil.which("papermill", path=env["PATH"]), "papermill is not installed"
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c",
+                           block.replace("-p trials 20000", "-p trials 1500")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    folder = tmp_path / "reports" / "smile"
+    assert {"report.ipynb", "scenario.yaml", "summary.json"} <= {p.name for p in folder.iterdir()}
+    assert json.loads((folder / "summary.json").read_text())["trials"] == 1500
