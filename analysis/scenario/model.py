@@ -84,19 +84,28 @@ class _Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _plain_numbers(cls, data: Any) -> Any:
-        """numpy scalars (from sweeps, pandas rows) as Python numbers; 12.0 as 12 for counts."""
+        """numpy scalars (from sweeps, pandas rows) as Python numbers; 12.0 as 12 for counts;
+        -0.0 as 0.0, so that the same scenario has one hash (and one link)."""
         if not isinstance(data, dict):
             return data
         plain = {}
         for key, value in data.items():
             if isinstance(value, np.generic):
                 value = value.item()
+            if isinstance(value, list):
+                value = [_unsigned_zero(item) for item in value]
+            value = _unsigned_zero(value)
             field = cls.model_fields.get(key)
             if (field is not None and field.annotation in (int, int | None)
                     and isinstance(value, float) and value.is_integer()):  # fmt: skip
                 value = int(value)
             plain[key] = value
         return plain
+
+
+def _unsigned_zero(value: Any) -> Any:
+    """-0.0 as 0.0 (they are equal, but JSON writes them apart); anything else as it is."""
+    return 0.0 if isinstance(value, float) and value == 0.0 else value
 
 
 class Spec(_Model):

@@ -138,6 +138,20 @@ def test_dump_writes_a_file_atomically(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.yaml"]  # no temporary left behind
 
 
+def test_minus_zero_is_zero_in_the_hash_and_the_file():
+    """-0.0 equals 0 but JSON writes it apart: the same scenario must keep one hash (the app's
+    cache key and link), in a field and in a list alike."""
+    base = loaded(HYBRID)
+    cases = [
+        ("options.msp.fees.per_user_monthly", 0, -0.0),
+        ("budget", {"seasonality": [0, *[1] * 11]}, {"seasonality": [-0.0, *[1] * 11]}),
+    ]
+    for path, zero, minus in cases:
+        signed = base.with_overrides({path: minus})
+        assert signed.sha256 == base.with_overrides({path: zero}).sha256
+        assert "-0.0" not in signed.canonical_json()
+
+
 def test_hash_ignores_key_order_whitespace_and_spelt_out_defaults():
     data = copy.deepcopy(HYBRID)
     reordered = dict(reversed(list(data.items())))
