@@ -112,8 +112,9 @@ def _check_common(
     check_arguments(trials, seed)
     try:
         base = load_scenario(scenario)
-    except ScenarioError as error:  # named after the parameter it came through
-        raise ScenarioError(error.field, error.reason, error.source, argument="scenario") from None
+    except ScenarioError as error:  # named after the parameter it came through, with its value
+        reason = error.reason if error.field else f"{error.reason} (got {scenario!r})"
+        raise ScenarioError(error.field, reason, error.source, argument="scenario") from None
     return base.with_overrides(overrides), Path(output_dir) if output_dir else None
 
 

@@ -284,6 +284,7 @@ def test_bad_report_arguments_exit_2(itcost_command, tmp_path, args, message):
     ("parameter", "message"),
     [
         (["-p", "scenario", "nope"], "scenario: no such preset or file"),
+        (["-p", "scenario", "no-such-preset"], "(got 'no-such-preset')"),  # the value given
         (["-p", "trials", "-5"], "trials: must be a whole number >= 1"),
         (["-y", "overrides: {colour: 1}"], "overrides: colour: no such field"),
     ],

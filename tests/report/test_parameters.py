@@ -30,6 +30,13 @@ def test_a_bad_report_parameter_is_named(changes, error):
     assert str(caught.value).startswith(error)
 
 
+def test_an_unknown_preset_is_named_with_the_value_given():
+    with pytest.raises(ScenarioError) as caught:
+        check_report_parameters(**{**GOOD, "scenario": "no-such-preset"})
+    assert str(caught.value).startswith("scenario: no such preset or file (presets: ")
+    assert str(caught.value).endswith(" (got 'no-such-preset')")
+
+
 def test_a_scenario_file_with_a_bad_value_is_named_through_the_parameter(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("name: [\n")
