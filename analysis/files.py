@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -53,10 +54,15 @@ def app_path() -> Path:
 
 
 def slugify(text: str) -> str:
-    """A folder or file name from free text: ASCII letters, digits and hyphens, never a path."""
+    """A folder or file name from free text: ASCII letters, digits and hyphens, never a path.
+
+    A text with no letter or digit in ASCII (a name in Chinese or Japanese script, say) gets
+    ``client-`` and eight hex digits of its SHA-256, so that two such clients get folders of
+    their own, the same ones every time.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60].strip("-") or "client"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return slug or f"client-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def current_umask() -> int:

@@ -4,6 +4,7 @@ writes."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
@@ -21,7 +22,11 @@ from analysis.files import (
 def test_slugify():
     assert slugify("../../etc/passwd") == "etc-passwd"
     assert slugify("Café Ünïcode") == "cafe-unicode"
-    assert slugify("<<>>") == "client"
+    # No ASCII letter or digit: a folder of its own, stable, never empty.
+    chinese, japanese = slugify("北京律师事务所"), slugify("東京歯科クリニック")
+    assert re.fullmatch(r"client-[0-9a-f]{8}", chinese) and chinese != japanese
+    assert slugify("北京律师事务所") == chinese
+    assert re.fullmatch(r"client-[0-9a-f]{8}", slugify("<<>>"))
 
 
 def test_the_packages_files_are_found_in_a_checkout():
