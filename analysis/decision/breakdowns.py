@@ -6,7 +6,8 @@ to the option's whole downtime exactly. Budget risk: how predictable each option
 month by month. Owners choose managed services for predictable costs and fear break-fix for
 unpredictable ones; this puts numbers on it. IT spend is what is paid (bills, fees, parts, minus
 SLA credits), not downtime or security losses. Contract fees are paid in twelve equal
-instalments (onboarding in the first month, SLA credits on the year's last invoice); each
+instalments (onboarding in the first month, a year's SLA credits spread over its twelve
+invoices, so that no month's spend goes below zero); each
 incident's bill falls in the month the incident happens, drawn from ``budget.seasonality``
 (evenly by default). There is no default budget: without ``budget.annual_it_spend`` there is
 no chance of exceeding one, only the monthly spread and the worst month.

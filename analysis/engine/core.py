@@ -396,10 +396,12 @@ def _simulate_block(
                 spend += factor * money["monthly_fee"][index]
                 if year == 0:
                     spend[:, 0] += money["onboarding"][index]
-                # SLA credits on the year's last invoice, capped per year.
+                # SLA credits, capped per year, spread over the year's twelve invoices: a
+                # month's spend never goes below its fee less the cap's share.
                 credit, cap = money["sla"][index]
                 if credit > 0:
-                    spend[:, 11] -= factor * np.minimum(credit * state.breaches[option], cap)
+                    credits = np.minimum(credit * state.breaches[option], cap)
+                    spend -= (factor / 12) * credits[:, None]
                 months[option][part, 12 * year : 12 * (year + 1)] = spend
     for option in params.options:
         for name in out[option]:

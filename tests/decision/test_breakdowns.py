@@ -45,6 +45,25 @@ def test_months_add_up_to_each_trials_it_spend():
         assert yearly_spend(result, option).shape == (TRIALS, 2)
 
 
+def test_sla_credits_never_make_a_month_negative():
+    """Credits as large as the cap allows, on a contract with late responses every year: the
+    year's credits are spread over its invoices, so every month still pays at least its fee
+    less a twelfth of the cap (nothing, at worst), and the months add up to the year's IT
+    spend."""
+    scenario = load_scenario("server-office").with_overrides({
+        "options.managed.sla": {"response_hours": 0.1, "credit_per_breach": 10_000,
+                                "max_credit_share": 1.0},
+    })  # fmt: skip
+    result = simulate(scenario, trials=5_000, seed=SEED, monthly=True)
+    months = result.monthly["managed"]
+    fee = scenario.annual_fee("managed") / 12
+    assert months.min() >= -1e-9 * fee  # the cap is the whole fee here: at worst, zero
+    np.testing.assert_allclose(months.sum(axis=1), result.column("managed", "it_spend"),
+                               rtol=1e-12)  # fmt: skip
+    # The credits really are taken: the year costs less than its fee in most trials.
+    assert np.mean(result.column("managed", "it_spend") < 12 * fee) > 0.5
+
+
 def test_monthly_figures_change_no_other_result():
     plain = simulate(rich(), trials=TRIALS, seed=SEED).columns
     monthly = simulate(rich(), trials=TRIALS, seed=SEED, monthly=True).columns
