@@ -9,6 +9,8 @@ that says them as this command line's flags (``--trials``, ``--set``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -72,13 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
 class _Shown:
     """A text stream that writes what it is given as a terminal shows it literally
     (:func:`~analysis.present.formatting.terminal_text`): names in scenario files and
-    arguments never reach the terminal as control sequences."""
+    arguments never reach the terminal as control sequences. A character the stream's encoding
+    lacks (``PYTHONIOENCODING=ascii``) is written as its escape; a stream that was closed when
+    the program started (``None``) fails on writing, as a closed file does."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
+    def __init__(self, stream: TextIO | None, name: str) -> None:
+        self._stream, self._name = stream, name
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
     def write(self, text: str) -> int:
+        if self._stream is None:
+            raise OSError(errno.EBADF, f"standard {self._name} is closed")
         return self._stream.write(terminal_text(text))
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            self._stream.flush()
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
@@ -87,7 +99,7 @@ class _Shown:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Shown(sys.stdout), _Shown(sys.stderr)
+    sys.stdout, sys.stderr = _Shown(sys.stdout, "output"), _Shown(sys.stderr, "error")
     try:
         return _main(argv)
     finally:
@@ -97,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # here, so that a full disk is this command's error, not Python's
+        return status
     except ItcostError as error:
         flags = {**FLAGS, **getattr(args, "flags", {})}
         print(f"itcost: error: {in_flags(error, flags)}", file=sys.stderr)
@@ -108,6 +122,20 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as error:  # the output could not be written: a full disk, a closed stream
+        _quiet_stdout()
+        where = f" ({error.filename})" if error.filename else ""
+        reason = error.strerror or str(error)
+        with contextlib.suppress(OSError):  # standard error is gone too: the status says it
+            print(f"itcost: error: cannot write the output{where}: {reason}", file=sys.stderr)
+        return EXIT_NOT_MADE
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit finds nothing
+    more to write (and prints no second error)."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):  # closed from the start
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def in_flags(error: ItcostError, flags: Mapping[str, str]) -> str:

@@ -484,3 +484,31 @@ def test_schema_prints_the_published_json_schema(itcost_command):
     published = ROOT / "data" / "scenario.schema.json"
     assert done.stdout == published.read_text()
     assert json.loads(done.stdout)["$schema"].endswith("2020-12/schema")
+
+
+@pytest.mark.parametrize(
+    ("shell", "message"),
+    [
+        ("itcost show server-office > /dev/full", "cannot write the output: No space left"),
+        ("itcost show server-office >&-", "cannot write the output: standard output is closed"),
+    ],
+    ids=["full disk", "closed stdout"],
+)
+def test_output_that_cannot_be_written_is_one_line_and_status_1(itcost_command, shell, message):
+    command = shell.replace("itcost", " ".join(itcost_command), 1)
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("itcost: error: ") and message in lines[0]
+
+
+def test_a_terminal_without_unicode_gets_escapes_not_a_traceback(itcost_command):
+    import os
+
+    done = subprocess.run(
+        [*itcost_command, "simulate", "server-office", "--trials", "1000",
+         "--set", 'name="Café 東京"'],
+        capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Caf\\xe9 \\u6771\\u4eac: 1,000 trials")
