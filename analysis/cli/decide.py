@@ -108,7 +108,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         type=_power_of_two,
         default=defaults.SOBOL_SAMPLES,
         metavar="N",
-        help="Sobol base samples, a power of 2; N x (inputs + 2) simulations (default %(default)s)",
+        help="Sobol base samples, a power of 2 up to 4096; N x (inputs + 2) simulations "
+        "(default %(default)s)",
     )
     sensitivity.add_argument(
         "--sobol-trials",
@@ -139,10 +140,17 @@ def _factor(text: str) -> float:
     return value
 
 
+#: The most Sobol base samples: 4,096 x (inputs + 2) simulations is already hours of work, and
+#: the indices' intervals shrink only as 1 / sqrt(N).
+MAX_SOBOL_SAMPLES = 4096
+
+
 def _power_of_two(text: str) -> int:
     value = positive_int(text)
-    if value & (value - 1):
-        raise argparse.ArgumentTypeError(f"must be a power of 2, such as 64 (got {text})")
+    if value & (value - 1) or value > MAX_SOBOL_SAMPLES:
+        raise argparse.ArgumentTypeError(
+            f"must be a power of 2 up to {MAX_SOBOL_SAMPLES:,}, such as 64 (got {text})"
+        )
     return value
 
 

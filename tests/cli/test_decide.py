@@ -96,6 +96,7 @@ def test_breakeven_says_when_there_is_none(itcost_command):
         (["sensitivity", "server-office", "--range", "colour=1:2"], "--range"),
         (["sensitivity", "server-office", "--low", "2", "--high", "1"], "--low: must be below"),
         (["sensitivity", "server-office", "--sobol", "--samples", "100"], "power of 2"),
+        (["sensitivity", "server-office", "--sobol", "--samples", "1048576"], "up to 4,096"),
         (["sweep", "server-office", "--parameter", "nope", "--range", "1:2:3"],
          "--parameter: nope"),
         (["sweep", "server-office", "--parameter", "name", "--range", "1:2:3"],
