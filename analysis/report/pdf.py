@@ -7,7 +7,9 @@ Debian's ``chromium`` (or ``$ITCOST_CHROMIUM``) is driven through Playwright wit
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from analysis.errors import ToolMissingError
@@ -24,6 +26,11 @@ def find_chromium() -> str:
     chosen = os.environ.get("ITCOST_CHROMIUM")
     if chosen and not Path(chosen).is_file():
         raise ToolMissingError("Chromium", f"ITCOST_CHROMIUM is {chosen}, not a file", "pdf")
+    if chosen and not _says_chromium(chosen):
+        raise ToolMissingError(
+            "Chromium", f"ITCOST_CHROMIUM is {chosen}, which does not say it is Chromium or "
+            "Chrome when asked for its --version", "pdf",
+        )  # fmt: skip
     candidates = [
         chosen,
         shutil.which("chromium"),
@@ -38,6 +45,18 @@ def find_chromium() -> str:
         "install it (Debian: apt-get install chromium) or set ITCOST_CHROMIUM to its path",
         "pdf",
     )
+
+
+def _says_chromium(path: str) -> bool:
+    """Whether ``path --version`` names Chromium or Chrome (``Chromium 131.0 built on
+    Debian``): a program set by hand is checked before a report waits on it."""
+    try:
+        done = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and re.search(r"chrom", done.stdout, re.IGNORECASE) is not None
 
 
 #: Chromium flags for a machine without a display or network access.

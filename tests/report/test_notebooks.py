@@ -301,6 +301,23 @@ def test_bad_parameters_fail_from_the_papermill_cli(tmp_path, parameter, message
     assert message in done.stdout + done.stderr
 
 
+def test_a_browser_that_is_not_chromium_is_named_up_front(itcost_command, tmp_path):
+    """ITCOST_CHROMIUM set to another program: one line naming it, before any report is made."""
+    import os
+
+    for program in ("/bin/true", "/bin/false"):
+        done = subprocess.run(
+            [*itcost_command, "report", "server-office", "--pdf", "--out", str(tmp_path)],
+            capture_output=True, text=True, env={**os.environ, "ITCOST_CHROMIUM": program},
+        )  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.strip().splitlines() == [
+            f"itcost: error: --pdf: needs Chromium: ITCOST_CHROMIUM is {program}, which does not "
+            "say it is Chromium or Chrome when asked for its --version"
+        ]
+        assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_run_leaves_earlier_reports_untouched(tmp_path, monkeypatch):
     scenario = load_scenario("server-office")
     first = run_report(scenario, "Acme", 500, 1, tmp_path)
