@@ -35,7 +35,7 @@ from analysis.engine.core import simulate
 from analysis.engine.result import Result
 from analysis.errors import ArgumentError
 from analysis.scenario.io import scenario_from_data
-from analysis.scenario.model import Managed, Scenario
+from analysis.scenario.model import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,11 +163,6 @@ def budget_table(result: Result) -> pd.DataFrame:
     return table
 
 
-def _prevented(result: Result, option: str, tier: str) -> float:
-    spec = result.scenario.options[option]
-    return spec.prevention.get(tier, 0.0) if isinstance(spec, Managed) else 0.0
-
-
 def tier_breakdown(result: Result, spend: bool = False) -> pd.DataFrame:
     """Each tier's expected incidents, lost hours and downtime under each option.
 
@@ -212,7 +207,7 @@ def tier_breakdown(result: Result, spend: bool = False) -> pd.DataFrame:
         row = {}
         for option in result.options:
             lost = float(np.mean(result.quantities[option][f"lost.{tier}"]))
-            kept = 1.0 - _prevented(result, option, tier)
+            kept = 1.0 - scenario.prevented(option, tier)
             row[(option, "incidents")] = scenario.tier_rate(tier) * years * kept
             row[(option, "lost_hours")] = lost
             row[(option, "downtime")] = scenario.impact_rate(tier) * lost

@@ -137,10 +137,10 @@ def simulate(
     # Fewer blocks than cores (the app's 10,000 trials): the tiers of a block run side by side,
     # and when even they leave a core idle (one tier to simulate again, say), each chunk is
     # drawn while the one before is summed.
-    fresh = sum(
-        (0, min(trials, BLOCK_TRIALS), _tier_inputs(params, tier)) not in (earlier or {})
+    fresh = len(params.tiers) if not earlier else sum(
+        (0, min(trials, BLOCK_TRIALS), _tier_inputs(params, tier)) not in earlier
         for tier in params.tiers
-    )
+    )  # fmt: skip
     tier_workers = min(cores // workers, fresh)  # per block
     busy = workers * max(tier_workers, 1)  # threads simulating tier-years at once
     tier_pool = ThreadPoolExecutor(max_workers=busy) if tier_workers > 1 else None
@@ -238,7 +238,7 @@ class TierSums:
 def _tier_inputs(params: EngineParameters, tier: TierParameters) -> tuple:
     """Everything a tier-year's sums depend on besides the seed, the block and the year."""
     handling = params.handling
-    keys = sorted({key for _, key in tier.options})
+    keys = tier.handling_keys
     return (
         tier,
         tuple((key, handling[key]) for key in keys),
@@ -360,9 +360,14 @@ def _simulate_block(
     security = security_streams(seed, block)
     part = slice(offset, offset + n)
 
+    # What a tier's sums are known by in TierSums, once per block (only when they are kept).
+    keys = {} if earlier is None else {
+        tier.name: (block, n, _tier_inputs(params, tier)) for tier in params.tiers
+    }  # fmt: skip
+
     def tier_year(tier: TierParameters, year: int, factor: float) -> _Block:
         """The tier's sums in ``year`` (its streams run on from the year before)."""
-        key = (block, n, _tier_inputs(params, tier))
+        key = keys.get(tier.name)
         if earlier is not None and key in earlier:
             sums = earlier[key][year]
         else:
@@ -528,7 +533,7 @@ def _draw_chunk(
     trial = np.repeat(np.arange(counts.size), counts)
     org = params.operating_hours
     handlings = params.handling
-    keys = sorted({key for _, key in tier.options})
+    keys = tier.handling_keys
     needs_moments = tier.outage or any(handlings[key].after_hours for key in keys)
     start = None
     if needs_moments:
@@ -590,7 +595,7 @@ def _sum_chunk(
     part = slice(draws.first, draws.first + trials)
     org = params.operating_hours
     handlings = params.handling
-    keys = sorted({key for _, key in tier.options})
+    keys = tier.handling_keys
     moments = None
     if draws.start is not None:
         if tier.any_time:

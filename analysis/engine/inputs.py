@@ -74,6 +74,11 @@ class TierParameters:
     #: per option, in the scenario's order: (share prevented, key of its Handling)
     options: tuple[tuple[float, str], ...]
 
+    @property
+    def handling_keys(self) -> list[str]:
+        """The keys of the tier's handlings, each once, sorted."""
+        return sorted({key for _, key in self.options})
+
 
 @dataclass(frozen=True)
 class EngineParameters:
@@ -112,12 +117,10 @@ class EngineParameters:
         for name, tier in sorted(scenario.incidents.items()):
             per_option = []
             for option in options:
-                spec = scenario.options[option]
                 handler = scenario.handler(option, name)
                 key = f"{handler}/{name}"
                 handlings.setdefault(key, _handling(scenario.options[handler], name))
-                prevented = spec.prevention.get(name, 0.0) if isinstance(spec, Managed) else 0.0
-                per_option.append((prevented, key))
+                per_option.append((scenario.prevented(option, name), key))
             tiers.append(
                 TierParameters(
                     name=name,

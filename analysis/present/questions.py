@@ -92,23 +92,18 @@ def _response_question(
         ask = f"How soon will you respond to {tier} incidents, and will you put it in the contract?"
     else:
         ask = (f"Who responds to {tier} incidents under this contract, and how soon? It leaves "
-               f"them to {_title(scenario, handler)}.")  # fmt: skip
+               f"them to {option_title(scenario, handler)}.")  # fmt: skip
     side = "less" if gaps[tier] > 0 else "more"
     also = ""
-    if _prevented(scenario, option, tier) != _prevented(scenario, other, tier) or (
+    if scenario.prevented(option, tier) != scenario.prevented(other, tier) or (
         _fix_factor(scenario, option, tier) != _fix_factor(scenario, other, tier)
     ):
         also = " (response, prevention and repair times together)"
     return (
         f"{ask} {assumed}. Under this option {tier} incidents cost "
         f"{money(abs(gaps[tier]), currency)} {side} in estimated downtime {per} than under "
-        f"{_title(scenario, other)}{also}."
+        f"{option_title(scenario, other)}{also}."
     )
-
-
-def _prevented(scenario, option: str, tier: str) -> float:
-    spec = scenario.options[option]
-    return spec.prevention.get(tier, 0.0) if isinstance(spec, Managed) else 0.0
 
 
 def _fix_factor(scenario, option: str, tier: str) -> float:
@@ -157,11 +152,11 @@ def _managed_questions(
         left = [tier for tier in scenario.incidents if not spec.covers_tier(tier)]
         questions.append(
             f"Who answers {_and(left)} incidents? The comparison leaves them to "
-            f"{_title(scenario, spec.fallback)}, billed as it bills them."
+            f"{option_title(scenario, spec.fallback)}, billed as it bills them."
         )
     if option != decision.baseline and fees.per_user_monthly > 0:
         item = decision.comparison(option)
-        base = _title(scenario, decision.baseline)
+        base = option_title(scenario, decision.baseline)
         if item.breakeven_fee is not None:
             quoted, even = fees.per_user_monthly, item.breakeven_fee
             side = "at" if round(quoted) == round(even) else "above" if quoted > even else "below"
@@ -212,10 +207,6 @@ def _incident_questions(
 
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _title(scenario, option: str) -> str:
-    return option_title(scenario, option)
 
 
 def _spread(spec: Spec) -> str:

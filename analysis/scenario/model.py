@@ -919,6 +919,12 @@ class Scenario(_Model):
             + fees.per_site_monthly * org.sites
         )
 
+    def prevented(self, option: str, tier: str) -> float:
+        """The share of ``tier``'s incidents ``option`` prevents: its ``prevention`` for the
+        tier if it is a managed contract, else 0."""
+        spec = self.options[option]
+        return spec.prevention.get(tier, 0.0) if isinstance(spec, Managed) else 0.0
+
     def handler(self, option: str, tier: str) -> str:
         """The option whose technicians handle ``tier`` under ``option``: itself, or the
         fallback of a managed option that does not cover the tier."""
