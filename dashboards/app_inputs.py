@@ -22,7 +22,7 @@ from analysis.scenario.model import LOST_HOUR_VALUES, STARTS, Managed, PayPerInc
 from analysis.scenario.overrides import apply_overrides
 from analysis.scenario.paths import value_at
 from analysis.scenario.presets import field_sources, sources_for
-from app_state import DEFAULT_PRESET, Inputs, plain
+from app_state import DEFAULT_PRESET, Inputs, default_trials, plain, work_problem
 
 #: Optional sections of every scenario, each behind a switch (an option's SLA is added per
 #: managed option: ``options.<name>.sla``).
@@ -397,6 +397,11 @@ class Form:
             self._slot_for(error.field, top_slot).error(
                 self.error_text(error), icon=":material/error:"
             )
+            return
+        if problem := work_problem(scenario, self.state.chosen_trials or default_trials(scenario)):
+            error = analysis.ScenarioError("incidents", problem)
+            self.state.error = error
+            top_slot.error(plain(f"Not applied: {problem}."), icon=":material/error:")
             return
         self.state.error = None
         self.state.scenario = scenario

@@ -22,15 +22,20 @@ import pandas as pd
 import streamlit as st
 
 import analysis
-from analysis.defaults import APP_TRIALS, DECISION_TRIALS
+from analysis.defaults import (
+    APP_INCIDENTS,
+    APP_MAX_INCIDENTS,
+    APP_MIN_TRIALS,
+    APP_TRIALS,
+    DECISION_TRIALS,
+)
 from analysis.defaults import SEED as DEFAULT_SEED
 from analysis.engine import core
 from analysis.scenario.overrides import format_value, scenario_diff
 
 DEFAULT_PRESET = "server-office"
-#: Trial counts offered; the default is :data:`analysis.defaults.APP_TRIALS`.
+#: Trial counts offered; the default depends on the scenario (:func:`default_trials`).
 TRIAL_CHOICES = (5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
-DEFAULT_TRIALS = APP_TRIALS
 #: The largest seed a browser's number box holds exactly (2**53 - 1).
 MAX_SEED = 2**53 - 1
 #: Query parameters that are not scenario fields.
@@ -47,7 +52,8 @@ class Inputs:
     base: analysis.Scenario  # what the Calculator's widgets start from
     origin: str  # where ``base`` came from, in words
     scenario: analysis.Scenario  # the last valid scenario: every result is for this one
-    trials: int = DEFAULT_TRIALS
+    #: Trials the user (or the link) chose; None: the scenario's default (:func:`default_trials`).
+    chosen_trials: int | None = None
     seed: int = DEFAULT_SEED
     generation: int = 0  # bumped when ``base`` changes, so that every widget starts afresh
     error: analysis.ScenarioError | None = None  # of the inputs as they stand, if invalid
@@ -59,12 +65,48 @@ class Inputs:
     #: At most TierSums.max_bytes a session (about 5 MB at 10,000 trials), beside the cache.
     tier_sums: core.TierSums = field(default_factory=core.TierSums)
 
+    @property
+    def trials(self) -> int:
+        """Trials of every simulation shown: the chosen count, or the scenario's default."""
+        return self.chosen_trials or default_trials(self.scenario)
+
+    def choose_trials(self, trials: int) -> None:
+        """Choose a trial count; the scenario's default is kept as "the default", so that it
+        follows the scenario (and the link leaves it out)."""
+        self.chosen_trials = None if trials == default_trials(self.scenario) else trials
+
     def start_from(self, base: analysis.Scenario, origin: str) -> None:
         """Make ``base`` the starting point of every input (a preset, an upload)."""
         self.base = self.scenario = base
         self.origin = origin
         self.error = None
         self.generation += 1
+
+
+def default_trials(scenario: analysis.Scenario) -> int:
+    """The app's trial count for ``scenario`` unless one is chosen: APP_TRIALS, or the largest
+    count on the slider that simulates at most APP_INCIDENTS incidents, never under
+    APP_MIN_TRIALS (see :mod:`analysis.defaults`)."""
+    per_trial = scenario.incidents_per_trial
+    fitting = [
+        n
+        for n in TRIAL_CHOICES
+        if APP_MIN_TRIALS <= n <= APP_TRIALS and n * per_trial <= APP_INCIDENTS
+    ]
+    return max(fitting, default=APP_MIN_TRIALS)
+
+
+def work_problem(scenario: analysis.Scenario, trials: int) -> str | None:
+    """Why a run of ``scenario`` at ``trials`` is too large for the app, or None: more than
+    APP_MAX_INCIDENTS expected incidents would hold the session for many seconds."""
+    incidents = scenario.incidents_per_trial * trials
+    if incidents <= APP_MAX_INCIDENTS:
+        return None
+    return (
+        f"{trials:,} simulated years of this scenario are about {incidents:,.0f} incidents, "
+        f"more than the calculator's {APP_MAX_INCIDENTS:,} a run; lower the incident rates, "
+        "the horizon or the trials, or run `itcost simulate` in a terminal"
+    )
 
 
 def inputs() -> Inputs:
@@ -90,7 +132,7 @@ def _from_link(params: dict[str, str]) -> Inputs:
         messages.append(("error", f"{problem}; showing {DEFAULT_PRESET} instead."))
         preset = DEFAULT_PRESET
         base = analysis.load_scenario(preset)
-    settings = {"trials": DEFAULT_TRIALS, "seed": DEFAULT_SEED}
+    settings: dict[str, int | None] = {"trials": None, "seed": DEFAULT_SEED}
     # A link may ask for any precision on the slider's scale, not for a tiny or huge run.
     limits = {"trials": (min(TRIAL_CHOICES), max(TRIAL_CHOICES)), "seed": (0, MAX_SEED)}
     for name, (lowest, highest) in limits.items():
@@ -103,7 +145,8 @@ def _from_link(params: dict[str, str]) -> Inputs:
             settings[name] = int(text)
         else:
             problem = f"Link: {name}: must be a whole number from {lowest:,} to {highest:,}"
-            messages.append(("error", f"{problem} (got {text!r}); using {settings[name]:,}."))
+            using = "the default" if settings[name] is None else f"{settings[name]:,}"
+            messages.append(("error", f"{problem} (got {text!r}); using {using}."))
     changes = {key: value for key, value in params.items() if key not in LINK_SETTINGS}
     scenario = base
     if changes:
@@ -112,15 +155,24 @@ def _from_link(params: dict[str, str]) -> Inputs:
         except analysis.ScenarioError as error:
             problem = f"Link: {error.field}: {error.reason}"
             messages.append(("error", f"{problem}. Showing {preset} without the link's changes."))
+    # A run the app refuses: first the link's trials go, then its changes.
+    if settings["trials"] is not None and (problem := work_problem(scenario, settings["trials"])):
+        messages.append(("error", f"Link: trials: {problem}; using the default."))
+        settings["trials"] = None
+    if scenario is not base and (problem := work_problem(scenario, default_trials(scenario))):
+        messages.append(("error", f"Link: {problem}. Showing {preset} without the link's changes."))
+        scenario = base
     origin = f"preset {preset}" + (" with the link's changes" if scenario is not base else "")
-    state = Inputs(preset, scenario, origin, scenario, messages=messages, **settings)
+    state = Inputs(preset, scenario, origin, scenario, seed=settings["seed"], messages=messages)
+    if settings["trials"] is not None:
+        state.choose_trials(settings["trials"])
     return state
 
 
 def link_params(state: Inputs) -> dict[str, str]:
     """The query parameters that reproduce ``state``: only what differs from the defaults."""
     params = {"preset": state.preset}
-    if state.trials != DEFAULT_TRIALS:
+    if state.trials != default_trials(state.scenario):
         params["trials"] = str(state.trials)
     if state.seed != DEFAULT_SEED:
         params["seed"] = str(state.seed)
@@ -195,6 +247,8 @@ def result(state: Inputs) -> analysis.Result:
         if last.scenario.sha256 == scenario.sha256:
             return last
         return last.reprice(scenario)
+    if problem := work_problem(scenario, state.trials):
+        raise analysis.ArgumentError("trials", problem)
     state.simulated = _simulate(scenario, state.trials, state.seed, state.tier_sums)
     return state.simulated
 
@@ -219,6 +273,8 @@ def _monthly(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Re
 def monthly_result(state: Inputs) -> analysis.Result:
     """The simulation with monthly IT spend, for budget risk (cached)."""
     trials = min(state.trials, MONTHLY_TRIALS)
+    if problem := work_problem(state.scenario, trials):
+        raise analysis.ArgumentError("trials", problem)
     return _monthly(state.scenario, trials, state.seed)
 
 

@@ -267,10 +267,8 @@ def breakeven_price(
 
     mean = _interpolated(lambda value: float(savings(value).mean()), whole)
     value = _newton(mean, min(max(current, lowest), highest), lowest, highest, scale)
-    flat = abs(mean(highest) - mean(lowest)) <= _EXACT * scale and _same_sign(
-        mean(lowest), mean(current if lowest <= current <= highest else lowest)
-    )
-    if value is None and not flat:  # a flat input (another option's fee) has no root
+    if value is None and not _flat(mean, current, lowest, highest, scale):
+        # (a flat input, another option's fee, has no root)
         value = _bracketed(mean, current, lowest, highest, scale)
     searched = (float(lowest), float(highest))
     if value is None:
@@ -283,6 +281,14 @@ def breakeven_price(
     return Breakeven(parameter, option, against, True, float(value), stderr, current, searched,
                      "exact", _meaning(parameter, label, option, against, value, current),
                      None, label)  # fmt: skip
+
+
+def _flat(mean: Callable[[float], float], current: float, lowest: float, highest: float,
+          scale: float) -> bool:  # fmt: skip
+    """Whether mean savings are the same, to rounding, across [lowest, highest]."""
+    return abs(mean(highest) - mean(lowest)) <= _EXACT * scale and _same_sign(
+        mean(lowest), mean(current if lowest <= current <= highest else lowest)
+    )
 
 
 def _slope(mean: Callable[[float], float], value: float, lowest: float, highest: float) -> float:

@@ -43,16 +43,25 @@ _BINS = 60
 _WHO = "<extra>%{fullData.name}</extra>"
 
 
+#: The parts of plotly_white's layout that these charts use: not its colour scales, maps,
+#: polar, ternary or 3-D axes.
+_LAYOUT_KEPT = ("annotationdefaults", "autotypenumbers", "colorway", "font", "hoverlabel",
+                "hovermode", "paper_bgcolor", "plot_bgcolor", "shapedefaults", "title", "xaxis",
+                "yaxis")  # fmt: skip
+
+
 def _light_template() -> go.layout.Template:
-    """plotly's "plotly_white" look, kept to the layout and the trace types drawn here: the
-    full template styles every trace type plotly has, and validating it on each figure cost
-    about 20 ms, a sixth of the calculator's redraw. A trace of another type drawn here needs
-    its entry added, or it loses the look."""
+    """plotly's "plotly_white" look, kept to the layout parts and the trace types drawn here:
+    the full template styles every trace type and axis kind plotly has, and validating it on
+    each figure cost about 20 ms, a sixth of the calculator's redraw. A trace of another type
+    drawn here needs its entry added, or it loses the look."""
     import plotly.io as pio
 
     white = pio.templates["plotly_white"]
+    layout = {key: value for key, value in white.layout.to_plotly_json().items()
+              if key in _LAYOUT_KEPT}  # fmt: skip
     return go.layout.Template(
-        layout=white.layout, data={"bar": white.data.bar, "scatter": white.data.scatter}
+        layout=layout, data={"bar": white.data.bar, "scatter": white.data.scatter}
     )
 
 

@@ -876,6 +876,12 @@ class Scenario(_Model):
             return spec.rate_per_year
         return spec.rate_per_user_per_year * self.organisation.employees
 
+    @property
+    def incidents_per_trial(self) -> float:
+        """Expected incidents of one simulated trial: every tier over the whole horizon, before
+        any option prevents some (what a simulation's work grows with)."""
+        return self.horizon.years * sum(self.tier_rate(tier) for tier in self.incidents)
+
     def wage_rate(self, tier: str) -> float:
         """Wages lost per operating hour of a ``tier`` outage."""
         org, spec = self.organisation, self.incidents[tier]

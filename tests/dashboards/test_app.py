@@ -20,7 +20,7 @@ APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
 
 from app_results import CARDS, COMPARISON_CARDS, option_key  # noqa: E402
-from app_state import DEFAULT_PRESET, DEFAULT_TRIALS  # noqa: E402
+from app_state import DEFAULT_PRESET, default_trials  # noqa: E402
 
 PAGES = {
     "views/calculator.py": "Which way to pay for IT support?",
@@ -109,8 +109,10 @@ def cards(at: AppTest) -> dict[str, dict[str, float]]:
     return values
 
 
-def expected(scenario: analysis.Scenario, trials: int = DEFAULT_TRIALS, seed: int = 2026):
-    """The summary of a fresh simulation, as the cards should show it."""
+def expected(scenario: analysis.Scenario, trials: int | None = None, seed: int = 2026):
+    """The summary of a fresh simulation (at the app's default trials), as the cards should
+    show it."""
+    trials = trials or default_trials(scenario)
     return analysis.simulate(scenario, trials=trials, seed=seed).summary()
 
 
@@ -311,7 +313,7 @@ def test_a_change_to_one_tier_simulates_that_tier_alone(simulations):
     summary = expected(scenario)
     for option in scenario.option_names:
         assert after[option]["Total"] == round(summary["options"][option]["total"]["mean"])
-    assert state.simulated.trials.equals(analysis.simulate(scenario, DEFAULT_TRIALS, 2026).trials)
+    assert state.simulated.trials.equals(analysis.simulate(scenario, 10_000, 2026).trials)
 
 
 def test_the_caches_know_a_scenario_by_its_sha256(simulations):
@@ -577,8 +579,59 @@ def test_a_link_can_carry_a_whole_uploaded_scenario():
 def test_a_link_cannot_ask_for_a_bad_preset_seed_or_precision(query, message):
     at = start(query)
     assert any(message in text for text in shown(at.error))
-    assert (inputs(at).trials, inputs(at).seed) == (DEFAULT_TRIALS, 2026)
+    assert (inputs(at).trials, inputs(at).seed) == (10_000, 2026)
     run(at)  # and the app stays up on the next rerun
+    assert at.metric
+
+
+def test_the_default_precision_follows_the_size_of_the_scenario():
+    """10,000 trials, or 5,000 for a scenario of more than 250 incidents a year (the law firm
+    has 385): the link leaves the default out, and carries a count chosen over it."""
+    assert default_trials(analysis.load_scenario(DEFAULT_PRESET)) == 10_000
+    at = start({"preset": "law-firm"})
+    state = inputs(at)
+    assert state.scenario.incidents_per_trial == pytest.approx(385)
+    assert state.trials == 5_000 and "trials" not in dict(at.query_params)
+    slider = at.select_slider(key="itcost_trials")
+    assert slider.value == 5_000 and "5,000 (default)" in slider.options
+    assert any("5,000 simulated years" in caption for caption in shown(at.caption))
+    summary = expected(state.scenario)  # a fresh simulation at 5,000 trials
+    for option, shown_cards in cards(at).items():
+        assert shown_cards["Total"] == round(summary["options"][option]["total"]["mean"])
+
+    slider.set_value(10_000)
+    run(at)
+    assert inputs(at).trials == 10_000 and dict(at.query_params)["trials"] == "10000"
+    assert inputs(start(dict(at.query_params))).trials == 10_000
+    at.select_slider(key="itcost_trials").set_value(5_000)
+    run(at)
+    assert inputs(at).chosen_trials is None and "trials" not in dict(at.query_params)
+
+
+def test_a_run_too_large_for_the_app_is_refused_in_one_line():
+    """More than 100 million simulated incidents (about ten seconds) are refused, whether they
+    come from a link, an input or the trials, and the app stays on what it had."""
+    huge = {"organisation.employees": "20000"}  # 130,000 incidents a year
+    at = start(huge)
+    (message,) = [text for text in shown(at.error) if text.startswith("Link:")]
+    assert "more than the calculator's 100,000,000 a run" in message
+    assert "\n" not in message and "without the link's changes" in message
+    assert inputs(at).scenario.sha256 == analysis.load_scenario(DEFAULT_PRESET).sha256
+    assert at.metric
+
+    before = cards(at)
+    at.number_input(key=key(at, "organisation.employees")).set_value(20_000)
+    run(at)
+    assert any(
+        text.startswith("Not applied:") and "100,000,000" in text for text in shown(at.error)
+    )
+    assert inputs(at).error is not None and cards(at) == before
+
+    at = start({"preset": "manufacturer"})  # 498 incidents a year: 500,000 trials are 249 million
+    at.select_slider(key="itcost_trials").set_value(500_000)
+    run(at)
+    assert any(text.startswith("Trials: 500,000 simulated years") for text in shown(at.error))
+    assert inputs(at).trials == 5_000 and at.select_slider(key="itcost_trials").value == 5_000
     assert at.metric
 
 
@@ -692,7 +745,7 @@ def test_decide_page_shows_break_evens_tornado_and_budget_risk():
     assert len(rows) >= len(managed)
     from analysis.decision.breakeven import breakeven_fee
 
-    result = analysis.simulate(scenario, trials=DEFAULT_TRIALS, seed=2026)
+    result = analysis.simulate(scenario, trials=default_trials(scenario), seed=2026)
     fee = breakeven_fee(result, "managed").value
     assert any(cell.startswith(f"${fee:,.0f}") for cell in rows["Break-even"])
     assert "$150" in list(rows["Now"])

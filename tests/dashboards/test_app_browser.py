@@ -28,7 +28,7 @@ APP = ROOT / "dashboards" / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's modules, as `streamlit run` finds them
 
 from app_results import option_key  # noqa: E402
-from app_state import DEFAULT_PRESET, DEFAULT_TRIALS  # noqa: E402
+from app_state import DEFAULT_PRESET, default_trials  # noqa: E402
 
 #: Seconds for the server to answer its health check, and for a page to settle (a cold first
 #: run imports plotly and simulates; a loaded CI machine is slow).
@@ -153,9 +153,10 @@ def test_change_an_input_see_the_cards_change_and_download_the_trials(server, pa
     page.screenshot(path=str(tmp_path / "deep-dive.png"), full_page=True)
 
     trials = pd.read_csv(csv_path, index_col="trial")
+    scenario = analysis.load_scenario(DEFAULT_PRESET).with_overrides({"organisation.employees": 20})
     expected = analysis.simulate(
-        analysis.load_scenario(DEFAULT_PRESET).with_overrides({"organisation.employees": 20}),
-        trials=DEFAULT_TRIALS,
+        scenario,
+        trials=default_trials(scenario),
         seed=2026,
     ).trials
     pd.testing.assert_frame_equal(trials, expected, check_exact=False, rtol=1e-12)
@@ -174,7 +175,7 @@ def test_choose_the_baseline_and_every_option_is_compared_with_it(server, page):
     expect(saving).to_have_text(re.compile(r"^-?\$[\d,]+$"))
     expect(card(page, "managed", "Saving vs baseline")).to_have_count(0)
     scenario = analysis.load_scenario(DEFAULT_PRESET).with_overrides({"baseline": "managed"})
-    summary = analysis.simulate(scenario, trials=DEFAULT_TRIALS, seed=2026).summary()
+    summary = analysis.simulate(scenario, trials=default_trials(scenario), seed=2026).summary()
     assert amount(saving.inner_text()) == round(
         summary["comparison"]["savings"]["break-fix"]["mean"]
     )
