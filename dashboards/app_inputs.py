@@ -18,7 +18,13 @@ import streamlit as st
 
 import analysis
 from analysis.scenario.fields import field_doc
-from analysis.scenario.model import LOST_HOUR_VALUES, STARTS, Managed, PayPerIncident
+from analysis.scenario.model import (
+    LOST_HOUR_VALUES,
+    STARTS,
+    BlockHours,
+    Managed,
+    PayPerIncident,
+)
 from analysis.scenario.overrides import apply_overrides
 from analysis.scenario.paths import value_at
 from analysis.scenario.presets import field_sources, sources_for
@@ -488,6 +494,8 @@ def _option_inputs(form: Form, name: str) -> None:
             form.number(f"{where}.{field}")
         if option.emergency is not None:
             form.number(f"{where}.emergency.multiplier")
+        if isinstance(option, BlockHours):
+            form.switch(f"{where}.block.rollover")
     else:
         for field in ("per_device_monthly", "per_server_monthly", "per_site_monthly",
                       "minimum_monthly", "onboarding"):  # fmt: skip
@@ -547,6 +555,9 @@ def render(state: Inputs) -> None:
         if isinstance(option, PayPerIncident):
             form.number(f"options.{name}.rates.remote", prefix=title)
             form.number(f"options.{name}.rates.onsite", prefix=title)
+            if isinstance(option, BlockHours):
+                form.number(f"options.{name}.block.hours_per_year", prefix=title)
+                form.number(f"options.{name}.block.price_per_year", prefix=title)
         else:
             form.number(f"options.{name}.fees.per_user_monthly", prefix=title)
     form.baseline()

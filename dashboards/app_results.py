@@ -30,7 +30,11 @@ NOTE_STYLE = {
     "breakeven_fee": ("warning", ":material/warning:"),
     "lost_hours": ("info", ":material/schedule:"),
 }
-KIND_WORDS = {"pay_per_incident": "pay per incident", "managed": "managed contract"}
+KIND_WORDS = {
+    "pay_per_incident": "pay per incident",
+    "block_hours": "prepaid block of hours",
+    "managed": "managed contract",
+}
 #: Options side by side in one row of cards.
 PER_ROW = 3
 

@@ -60,8 +60,8 @@ def format_ranking(result: Result) -> str:
     --------
     >>> from analysis import load_scenario, simulate
     >>> text = format_ranking(simulate(load_scenario("cloud-office"), trials=2_000, seed=1))
-    >>> text.splitlines()[4].split()[:2]
-    ['1', 'Local']
+    >>> text.splitlines()[4].split()[:3]
+    ['1', 'The', 'same']
     """
     decision = decision_summary(result)
     rows = ranking(result, decision)

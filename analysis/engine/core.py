@@ -41,7 +41,14 @@ from analysis.engine.inputs import (
     LogNormal,
     TierParameters,
 )
-from analysis.engine.pricing import Quantities, monthly_prices, quantity_names
+from analysis.engine.pricing import (
+    HOUR_CLASSES,
+    YEARLY,
+    Quantities,
+    block_share,
+    monthly_prices,
+    quantity_names,
+)
 from analysis.engine.result import Result
 from analysis.engine.streams import Streams, security_streams, tier_streams
 from analysis.errors import ArgumentError
@@ -113,12 +120,14 @@ def simulate(
     years = len(params.year_factors)
     names = {option: quantity_names(params, option) for option in params.options}
     months_per_trial = 12 * years * len(params.options) if monthly else 0
-    columns = sum(len(n) + 6 + (years - 1) * ("sla_breaches" in n) for n in names.values())
+    columns = sum(
+        len(n) + 6 + (years - 1) * sum(name in YEARLY for name in n) for n in names.values()
+    )
     check_arguments(trials, seed, threads, months_per_trial, columns)
     quantities = Quantities(
         {
             option: {
-                name: np.zeros((trials, years)) if name == "sla_breaches" else np.empty(trials)
+                name: np.zeros((trials, years)) if name in YEARLY else np.empty(trials)
                 for name in names[option]
             }
             for option in params.options
@@ -321,15 +330,23 @@ class _Block:
         self.params = params
         self.sums = {option: _Sums((n,)) for option in params.options}
         self.breaches = _Sums((n,))  # by option
+        #: A block option's billable hours this year, unweighted, by option then hour class.
+        self.hours = {option: _Sums((n,)) for option in params.yearly_hours}
         self.spend = _Sums((n, 12)) if monthly else None  # by option
+        #: A block option's labour bills by month (priced against its block at year end).
+        self.labour = _Sums((n, 12)) if monthly and params.yearly_hours else None
 
     def add(self, other: _Block) -> None:
         """Add another block's sums, in a fixed order (so threads change no bits)."""
         for option in self.params.options:
             self.sums[option].add(other.sums[option])
         self.breaches.add(other.breaches)
+        for option, hours in self.hours.items():
+            hours.add(other.hours[option])
         if self.spend is not None:
             self.spend.add(other.spend)
+        if self.labour is not None:
+            self.labour.add(other.labour)
 
 
 def _simulate_block(
@@ -380,10 +397,15 @@ def _simulate_block(
             this_run.setdefault(key, (tier.name, key not in earlier, []))[2].append(sums)
         return sums
 
+    carry = {option: np.zeros(n) for option in params.yearly_hours}  # a block's unused hours
     for year, factor in enumerate(params.year_factors):
         state.breaches.clear()
+        for hours in state.hours.values():
+            hours.clear()
         if state.spend is not None:
             state.spend.clear()
+        if state.labour is not None:
+            state.labour.clear()
         if pool is None:
             tiers = (tier_year(tier, year, factor) for tier in params.tiers)
         else:
@@ -395,6 +417,8 @@ def _simulate_block(
         for option in params.options:
             if "sla_breaches" in out[option]:
                 out[option]["sla_breaches"][part, year] = state.breaches[option]
+            for name in HOUR_CLASSES if option in state.hours else ():
+                out[option][f"year.{name}"][part, year] = state.hours[option][name]
         if state.spend is not None:
             for index, option in enumerate(params.options):
                 spend = state.spend[option]
@@ -407,10 +431,19 @@ def _simulate_block(
                 if credit > 0:
                     credits = np.minimum(credit * state.breaches[option], cap)
                     spend -= (factor / 12) * credits[:, None]
+                block = money["block"][index]
+                if block is not None:  # the labour beyond the block, in each month's share
+                    share, carry[option] = block_share(
+                        {name: state.hours[option][name] for name in HOUR_CLASSES},
+                        money["rates"][index][2],
+                        block,
+                        carry[option],
+                    )
+                    spend += state.labour[option] * share[:, None]
                 months[option][part, 12 * year : 12 * (year + 1)] = spend
     for option in params.options:
         for name in out[option]:
-            if name != "sla_breaches":
+            if name not in YEARLY:
                 out[option][name][part] = state.sums[option][name]
 
 
@@ -632,7 +665,10 @@ def _sum_chunk(
         else:
             totals = _trial_sums(outcome, kept, trial, trials, on_site, work)
             sums["incidents"][part] += np.bincount(trial, kept, minlength=trials)
+        yearly = state.hours.get(option)
         for name, values in totals.items():
+            if yearly is not None and name in HOUR_CLASSES:
+                yearly[name][part] += values
             if name == "sla_breaches":
                 state.breaches[option][part] += values
             elif name == "downtime_hours":
@@ -644,13 +680,19 @@ def _sum_chunk(
             cost = parts_cost if kept is None else parts_cost * kept[with_parts]
             sums["parts"][part] += factor * np.bincount(trial[with_parts], cost, minlength=trials)
         if month is not None:
-            bills = _incident_bills(outcome, money["rates"][index], onsite, size)
+            block = money["block"][index] is not None
+            labour, bills = _incident_bills(outcome, money["rates"][index], onsite, size, block)
             if with_parts is not None:
                 bills[with_parts] += parts_cost
             if kept is not None:
                 bills *= kept
             by_month = np.bincount(month, factor * bills, minlength=12 * trials)
             state.spend[option][part] += by_month.reshape(trials, 12)
+            if block:  # a block option's labour apart: the block covers part of it
+                if kept is not None:
+                    labour *= kept
+                by_month = np.bincount(month, factor * labour, minlength=12 * trials)
+                state.labour[option][part] += by_month.reshape(trials, 12)
 
 
 def _trial_sums(
@@ -903,22 +945,31 @@ def _handle(
 
 
 def _incident_bills(
-    outcome: dict[str, np.ndarray], rates: tuple, onsite: np.ndarray | None, size: int
-) -> np.ndarray:
-    """Each incident's bill under one option's prices, for the monthly spend."""
+    outcome: dict[str, np.ndarray],
+    rates: tuple,
+    onsite: np.ndarray | None,
+    size: int,
+    labour_apart: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each incident's bill under one option's prices, for the monthly spend: ``(labour,
+    bills)``, the labour at the option's rates left out of ``bills`` when ``labour_apart`` (a
+    block option's, priced against the block at year end)."""
     remote, on_site, multiplier, trip, out_of_scope = rates
     bills = np.zeros(size)
+    labour = np.zeros(size)
     billable = outcome.get("billable")
     if billable is not None:
         rate = np.full(size, remote) if onsite is None else np.where(onsite, on_site, remote)
         hours = billable + multiplier * outcome["after"] if "after" in outcome else billable
-        bills += rate * hours
+        labour += rate * hours
+        if not labour_apart:
+            bills += labour
         if onsite is not None:
             bills += trip * onsite
     if "out_of_scope" in outcome:
         index, hours = outcome["out_of_scope"]
         bills[index] += out_of_scope * hours
-    return bills
+    return labour, bills
 
 
 def _add_security(

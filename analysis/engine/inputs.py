@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.scenario.model import Calendar, Managed, PayPerIncident, Scenario, Spec
+from analysis.scenario.model import BlockHours, Calendar, Managed, PayPerIncident, Scenario, Spec
 
 #: ``(mu, sigma, median)`` of a lognormal ``exp(mu + sigma * Z)``; a constant has sigma 0 and
 #: is used as its median exactly.
@@ -95,6 +95,9 @@ class EngineParameters:
     security_keep: tuple[float, ...]  # per option: factor / highest factor
     security_loss: LogNormal
     month_cdf: tuple[float, ...]  # cumulative share of incidents by month (12 values, last 1)
+    #: Options whose billable hours are also kept year by year, unweighted (a block of hours
+    #: is used up within each year).
+    yearly_hours: tuple[str, ...] = ()
 
     @property
     def handling(self) -> dict[str, Handling]:
@@ -152,6 +155,7 @@ class EngineParameters:
             security_keep=tuple(f / top if top > 0 else 0.0 for f in factors),
             security_loss=_lognormal(security.loss) if security else _UNIT,
             month_cdf=tuple(cumulative),
+            yearly_hours=tuple(o for o in options if isinstance(scenario.options[o], BlockHours)),
         )
 
 
@@ -203,6 +207,8 @@ class OptionPrices:
     onboarding: float
     sla_credit: float  # money per breach
     sla_cap: float  # the yearly cap on credits
+    #: A block of hours: (hours a year, price a year, rollover); None for other kinds.
+    block: tuple[float, float, bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,7 @@ class Prices:
             sla = option.sla if isinstance(option, Managed) else None
             scope = option.out_of_scope if isinstance(option, Managed) else None
             emergency = card.emergency if isinstance(card, PayPerIncident) else None
+            block = option.block if isinstance(option, BlockHours) else None
             # A plain Python sum in year order: the same bits on every machine (no BLAS).
             present = sum(g * fee for g in factors) + factors[0] * onboarding
             priced.append(
@@ -241,6 +248,9 @@ class Prices:
                     onboarding=onboarding,
                     sla_credit=sla.credit_per_breach if sla else 0.0,
                     sla_cap=sla.max_credit_share * fee if sla else 0.0,
+                    block=(block.hours_per_year, block.price_per_year, block.rollover)
+                    if block
+                    else None,
                 )
             )
         return cls(

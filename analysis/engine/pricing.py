@@ -18,9 +18,15 @@ Per option (money-bearing quantities already carry the year's factor g_y):
 ``security``             security losses kept (money)
 ``lost.<tier>``          operating hours lost to the tier's outages
 ``sla_breaches``         late covered responses, per trial and year (not weighted)
+``year.hours_*``         a block-hours option's four billable-hour classes, per trial and
+                         year (not weighted): what each year's block is used against
 ``incidents``            incidents not prevented (not weighted)
 ``downtime_hours``       operating hours lost, all tiers (not weighted)
 ======================  ====================================================================
+
+A block of hours makes IT spend nonlinear in the hours, but it is priced from these quantities
+all the same (:func:`block_labour`), so a change of a block's size, price or rollover, or of the
+option's rates, is repriced without a new simulation.
 """
 
 from __future__ import annotations
@@ -48,6 +54,10 @@ BASE_QUANTITIES = (
     "incidents",
     "downtime_hours",
 )
+#: The billable-hour classes, as summed per trial (and per trial and year for a block).
+HOUR_CLASSES = ("hours_remote", "hours_remote_after", "hours_onsite", "hours_onsite_after")
+#: Per-trial-and-year quantities, ``(trials, years)`` arrays.
+YEARLY = ("sla_breaches", *(f"year.{name}" for name in HOUR_CLASSES))
 #: The money columns of every option, in the order of ``Result.trials``.
 MONEY = ("it_spend", "downtime", "security", "total")
 
@@ -57,10 +67,63 @@ class Quantities(dict):
 
 
 def quantity_names(params: EngineParameters, option: str) -> tuple[str, ...]:
-    """The quantities of ``option``: the base ones, lost hours per tier, and ``sla_breaches``
-    when its contract has an SLA."""
+    """The quantities of ``option``: the base ones, lost hours per tier, ``sla_breaches``
+    when its contract has an SLA, and the yearly billable hours of a block of hours."""
     breaches = ("sla_breaches",) if params.has_sla(option) else ()
-    return (*BASE_QUANTITIES, *(f"lost.{tier.name}" for tier in params.tiers), *breaches)
+    yearly = YEARLY[1:] if option in params.yearly_hours else ()
+    return (*BASE_QUANTITIES, *(f"lost.{tier.name}" for tier in params.tiers), *breaches,
+            *yearly)  # fmt: skip
+
+
+def block_share(
+    hours: dict[str, np.ndarray],
+    multiplier: float,
+    block: tuple[float, float, bool],
+    carry: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One year of a block of hours, per trial: the share of the year's labour billed beyond
+    the block, and the unused hours carried to the next year.
+
+    The year's billable ``hours`` (the four :data:`HOUR_CLASSES`, unweighted) use ``used =
+    remote + onsite + m (remote_after + onsite_after)`` block hours: an after-hours hour uses
+    m, the after-hours multiplier. The block offers ``available = hours_per_year + carry``
+    (``carry`` is the last year's unused hours with rollover, else 0). The hours beyond it,
+    ``over = max(used - available, 0)``, are billed at the option's rates in the mix of the
+    year's work: the share ``over / used`` of the year's labour.
+    """
+    size, _, rollover = block
+    remote, remote_after, onsite, onsite_after = (hours[name] for name in HOUR_CLASSES)
+    used = remote + onsite + multiplier * (remote_after + onsite_after)
+    available = size + carry
+    over = np.maximum(used - available, 0.0)
+    share = np.divide(over, used, out=np.zeros_like(over), where=over > 0)
+    left = np.maximum(available - used, 0.0) if rollover else np.zeros_like(over)
+    return share, left
+
+
+def block_labour(
+    q: dict[str, np.ndarray],
+    rates: tuple[float, float],
+    multiplier: float,
+    block: tuple[float, float, bool],
+    year_factors: tuple[float, ...],
+) -> np.ndarray:
+    """A block option's labour bill per trial beyond its block: ``sum_y g_y value_y share_y``,
+    with ``value_y = rate_remote (remote + m remote_after) + rate_onsite (onsite + m
+    onsite_after)`` the year's labour at the option's rates and ``share_y`` from
+    :func:`block_share`. The block's price is a fee (in ``fees_present_value``)."""
+    remote_rate, onsite_rate = rates
+    yearly = {name: q[f"year.{name}"] for name in HOUR_CLASSES}
+    trials = yearly["hours_remote"].shape[0]
+    labour = np.zeros(trials)
+    carry = np.zeros(trials)
+    for year, g in enumerate(year_factors):
+        hours = {name: values[:, year] for name, values in yearly.items()}
+        share, carry = block_share(hours, multiplier, block, carry)
+        value = remote_rate * (hours["hours_remote"] + multiplier * hours["hours_remote_after"])
+        value += onsite_rate * (hours["hours_onsite"] + multiplier * hours["hours_onsite_after"])
+        labour += g * (value * share)
+    return labour
 
 
 def price(
@@ -80,11 +143,12 @@ def price(
         remote, onsite = priced.rates
         multiplier = priced.after_hours_multiplier
         spend = np.full(len(q["incidents"]), priced.fees_present_value)
+        hour_prices = (remote, remote * multiplier, onsite, onsite * multiplier)
+        if priced.block is not None:  # the hours beyond the block, from the yearly hours
+            spend += block_labour(q, priced.rates, multiplier, priced.block, params.year_factors)
+            hour_prices = (0.0, 0.0, 0.0, 0.0)
         for name, unit_price in (
-            ("hours_remote", remote),
-            ("hours_remote_after", remote * multiplier),
-            ("hours_onsite", onsite),
-            ("hours_onsite_after", onsite * multiplier),
+            *zip(HOUR_CLASSES, hour_prices, strict=True),
             ("visits", priced.trip_fee),
             ("out_of_scope_hours", priced.out_of_scope_rate),
         ):
@@ -107,7 +171,8 @@ def price(
 
 def monthly_prices(scenario: Scenario) -> dict[str, Any]:
     """What the monthly spend needs while simulating, per option in the scenario's order:
-    the incident rates, the fee per month, onboarding, and the SLA credit and cap."""
+    the incident rates, the fee per month, onboarding, the SLA credit and cap, and the block
+    of hours (or None)."""
     prices = Prices.from_scenario(scenario)
     return {
         "rates": [
@@ -117,4 +182,5 @@ def monthly_prices(scenario: Scenario) -> dict[str, Any]:
         "monthly_fee": [p.annual_fee / 12 for p in prices.options],
         "onboarding": [p.onboarding for p in prices.options],
         "sla": [(p.sla_credit, p.sla_cap) for p in prices.options],
+        "block": [p.block for p in prices.options],
     }

@@ -36,7 +36,7 @@ from analysis.decision.breakdowns import tier_breakdown
 from analysis.engine.result import Result
 from analysis.present.formatting import money
 from analysis.present.narrative import DecisionSummary, decision_summary, option_title
-from analysis.scenario.model import Calendar, Managed, PayPerIncident, Spec
+from analysis.scenario.model import BlockHours, Calendar, Managed, PayPerIncident, Spec
 
 
 def provider_questions(
@@ -195,6 +195,8 @@ def _incident_questions(
             f"{money(visits * spec.trip_fee, currency)} {per}), and can remote work replace "
             "some visits?"
         )
+    if isinstance(spec, BlockHours):
+        questions.append(_block_question(result, option, spec, currency))
     if spec.emergency is not None and spec.emergency.tiers:
         multiplier = spec.emergency.multiplier
         charge = "at your usual rates, with no call-out charge?"
@@ -203,6 +205,28 @@ def _incident_questions(
         tiers = _and(spec.emergency.tiers)
         questions.append(f"Do you answer {tiers} incidents outside your hours, and {charge}")
     return questions
+
+
+def _block_question(result: Result, option: str, spec: BlockHours, currency: str) -> str:
+    """What happens to the hours of a block: how often they run out or go unused."""
+    block = spec.block
+    q = result.quantities[option]
+    multiplier = spec.emergency.multiplier if spec.emergency else 1.0
+    used = (
+        q["year.hours_remote"]
+        + q["year.hours_onsite"]
+        + multiplier * (q["year.hours_remote_after"] + q["year.hours_onsite_after"])
+    )
+    short = float(np.mean(used > block.hours_per_year))
+    spare = float(np.mean(used < block.hours_per_year))
+    fate = "carry to the next year" if block.rollover else "expire at the end of each year"
+    return (
+        f"The comparison assumes {block.hours_per_year:g} prepaid hours a year for "
+        f"{money(block.price_per_year, currency)}, unused hours that {fate}, and later hours "
+        f"at {money(spec.rates.remote, currency)} an hour remote: is that the offer? The "
+        f"simulated years use a median of {float(np.median(used)):,.0f} block hours; the block "
+        f"runs out in {short:.0%} of them and leaves hours unused in {spare:.0%}."
+    )
 
 
 def _and(names: list[str]) -> str:

@@ -11,7 +11,7 @@ Examples
 >>> from analysis import load_scenario, simulate
 >>> rows = ranking(simulate(load_scenario("cloud-office"), trials=2_000, seed=1))
 >>> [row.option for row in rows], rows[0].rank
-(['break-fix', 'managed'], 1)
+(['block', 'break-fix', 'managed'], 1)
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Ranked:
     rank: int  # 1 for the lowest expected total
     option: str
     title: str
-    kind: str  # pay_per_incident or managed
+    kind: str  # pay_per_incident, block_hours or managed
     baseline: bool
     it_spend: float
     downtime: float  # estimated

@@ -264,7 +264,7 @@ def field_doc(path: str) -> FieldDoc:
     >>> field_doc("options.acme-msp.prevention.minor").path
     'options.<option>.prevention.<tier>'
     >>> field_doc("options.shop.rates.remote").option_kinds
-    ('pay_per_incident',)
+    ('pay_per_incident', 'block_hours')
     """
     by_path, keyed = _by_path()
     parts = path.split(".")
@@ -298,8 +298,8 @@ def field_reference() -> list[tuple[str, str, str]]:
 
     Examples
     --------
-    >>> row = ("options.<option>.trip_fee", "pay_per_incident options: per on-site visit "
-    ...        "(money)", "default: 0.0")
+    >>> row = ("options.<option>.trip_fee", "pay_per_incident and block_hours options: per "
+    ...        "on-site visit (money)", "default: 0.0")
     >>> row in field_reference()
     True
     """

@@ -498,6 +498,35 @@ class PayPerIncident(_Option):
         return self.emergency.tiers if self.emergency else []
 
 
+class Block(_Model):
+    """A yearly allowance of prepaid hours."""
+
+    hours_per_year: Annotated[float, Field(ge=0, le=100_000)] = _field(
+        description="hours prepaid each year, counted in standard hours: an hour of emergency "
+        "work outside service hours uses its multiplier's worth",
+        unit="hours", title="Prepaid hours",
+    )  # fmt: skip
+    price_per_year: Money = _field(
+        description="price of each year's block, paid monthly",
+        unit="money per year", title="Block price",
+    )  # fmt: skip
+    rollover: bool = Field(
+        False,
+        description="unused hours carry to the next year of the horizon; else they expire at "
+        "year end",
+        title="Unused hours roll over",
+    )
+
+
+class BlockHours(PayPerIncident):
+    """Pay per incident with a prepaid block of hours a year: the year's first
+    ``block.hours_per_year`` billable hours are covered by ``block.price_per_year``, and the
+    rest are billed at the option's rates."""
+
+    kind: Literal["block_hours"] = Field(description="how it is paid", title="Kind")  # type: ignore[assignment]
+    block: Block
+
+
 class Fees(_Model):
     per_user_monthly: Money = _field(
         0.0, description="per employee", unit="money per month", title="Fee per user"
@@ -622,9 +651,9 @@ class Managed(_Option):
         return self.covers == "all" or tier in self.covers
 
 
-Option = Annotated[PayPerIncident | Managed, Field(discriminator="kind")]
+Option = Annotated[PayPerIncident | BlockHours | Managed, Field(discriminator="kind")]
 #: The kinds of option, by their ``kind`` key.
-OPTION_KINDS = {"pay_per_incident": PayPerIncident, "managed": Managed}
+OPTION_KINDS = {"pay_per_incident": PayPerIncident, "block_hours": BlockHours, "managed": Managed}
 
 
 class Horizon(_Model):
@@ -845,7 +874,7 @@ class Scenario(_Model):
                 f"{where}.fallback",
                 f"{option.fallback!r} is not an option (options: {', '.join(self.options)})",
             )
-        if not isinstance(fallback, PayPerIncident):
+        if fallback.kind != "pay_per_incident":  # a block's hours are for its own work
             raise ScenarioError(
                 f"{where}.fallback",
                 f"{option.fallback!r} is {fallback.kind}; a fallback must be pay_per_incident",
@@ -903,12 +932,13 @@ class Scenario(_Model):
         return wage + revenue if how == "wage_plus_revenue" else max(wage, revenue)
 
     def annual_fee(self, option: str) -> float:
-        """``option``'s yearly contract fee without onboarding; 0 for pay per incident.
-
-        ``12 * max(per_user * employees + per_device * devices + per_server * servers
-        + per_site * sites, minimum_monthly)``.
+        """``option``'s yearly fixed fee without onboarding: a block's price; 0 for pay per
+        incident; for a managed contract ``12 * max(per_user * employees + per_device * devices
+        + per_server * servers + per_site * sites, minimum_monthly)``.
         """
         spec = self.options[option]
+        if isinstance(spec, BlockHours):
+            return spec.block.price_per_year
         if not isinstance(spec, Managed):
             return 0.0
         return 12 * max(self.fee_lines_monthly(option), spec.fees.minimum_monthly)

@@ -261,7 +261,7 @@ BAD_FILES = {
     "one-option": (lambda d: d.__setitem__("options", {"break-fix": d["options"]["break-fix"]}),
                    "options: needs at least two options"),
     "baseline": (lambda d: d.__setitem__("baseline", "acme"), "baseline: 'acme' is not an option"),
-    "kind": (lambda d: d["options"]["managed"].__setitem__("kind", "block_hours"),
+    "kind": (lambda d: d["options"]["managed"].__setitem__("kind", "retainer"),
              "options.managed.kind: must be one of"),
 }  # fmt: skip
 
@@ -426,6 +426,7 @@ def test_fields_lists_every_settable_path_with_units(itcost_command):
             "options.managed.sla": {"response_hours": 4, "credit_per_breach": 50,
                                     "max_credit_share": 0.1},
             "budget": {"annual_it_spend": 20000, "seasonality": [1] * 12},
+            "options.block": load_scenario("cloud-office").to_dict()["options"]["block"],
         }
     )  # fmt: skip
     data = scenario.model_dump(mode="json", by_alias=True)

@@ -146,7 +146,9 @@ def test_names_reach_the_terminal_as_text(itcost_command):
     header = next(line for line in lines if line.startswith(" #  Option"))
     rows = [line for line in lines if line[:2].strip().isdigit()]
     end = header.index("IT spend") + len("IT spend")
-    assert len(rows) == 2 and all(re.search(r"\$[\d,]+", r).end() == end for r in rows)
+    assert len(rows) == len(load_scenario("cloud-office").options) and all(
+        re.search(r"\$[\d,]+", r).end() == end for r in rows
+    )
     as_json = run(itcost_command, "compare", "cloud-office", "--trials", "1000", "--json",
                   "--set", f'options.managed.title="{escaped}"')  # fmt: skip
     titles = [row["title"] for row in json.loads(as_json.stdout)["ranking"]]

@@ -299,6 +299,30 @@ def test_a_price_only_change_is_repriced_without_a_new_simulation(simulations):
     assert len(simulations) == 2
 
 
+def test_a_block_of_hours_is_edited_and_repriced_without_a_new_simulation(simulations):
+    """cloud-office's block: its size, price and rollover are inputs, and prices, so the
+    block's cards are a fresh simulation's without one; nothing else moves."""
+    at = start({"preset": "cloud-office"})
+    assert len(simulations) == 1
+    before = cards(at)
+    assert shown(at.get_by_key(option_key("block")).caption)[0] == "block · prepaid block of hours"
+    at.number_input(key=key(at, "options.block.block.hours_per_year")).set_value(80.0)
+    at.number_input(key=key(at, "options.block.block.price_per_year")).set_value(8_960.0)
+    at.toggle(key=key(at, "options.block.block.rollover")).set_value(False)
+    after = cards(run(at))
+    assert len(simulations) == 1
+    scenario = inputs(at).scenario
+    assert scenario.options["block"].block.hours_per_year == 80
+    assert not scenario.options["block"].block.rollover
+    summary = expected(scenario)
+    for card, quantity in (("IT spend", "it_spend"), ("Total", "total")):
+        assert after["block"][card] == round(summary["options"]["block"][quantity]["mean"])
+    assert after["block"]["IT spend"] > before["block"]["IT spend"]  # 80 h: some go unused
+    for card in ("IT spend", "Total", "Lost operating hours"):  # its chance moves, not these
+        assert after["break-fix"][card] == before["break-fix"][card]
+    assert dict(at.query_params)["options.block.block.hours_per_year"] == "80.0"
+
+
 def test_a_change_to_one_tier_simulates_that_tier_alone(simulations):
     """The session keeps the last run's sums tier by tier: a new rate of critical incidents
     simulates critical incidents only, and the cards are a fresh simulation's."""

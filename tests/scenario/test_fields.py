@@ -50,14 +50,17 @@ def test_scenario_fields_label_every_field_with_its_unit():
 
 def test_option_fields_say_which_kinds_have_them():
     fields = {field.path: field for field in scenario_fields()}
-    both = ("pay_per_incident", "managed")
+    both = ("pay_per_incident", "block_hours", "managed")  # every kind
     assert tuple(OPTION_KINDS) == both
     for path in ("title", "kind", "service_hours.open", "response_hours.<tier>",
                  "security_factor", "emergency.tiers"):  # fmt: skip
         assert fields[f"options.<option>.{path}"].option_kinds == both, path
+    per_incident = ("pay_per_incident", "block_hours")
     for path in ("rates.remote", "rates.onsite", "minimum_hours.onsite", "increment_hours",
                  "trip_fee", "emergency.multiplier"):  # fmt: skip
-        assert fields[f"options.<option>.{path}"].option_kinds == ("pay_per_incident",), path
+        assert fields[f"options.<option>.{path}"].option_kinds == per_incident, path
+    for path in ("block.hours_per_year", "block.price_per_year", "block.rollover"):
+        assert fields[f"options.<option>.{path}"].option_kinds == ("block_hours",), path
     for path in ("fees.per_user_monthly", "fees.per_server_monthly", "fees.onboarding", "covers",
                  "fallback", "prevention.<tier>", "fix_time_factor", "monitoring",
                  "out_of_scope.share", "sla.credit_per_breach"):  # fmt: skip
@@ -65,7 +68,9 @@ def test_option_fields_say_which_kinds_have_them():
     assert fields["options.<option>.kind"].choices == both
     assert all(not f.option_kinds for f in fields.values() if not f.path.startswith("options."))
     reference = {row[0]: row[1] for row in field_reference()}
-    assert reference["options.<option>.trip_fee"].startswith("pay_per_incident options: ")
+    assert reference["options.<option>.trip_fee"].startswith(
+        "pay_per_incident and block_hours options: "
+    )
     assert reference["options.<option>.fees.onboarding"].startswith("managed options: ")
     assert not reference["options.<option>.title"].startswith(both)
 
@@ -177,8 +182,8 @@ def test_the_schema_is_valid_json_schema_and_accepts_every_preset():
         (lambda d: d["options"]["break-fix"]["rates"].update(remot=150), "'remot' was unexpected"),
         (lambda d: d["options"]["break-fix"].update(fees={}), "'fees' was unexpected"),
         (
-            lambda d: d["options"]["managed"].update(kind="block_hours"),
-            "'block_hours' is not one of ['pay_per_incident', 'managed']",
+            lambda d: d["options"]["managed"].update(kind="in_house"),
+            "'in_house' is not one of ['pay_per_incident', 'block_hours', 'managed']",
         ),
         (lambda d: d["options"]["managed"].pop("kind"), "'kind' is a required property"),
         (lambda d: d["organisation"]["operating_hours"].update(days=8), "8 is greater than"),

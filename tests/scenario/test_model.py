@@ -60,6 +60,13 @@ HYBRID = changed(
 )  # fmt: skip
 
 
+#: CLOSED_FORM with its shop selling a block of hours.
+BLOCK = changed(
+    "options.shop.block", {"hours_per_year": 10, "price_per_year": 1000},
+    changed("options.shop.kind", "block_hours"),
+)  # fmt: skip
+
+
 def test_defaults_are_filled_in():
     scenario = loaded(CLOSED_FORM)
     org = scenario.organisation
@@ -215,8 +222,9 @@ def test_canonical_json_is_sorted_and_compact():
         ("options.shop.emergency", {"tiers": ["only", "only"]}, "options.shop.emergency.tiers",
          "lists only more than once"),
         ("options.shop.security_factor", -1, "options.shop.security_factor", "must be >= 0"),
-        ("options.shop.kind", "block_hours", "options.shop.kind",
-         "must be one of 'pay_per_incident', 'managed'"),
+        ("options.shop.kind", "in_house", "options.shop.kind",
+         "must be one of 'pay_per_incident', 'block_hours', 'managed'"),
+        ("options.shop.kind", "block_hours", "options.shop.block", "required, but missing"),
         ("options.shop.kind", ..., "options.shop.kind", "must be one of"),
         ("options.msp.fees", ..., "options.msp.fees", "required, but missing"),
         ("options.msp.fees.onboarding", -1, "options.msp.fees.onboarding", "must be >= 0"),
@@ -277,6 +285,16 @@ def test_bad_values_name_the_field_and_the_reason(path, value, field, reason):
 @pytest.mark.parametrize(
     ("data", "field", "reason"),
     [
+        # A block of hours: its fields, and never a fallback (its hours are its own work's).
+        (changed("options.shop.block.price_per_year", ..., BLOCK),
+         "options.shop.block.price_per_year", "required, but missing"),
+        (changed("options.shop.block.hours_per_year", -1, BLOCK),
+         "options.shop.block.hours_per_year", "must be >= 0"),
+        (changed("options.shop.block.rollover", "sometimes", BLOCK),
+         "options.shop.block.rollover", "must be true or false"),
+        (changed("options.shop.block.days", 3, BLOCK), "options.shop.block.days", "unknown key"),
+        (changed("options.shop", {**BLOCK["options"]["shop"]}, HYBRID), "options.hybrid.fallback",
+         "'shop' is block_hours; a fallback must be pay_per_incident"),
         # A name that is not a tier, wherever a tier is named.
         (changed("options.hybrid.covers", ["only", "huge"], HYBRID), "options.hybrid.covers",
          "'huge' is not a tier (tiers: only, other)"),

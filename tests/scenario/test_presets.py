@@ -62,7 +62,8 @@ def test_each_preset_simulates_every_option(name):
 
 
 #: Which option should win each preset, by expected total, and how often it should be the
-#: cheapest: "pay_per_incident" the baseline break-fix shop, "managed" the all-inclusive contract.
+#: cheapest: "pay_per_incident" paying the break-fix shop per incident (as you go, or in a block
+#: of prepaid hours), "managed" the all-inclusive contract.
 #: At 20,000 trials a chance has a standard error of at most 0.0035, and every bound is more
 #: than four of them from the figure the README's table shows.
 SPAN = {
@@ -89,7 +90,8 @@ def test_the_presets_span_the_decision(name):
     kind, lowest, highest = SPAN[name]
     scenario, best, _, cheapest = _winner(name)
     option = scenario.options[best]
-    assert option.kind == kind, f"{name}: {best} has the lowest expected total"
+    family = ("pay_per_incident", "block_hours") if kind == "pay_per_incident" else (kind,)
+    assert option.kind in family, f"{name}: {best} has the lowest expected total"
     assert getattr(option, "covers", "all") == "all", f"{name}: {best} is a hybrid"
     assert lowest <= cheapest[best] <= highest, f"{name}: {best} cheapest in {cheapest[best]:.1%}"
 
