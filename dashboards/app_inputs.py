@@ -19,9 +19,11 @@ import streamlit as st
 import analysis
 from analysis.scenario.fields import field_doc
 from analysis.scenario.model import (
+    COVERING,
     LOST_HOUR_VALUES,
     STARTS,
     BlockHours,
+    InHouse,
     Managed,
     PayPerIncident,
 )
@@ -135,7 +137,7 @@ class Form:
         self.base = base = state.base
         data = base.model_dump(mode="json", by_alias=True)
         for name, option in base.options.items():  # every covered tier, 0 when not given
-            if isinstance(option, Managed):
+            if isinstance(option, COVERING):
                 data["options"][name]["prevention"] = {
                     tier: option.prevention.get(tier, 0.0)
                     for tier in base.incidents
@@ -497,9 +499,12 @@ def _option_inputs(form: Form, name: str) -> None:
         if isinstance(option, BlockHours):
             form.switch(f"{where}.block.rollover")
     else:
-        for field in ("per_device_monthly", "per_server_monthly", "per_site_monthly",
-                      "minimum_monthly", "onboarding"):  # fmt: skip
-            form.number(f"{where}.fees.{field}")
+        if isinstance(option, InHouse):
+            form.number(f"{where}.tools_per_year")
+        else:
+            for field in ("per_device_monthly", "per_server_monthly", "per_site_monthly",
+                          "minimum_monthly", "onboarding"):  # fmt: skip
+                form.number(f"{where}.fees.{field}")
         if option.covers != "all":
             covered = ", ".join(option.covers) or "no tier"
             st.caption(plain(f"Covers {covered}; the rest go to {option.fallback}."))
@@ -508,7 +513,7 @@ def _option_inputs(form: Form, name: str) -> None:
                 form.number(f"{where}.prevention.{tier}", prefix=tier.capitalize())
         form.number(f"{where}.fix_time_factor")
         form.switch(f"{where}.monitoring")
-        if option.out_of_scope is not None:
+        if isinstance(option, Managed) and option.out_of_scope is not None:
             for field in ("share", "rate", "minimum_hours"):
                 form.number(f"{where}.out_of_scope.{field}")
     st.markdown("*Response times* (in the hours its technicians work)")
@@ -558,6 +563,9 @@ def render(state: Inputs) -> None:
             if isinstance(option, BlockHours):
                 form.number(f"options.{name}.block.hours_per_year", prefix=title)
                 form.number(f"options.{name}.block.price_per_year", prefix=title)
+        elif isinstance(option, InHouse):
+            form.number(f"options.{name}.salary_per_year", prefix=title)
+            form.number(f"options.{name}.hours_per_year", prefix=title)
         else:
             form.number(f"options.{name}.fees.per_user_monthly", prefix=title)
     form.baseline()

@@ -34,6 +34,7 @@ KIND_WORDS = {
     "pay_per_incident": "pay per incident",
     "block_hours": "prepaid block of hours",
     "managed": "managed contract",
+    "in_house": "own technician",
 }
 #: Options side by side in one row of cards.
 PER_ROW = 3

@@ -47,8 +47,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "--parameter",
         default=None,
         metavar="PATH",
-        help="the input to solve for (default: the per-user fee of --option, "
-        "options.OPTION.fees.per_user_monthly)",
+        help="the input to solve for (default: the headline price of --option: a managed "
+        "option's options.OPTION.fees.per_user_monthly, an in-house technician's "
+        "salary_per_year, a block's block.price_per_year, a pay-per-incident option's "
+        "rates.remote)",
     )
     solve.add_argument(
         "--option",

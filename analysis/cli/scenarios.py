@@ -66,10 +66,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         description="List every scenario field that a YAML file or --set can give: its dotted "
         "path, what it means with its unit, and its default. <tier> stands for a tier's name "
         "and <option> for an option's name (options.<option>.fees.per_user_monthly); an "
-        "option's fields depend on its kind (pay_per_incident, block_hours or managed). The "
-        "sections parts, "
-        "security and budget, and an option's emergency, out_of_scope and sla, are optional as "
-        "a whole.",
+        "option's fields depend on its kind (pay_per_incident, block_hours, managed or "
+        "in_house). The sections parts, security and budget, and an option's emergency, "
+        "out_of_scope and sla, are optional as a whole.",
     )
     fields.set_defaults(handler=_fields)
 

@@ -172,7 +172,9 @@ def tier_breakdown(result: Result, spend: bool = False) -> pd.DataFrame:
         Any result.
     spend
         Also each tier's ``it_spend``: what its incidents are billed (hours, visits,
-        out-of-scope work, parts), without fees and SLA credits, which belong to no tier. It
+        out-of-scope work, parts), without fees and SLA credits, which belong to no tier (nor
+        does a block of hours or an in-house technician's salary and hours: their repair hours
+        are priced one by one, at the rates, or the fallback's remote rate). It
         takes one simulation per tier (each tier alone, on the result's seed and trials: its
         draws come from streams of its own, so it bills exactly its share of the whole).
 
@@ -227,7 +229,9 @@ def tier_breakdown(result: Result, spend: bool = False) -> pd.DataFrame:
 
 def _tier_alone(scenario: Scenario, tier: str) -> Scenario:
     """The scenario with ``tier`` its only tier and nothing that belongs to no tier: no fees,
-    SLA credits or security events; names of other tiers dropped from every option."""
+    SLA credits or security events, no block of hours (its price and its hours), no in-house
+    salary, tools or hours (every repair hour bought from the fallback); names of other tiers
+    dropped from every option."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True)
     data["incidents"] = {tier: data["incidents"][tier]}
     data.pop("security", None)
@@ -236,15 +240,22 @@ def _tier_alone(scenario: Scenario, tier: str) -> Scenario:
                                     if key in ("default", tier)}  # fmt: skip
         if option.get("emergency"):
             option["emergency"]["tiers"] = [t for t in option["emergency"]["tiers"] if t == tier]
-        if option["kind"] != "managed":
+        if option["kind"] == "block_hours":
+            option["block"] = {**option["block"], "hours_per_year": 0, "price_per_year": 0}
+        if option["kind"] not in ("managed", "in_house"):
             continue
-        option["fees"] = {}
-        option.pop("sla", None)
+        if option["kind"] == "in_house":
+            option.update(salary_per_year=0, tools_per_year=0, hours_per_year=0)
+        else:
+            option["fees"] = {}
+            option.pop("sla", None)
         option["prevention"] = {t: share for t, share in option.get("prevention", {}).items()
                                 if t == tier}  # fmt: skip
         if isinstance(option.get("covers"), list):
             option["covers"] = [t for t in option["covers"] if t == tier]
-            if option["covers"]:  # it covers the one tier left: its fallback has nothing to do
+            # It covers the one tier left: a contract's fallback has nothing to do (a
+            # technician's buys the hours beyond theirs).
+            if option["covers"] and option["kind"] == "managed":
                 option.pop("fallback", None)
     return scenario_from_data(data)
 

@@ -391,6 +391,15 @@ def breakeven_fee(
 # -- any input ---------------------------------------------------------------------------------
 
 
+#: Each kind of option's headline price, the default input of :func:`breakeven`.
+HEADLINE_PRICE = {
+    "managed": "fees.per_user_monthly",
+    "in_house": "salary_per_year",
+    "block_hours": "block.price_per_year",
+    "pay_per_incident": "rates.remote",
+}
+
+
 def breakeven(
     scenario: Scenario,
     parameter: str | None = None,
@@ -409,7 +418,8 @@ def breakeven(
     parameter
         A dotted path to a number of the scenario, or a ``*`` multiplier such as
         ``incidents.*.rate`` (see :mod:`analysis.decision.inputs`); ``{option}`` stands for
-        ``option``. Default: ``options.{option}.fees.per_user_monthly``.
+        ``option``. Default: the option's headline price (:data:`HEADLINE_PRICE`): a managed
+        option's per-user fee, an in-house technician's salary, a block's price.
     option, against
         The option whose savings are zeroed (default: the best other option, or the best
         managed one for the default parameter) and the one it is compared with (default: the
@@ -429,11 +439,13 @@ def breakeven(
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 2:
         raise ArgumentError("trials", f"must be a whole number >= 2 (got {trials!r})")
     result = simulate(scenario, trials=trials, seed=seed)
-    if parameter is None:
+    default = parameter is None
+    if default:
         option = option or _best_managed(result)
-        parameter = "options.{option}.fees.per_user_monthly"
     option = option or best_alternative(result)
     option, against = check_pair(scenario, option, against)
+    if default:
+        parameter = f"options.{{option}}.{HEADLINE_PRICE[scenario.options[option].kind]}"
     parameter = parameter.format(option=option)
     current_value(scenario, parameter)  # a bad path fails before any search
     if is_price(scenario, parameter):

@@ -40,7 +40,15 @@ from typing import Any
 
 from analysis.engine.inputs import EngineParameters
 from analysis.errors import ArgumentError, ScenarioError
-from analysis.scenario.model import MAX_MONEY, Managed, PayPerIncident, Scenario, Spec
+from analysis.scenario.model import (
+    COVERING,
+    MAX_MONEY,
+    BlockHours,
+    InHouse,
+    PayPerIncident,
+    Scenario,
+    Spec,
+)
 
 #: Every tier's incident rate, as a multiplier (1 = as the scenario has them).
 RATE_MULTIPLIER = "incidents.*.rate"
@@ -470,7 +478,7 @@ def _involved(scenario: Scenario, option: str | None) -> list[str]:
     names = [baseline, option]
     for name in list(names):
         spec = scenario.options[name]
-        if isinstance(spec, Managed) and spec.fallback is not None:
+        if isinstance(spec, COVERING) and spec.fallback is not None:
             names.append(spec.fallback)
     return list(dict.fromkeys(names))
 
@@ -491,9 +499,10 @@ def applicable_inputs(scenario: Scenario, option: str | None = None) -> list[str
         What an owner can know or negotiate and the assumptions that carry the most weight:
         staff, wages, revenue, the tiers' rates, repair times, blocking and staff affected
         (revenue lost and on-site shares when a tier has them); each pay-per-incident option
-        involved (the baseline, ``option`` and a fallback): its rates and response times; each
-        managed option involved: its per-user fee (all its fees when it has none), prevention,
-        response times and repair time factor; the security rate and loss, when the scenario
+        involved (the baseline, ``option`` and a fallback): its rates and response times (and a
+        block's price); each managed option involved: its fees together, prevention, response
+        times and repair time factor; an in-house technician the same, with the salary and the
+        hours for incidents in place of the fees; the security rate and loss, when the scenario
         has security events. About 12 to 18 paths.
 
     Examples
@@ -526,8 +535,13 @@ def applicable_inputs(scenario: Scenario, option: str | None = None) -> list[str
         where = f"options.{name}"
         if isinstance(spec, PayPerIncident):
             names += [f"{where}.rates.*", f"{where}.response_hours.*"]
+            if isinstance(spec, BlockHours):
+                names.append(f"{where}.block.price_per_year")
             continue
-        names.append(f"{where}.fees.*")  # the contract's price: every line together
+        if isinstance(spec, InHouse):
+            names += [f"{where}.salary_per_year", f"{where}.hours_per_year"]
+        else:
+            names.append(f"{where}.fees.*")  # the contract's price: every line together
         if any(share > 0 for share in spec.prevention.values()):
             names.append(f"{where}.prevention.*")
         names += [f"{where}.response_hours.*", f"{where}.fix_time_factor"]

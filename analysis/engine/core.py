@@ -48,6 +48,8 @@ from analysis.engine.pricing import (
     block_share,
     monthly_prices,
     quantity_names,
+    tech_share,
+    yearly_sources,
 )
 from analysis.engine.result import Result
 from analysis.engine.streams import Streams, security_streams, tier_streams
@@ -256,6 +258,10 @@ def _tier_inputs(params: EngineParameters, tier: TierParameters) -> tuple:
         params.year_factors,
         params.parts_probability,
         params.parts_cost,
+        # Which options keep sums by year: a block or an in-house option handles a tier as a
+        # pay-per-incident or hybrid option would, but keeps more.
+        params.yearly_hours,
+        params.tech_hours,
     )
 
 
@@ -330,11 +336,17 @@ class _Block:
         self.params = params
         self.sums = {option: _Sums((n,)) for option in params.options}
         self.breaches = _Sums((n,))  # by option
-        #: A block option's billable hours this year, unweighted, by option then hour class.
-        self.hours = {option: _Sums((n,)) for option in params.yearly_hours}
+        #: This year's hours, unweighted, of a block option (its billable hours by class) or an
+        #: in-house one (its technician's): by option, then name.
+        kept = (*params.yearly_hours, *params.tech_hours)
+        self.hours = {option: _Sums((n,)) for option in kept}
         self.spend = _Sums((n, 12)) if monthly else None  # by option
-        #: A block option's labour bills by month (priced against its block at year end).
-        self.labour = _Sums((n, 12)) if monthly and params.yearly_hours else None
+        #: Their labour by month, at the rates that apply beyond the block or the technician's
+        #: hours (priced against those at year end).
+        self.labour = _Sums((n, 12)) if monthly and kept else None
+        #: And the hours they use by month (unweighted): the months after the block or the
+        #: technician's hours run out are the months billed.
+        self.used = _Sums((n, 12)) if monthly and kept else None
 
     def add(self, other: _Block) -> None:
         """Add another block's sums, in a fixed order (so threads change no bits)."""
@@ -347,6 +359,7 @@ class _Block:
             self.spend.add(other.spend)
         if self.labour is not None:
             self.labour.add(other.labour)
+            self.used.add(other.used)
 
 
 def _simulate_block(
@@ -406,6 +419,7 @@ def _simulate_block(
             state.spend.clear()
         if state.labour is not None:
             state.labour.clear()
+            state.used.clear()
         if pool is None:
             tiers = (tier_year(tier, year, factor) for tier in params.tiers)
         else:
@@ -417,7 +431,7 @@ def _simulate_block(
         for option in params.options:
             if "sla_breaches" in out[option]:
                 out[option]["sla_breaches"][part, year] = state.breaches[option]
-            for name in HOUR_CLASSES if option in state.hours else ():
+            for name in yearly_sources(params, option):
                 out[option][f"year.{name}"][part, year] = state.hours[option][name]
         if state.spend is not None:
             for index, option in enumerate(params.options):
@@ -431,15 +445,22 @@ def _simulate_block(
                 if credit > 0:
                     credits = np.minimum(credit * state.breaches[option], cap)
                     spend -= (factor / 12) * credits[:, None]
-                block = money["block"][index]
-                if block is not None:  # the labour beyond the block, in each month's share
+                block, capacity = money["block"][index], money["capacity"][index]
+                available = None
+                if block is not None:  # the labour beyond the block
+                    available = block[0] + carry[option]
                     share, carry[option] = block_share(
                         {name: state.hours[option][name] for name in HOUR_CLASSES},
                         money["rates"][index][2],
                         block,
                         carry[option],
                     )
-                    spend += state.labour[option] * share[:, None]
+                if capacity is not None:  # the technician's hours beyond theirs, bought
+                    available = capacity
+                    share, _ = tech_share(state.hours[option], capacity)
+                if available is not None:  # the year's bill, in the months it falls in
+                    bill = (state.labour[option] * share[:, None]).sum(axis=1)
+                    spend += bill[:, None] * _months_beyond(state.used[option], available)
                 months[option][part, 12 * year : 12 * (year + 1)] = spend
     for option in params.options:
         for name in out[option]:
@@ -666,9 +687,12 @@ def _sum_chunk(
             totals = _trial_sums(outcome, kept, trial, trials, on_site, work)
             sums["incidents"][part] += np.bincount(trial, kept, minlength=trials)
         yearly = state.hours.get(option)
+        sources = yearly_sources(params, option) if yearly is not None else ()
         for name, values in totals.items():
-            if yearly is not None and name in HOUR_CLASSES:
+            if name in sources:
                 yearly[name][part] += values
+            if name == "tech_hours":  # kept by year only
+                continue
             if name == "sla_breaches":
                 state.breaches[option][part] += values
             elif name == "downtime_hours":
@@ -680,19 +704,33 @@ def _sum_chunk(
             cost = parts_cost if kept is None else parts_cost * kept[with_parts]
             sums["parts"][part] += factor * np.bincount(trial[with_parts], cost, minlength=trials)
         if month is not None:
-            block = money["block"][index] is not None
-            labour, bills = _incident_bills(outcome, money["rates"][index], onsite, size, block)
+            rates = money["rates"][index]
+            apart = money["block"][index] is not None  # labour priced at year end
+            labour, bills = _incident_bills(outcome, rates, onsite, size, apart)
+            used = None  # the hours each incident uses of a block or a technician
+            if apart and outcome.get("billable") is not None:
+                used = outcome["billable"]
+                if "after" in outcome:
+                    used = used + rates[2] * outcome["after"]
+            if "work" in outcome:  # the technician's hours, at the rate beyond theirs
+                labour = rates[0] * outcome["work"]
+                used = outcome["work"]
+                apart = True
             if with_parts is not None:
                 bills[with_parts] += parts_cost
             if kept is not None:
                 bills *= kept
             by_month = np.bincount(month, factor * bills, minlength=12 * trials)
             state.spend[option][part] += by_month.reshape(trials, 12)
-            if block:  # a block option's labour apart: the block covers part of it
+            if apart:  # a block's or a technician's labour: covered in part at year end
                 if kept is not None:
-                    labour *= kept
+                    labour = labour * kept
                 by_month = np.bincount(month, factor * labour, minlength=12 * trials)
                 state.labour[option][part] += by_month.reshape(trials, 12)
+                if used is not None:
+                    used = used * kept if kept is not None else used
+                    by_month = np.bincount(month, used, minlength=12 * trials)
+                    state.used[option][part] += by_month.reshape(trials, 12)
 
 
 def _trial_sums(
@@ -745,6 +783,8 @@ def _trial_sums(
     if "out_of_scope" in outcome:
         index, hours = outcome["out_of_scope"]
         sums["out_of_scope_hours"] = subset(index, hours)
+    if "work" in outcome:
+        sums["tech_hours"] = full(outcome["work"])
     if "late" in outcome:
         late = outcome["late"]
         sums["sla_breaches"] = (
@@ -934,6 +974,10 @@ def _handle(
         outcome["billable"] = billable
         if after is not None:
             outcome["after"] = after
+    elif handling.kind == "in_house":  # no bill: the technician's hours are counted
+        hours_worked = work.get(f"work {key}", size, np.float64)
+        hours_worked[...] = repair
+        outcome["work"] = hours_worked
     else:
         if handling.out_of_scope_share > 0:
             billed = np.flatnonzero(oos_uniform < handling.out_of_scope_share)
@@ -942,6 +986,16 @@ def _handle(
         if handling.sla_hours != float("inf"):
             outcome["late"] = np.flatnonzero(wait > handling.sla_hours)
     return outcome
+
+
+def _months_beyond(used: np.ndarray, available: np.ndarray | float) -> np.ndarray:
+    """Each month's share of a year's hours beyond ``available``, from the hours ``used`` by
+    month ``(trials, 12)``: the months after the hours run out carry the bill, in order."""
+    total = np.cumsum(used, axis=1)
+    beyond = total - np.minimum(total, np.reshape(available, (-1, 1)))
+    monthly = np.diff(beyond, axis=1, prepend=0.0)
+    last = beyond[:, -1:]
+    return np.divide(monthly, last, out=np.zeros_like(monthly), where=last > 0)
 
 
 def _incident_bills(

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.scenario.model import BlockHours, Calendar, Managed, PayPerIncident, Scenario, Spec
+from analysis.scenario.model import (
+    COVERING,
+    BlockHours,
+    Calendar,
+    InHouse,
+    Managed,
+    PayPerIncident,
+    Scenario,
+    Spec,
+)
 
 #: ``(mu, sigma, median)`` of a lognormal ``exp(mu + sigma * Z)``; a constant has sigma 0 and
 #: is used as its median exactly.
@@ -34,7 +43,8 @@ def _hours(calendar: Calendar) -> Hours:
 class Handling:
     """How one option's technicians handle one tier: everything but the prices.
 
-    ``kind`` is ``"pay_per_incident"`` (billed per incident) or ``"managed"`` (in the fee).
+    ``kind`` is ``"pay_per_incident"`` (billed per incident), ``"managed"`` (in the fee) or
+    ``"in_house"`` (the business's own technician, whose hours are counted).
     """
 
     kind: str
@@ -98,6 +108,8 @@ class EngineParameters:
     #: Options whose billable hours are also kept year by year, unweighted (a block of hours
     #: is used up within each year).
     yearly_hours: tuple[str, ...] = ()
+    #: In-house options: their technician's repair hours are kept year by year, unweighted.
+    tech_hours: tuple[str, ...] = ()
 
     @property
     def handling(self) -> dict[str, Handling]:
@@ -156,10 +168,11 @@ class EngineParameters:
             security_loss=_lognormal(security.loss) if security else _UNIT,
             month_cdf=tuple(cumulative),
             yearly_hours=tuple(o for o in options if isinstance(scenario.options[o], BlockHours)),
+            tech_hours=tuple(o for o in options if isinstance(scenario.options[o], InHouse)),
         )
 
 
-def _handling(option: PayPerIncident | Managed, tier: str) -> Handling:
+def _handling(option: PayPerIncident | Managed | InHouse, tier: str) -> Handling:
     emergency = tier in option.emergency_tiers
     service = _hours(option.service_hours)
     if isinstance(option, PayPerIncident):
@@ -173,6 +186,21 @@ def _handling(option: PayPerIncident | Managed, tier: str) -> Handling:
             monitoring=False,
             minimum_hours=(option.minimum_hours.remote, option.minimum_hours.onsite),
             increment_hours=option.increment_hours,
+            out_of_scope_share=0.0,
+            out_of_scope_minimum=0.0,
+            sla_hours=float("inf"),
+        )
+    if isinstance(option, InHouse):  # on site in its hours; no bill, its hours counted
+        return Handling(
+            kind="in_house",
+            work_hours=ALWAYS if emergency else service,
+            service_hours=service,
+            emergency=emergency,
+            response=_lognormal(option.response(tier)),
+            fix_time_factor=option.fix_time_factor,
+            monitoring=option.monitoring,
+            minimum_hours=(0.0, 0.0),
+            increment_hours=0.0,
             out_of_scope_share=0.0,
             out_of_scope_minimum=0.0,
             sla_hours=float("inf"),
@@ -209,6 +237,9 @@ class OptionPrices:
     sla_cap: float  # the yearly cap on credits
     #: A block of hours: (hours a year, price a year, rollover); None for other kinds.
     block: tuple[float, float, bool] | None = None
+    #: An in-house technician's hours a year for incidents (beyond them, the fallback's remote
+    #: rate); None for other kinds.
+    capacity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -225,7 +256,7 @@ class Prices:
         for name in scenario.option_names:
             option = scenario.options[name]
             card = option
-            if isinstance(option, Managed) and option.fallback is not None:
+            if isinstance(option, COVERING) and option.fallback is not None:
                 card = scenario.options[option.fallback]
             fee = scenario.annual_fee(name)
             onboarding = option.fees.onboarding if isinstance(option, Managed) else 0.0
@@ -251,6 +282,7 @@ class Prices:
                     block=(block.hours_per_year, block.price_per_year, block.rollover)
                     if block
                     else None,
+                    capacity=option.hours_per_year if isinstance(option, InHouse) else None,
                 )
             )
         return cls(

@@ -20,13 +20,16 @@ Per option (money-bearing quantities already carry the year's factor g_y):
 ``sla_breaches``         late covered responses, per trial and year (not weighted)
 ``year.hours_*``         a block-hours option's four billable-hour classes, per trial and
                          year (not weighted): what each year's block is used against
+``year.tech_hours``      an in-house technician's repair hours, per trial and year (not
+                         weighted): beyond its yearly hours, bought from the fallback
 ``incidents``            incidents not prevented (not weighted)
 ``downtime_hours``       operating hours lost, all tiers (not weighted)
 ======================  ====================================================================
 
-A block of hours makes IT spend nonlinear in the hours, but it is priced from these quantities
-all the same (:func:`block_labour`), so a change of a block's size, price or rollover, or of the
-option's rates, is repriced without a new simulation.
+A block of hours, or an in-house technician's yearly hours, makes IT spend nonlinear in the
+hours, but it is priced from these quantities all the same (:func:`block_labour`,
+:func:`tech_overflow`), so a change of a block's size, price or rollover, of a technician's
+hours or salary, or of the rates, is repriced without a new simulation.
 """
 
 from __future__ import annotations
@@ -57,7 +60,18 @@ BASE_QUANTITIES = (
 #: The billable-hour classes, as summed per trial (and per trial and year for a block).
 HOUR_CLASSES = ("hours_remote", "hours_remote_after", "hours_onsite", "hours_onsite_after")
 #: Per-trial-and-year quantities, ``(trials, years)`` arrays.
-YEARLY = ("sla_breaches", *(f"year.{name}" for name in HOUR_CLASSES))
+YEARLY = ("sla_breaches", *(f"year.{name}" for name in (*HOUR_CLASSES, "tech_hours")))
+
+
+def yearly_sources(params: EngineParameters, option: str) -> tuple[str, ...]:
+    """The per-incident sums ``option`` also keeps year by year (as ``year.<name>``)."""
+    if option in params.yearly_hours:
+        return HOUR_CLASSES
+    if option in params.tech_hours:
+        return ("tech_hours",)
+    return ()
+
+
 #: The money columns of every option, in the order of ``Result.trials``.
 MONEY = ("it_spend", "downtime", "security", "total")
 
@@ -70,7 +84,7 @@ def quantity_names(params: EngineParameters, option: str) -> tuple[str, ...]:
     """The quantities of ``option``: the base ones, lost hours per tier, ``sla_breaches``
     when its contract has an SLA, and the yearly billable hours of a block of hours."""
     breaches = ("sla_breaches",) if params.has_sla(option) else ()
-    yearly = YEARLY[1:] if option in params.yearly_hours else ()
+    yearly = tuple(f"year.{name}" for name in yearly_sources(params, option))
     return (*BASE_QUANTITIES, *(f"lost.{tier.name}" for tier in params.tiers), *breaches,
             *yearly)  # fmt: skip
 
@@ -99,6 +113,27 @@ def block_share(
     share = np.divide(over, used, out=np.zeros_like(over), where=over > 0)
     left = np.maximum(available - used, 0.0) if rollover else np.zeros_like(over)
     return share, left
+
+
+def tech_share(hours: dict[str, np.ndarray], capacity: float) -> tuple[np.ndarray, np.ndarray]:
+    """One year of an in-house technician, per trial: the share of their repair hours bought
+    from the fallback, ``max(W - capacity, 0) / W`` for the year's hours W, and the hours
+    bought."""
+    work = hours["tech_hours"]
+    over = np.maximum(work - capacity, 0.0)
+    return np.divide(over, work, out=np.zeros_like(over), where=over > 0), over
+
+
+def tech_overflow(
+    q: dict[str, np.ndarray], rate: float, capacity: float, year_factors: tuple[float, ...]
+) -> np.ndarray:
+    """An in-house option's hours beyond its technician's, bought from the fallback at its
+    remote ``rate``: ``sum_y g_y rate max(W_y - capacity, 0)``."""
+    work = q["year.tech_hours"]
+    bought = np.zeros(work.shape[0])
+    for year, g in enumerate(year_factors):
+        bought += g * (rate * np.maximum(work[:, year] - capacity, 0.0))
+    return bought
 
 
 def block_labour(
@@ -147,6 +182,8 @@ def price(
         if priced.block is not None:  # the hours beyond the block, from the yearly hours
             spend += block_labour(q, priced.rates, multiplier, priced.block, params.year_factors)
             hour_prices = (0.0, 0.0, 0.0, 0.0)
+        if priced.capacity is not None:  # the technician's hours beyond theirs, bought
+            spend += tech_overflow(q, remote, priced.capacity, params.year_factors)
         for name, unit_price in (
             *zip(HOUR_CLASSES, hour_prices, strict=True),
             ("visits", priced.trip_fee),
@@ -183,4 +220,5 @@ def monthly_prices(scenario: Scenario) -> dict[str, Any]:
         "onboarding": [p.onboarding for p in prices.options],
         "sla": [(p.sla_credit, p.sla_cap) for p in prices.options],
         "block": [p.block for p in prices.options],
+        "capacity": [p.capacity for p in prices.options],
     }

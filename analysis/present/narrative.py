@@ -352,8 +352,10 @@ METHOD = """\
 - **Same incidents, every option.** All options are costed on the same simulated incidents.
   A managed contract prevents a share of them, may respond sooner and repair faster, and is
   paid by fixed fees (per user, device, server, site); a pay-per-incident technician bills
-  each visit by the hour, with minimums, increments and trip fees; a hybrid contract covers
-  some tiers and hands the rest to a pay-per-incident technician.
+  each visit by the hour, with minimums, increments and trip fees (a prepaid block covers
+  each year's first hours); a hybrid contract covers some tiers and hands the rest to a
+  pay-per-incident technician; a technician of the business's own is paid a salary, and the
+  repair hours beyond their year's are bought from a pay-per-incident technician.
 - **Calendars.** Technicians work their own service hours (emergency tiers round the clock).
   Outages cost money only during the business's operating hours: nights and weekends are not
   charged as business time.

@@ -36,7 +36,7 @@ from analysis.decision.breakdowns import tier_breakdown
 from analysis.engine.result import Result
 from analysis.present.formatting import money
 from analysis.present.narrative import DecisionSummary, decision_summary, option_title
-from analysis.scenario.model import BlockHours, Calendar, Managed, PayPerIncident, Spec
+from analysis.scenario.model import BlockHours, Calendar, InHouse, Managed, PayPerIncident, Spec
 
 
 def provider_questions(
@@ -58,6 +58,8 @@ def provider_questions(
             questions.append(response)
         if isinstance(spec, Managed):
             questions += _managed_questions(result, decision, option, spec, currency, per)
+        elif isinstance(spec, InHouse):
+            questions.append(_in_house_question(result, option, spec, currency))
         else:
             questions += _incident_questions(result, option, spec, currency, per)
         asked[option] = questions
@@ -88,7 +90,9 @@ def _response_question(
     clock = ("round the clock" if tier in spec.emergency_tiers
              else f"in its service hours ({_calendar(spec.service_hours)})")  # fmt: skip
     assumed = f"The comparison assumes {_spread(spec.response(tier))} {clock}"
-    if handler == option:
+    if handler == option and isinstance(spec, InHouse):
+        ask = f"How soon could your own technician be at a {tier} incident, in their hours?"
+    elif handler == option:
         ask = f"How soon will you respond to {tier} incidents, and will you put it in the contract?"
     else:
         ask = (f"Who responds to {tier} incidents under this contract, and how soon? It leaves "
@@ -108,7 +112,7 @@ def _response_question(
 
 def _fix_factor(scenario, option: str, tier: str) -> float:
     spec = scenario.options[scenario.handler(option, tier)]
-    return spec.fix_time_factor if isinstance(spec, Managed) else 1.0
+    return spec.fix_time_factor if isinstance(spec, (Managed, InHouse)) else 1.0
 
 
 def _managed_questions(
@@ -217,8 +221,14 @@ def _block_question(result: Result, option: str, spec: BlockHours, currency: str
         + q["year.hours_onsite"]
         + multiplier * (q["year.hours_remote_after"] + q["year.hours_onsite_after"])
     )
-    short = float(np.mean(used > block.hours_per_year))
-    spare = float(np.mean(used < block.hours_per_year))
+    available = np.empty_like(used)  # each year's block, with the hours carried into it
+    carry = np.zeros(used.shape[0])
+    for year in range(used.shape[1]):
+        available[:, year] = block.hours_per_year + carry
+        if block.rollover:
+            carry = np.maximum(available[:, year] - used[:, year], 0.0)
+    short = float(np.mean(used > available))
+    spare = float(np.mean(used < available))
     fate = "carry to the next year" if block.rollover else "expire at the end of each year"
     return (
         f"The comparison assumes {block.hours_per_year:g} prepaid hours a year for "
@@ -226,6 +236,23 @@ def _block_question(result: Result, option: str, spec: BlockHours, currency: str
         f"at {money(spec.rates.remote, currency)} an hour remote: is that the offer? The "
         f"simulated years use a median of {float(np.median(used)):,.0f} block hours; the block "
         f"runs out in {short:.0%} of them and leaves hours unused in {spare:.0%}."
+    )
+
+
+def _in_house_question(result: Result, option: str, spec: InHouse, currency: str) -> str:
+    """What the technician's hours are assumed to be, and how often they run out."""
+    scenario = result.scenario
+    work = result.quantities[option]["year.tech_hours"]
+    short = float(np.mean(work > spec.hours_per_year))
+    fallback = scenario.options[spec.fallback]
+    return (
+        f"The comparison assumes {money(spec.salary_per_year, currency)} a year in salary and "
+        f"overhead and {spec.hours_per_year:,.0f} hours a year for incidents, the rest of the "
+        f"job being projects, upkeep and leave; hours beyond them are bought from "
+        f"{option_title(scenario, spec.fallback)} at {money(fallback.rates.remote, currency)} an "
+        f"hour. Are they right for the person you would hire? The simulated years need a "
+        f"median of {float(np.median(work)):,.0f} hours of repairs, more than the technician "
+        f"has in {short:.0%} of them."
     )
 
 

@@ -35,7 +35,7 @@ class Ranked:
     rank: int  # 1 for the lowest expected total
     option: str
     title: str
-    kind: str  # pay_per_incident, block_hours or managed
+    kind: str  # pay_per_incident, block_hours, managed or in_house
     baseline: bool
     it_spend: float
     downtime: float  # estimated

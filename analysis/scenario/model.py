@@ -585,6 +585,11 @@ class Sla(_Model):
     )
 
 
+_FALLBACK = ("the pay-per-incident option that handles the tiers not covered (and buys an "
+             "in-house technician's hours beyond theirs)")  # fmt: skip
+_EMERGENCY = "tiers worked round the clock, in the fee or the salary (optional)"
+
+
 class Managed(_Option):
     """A fixed monthly contract; tiers it does not cover go to a pay-per-incident fallback."""
 
@@ -594,11 +599,7 @@ class Managed(_Option):
         "all", description="tiers the contract covers: `all`, or a list; the rest go to the "
         "fallback", title="Tiers covered",
     )  # fmt: skip
-    fallback: OptionName | None = Field(
-        None,
-        description="the pay-per-incident option that handles the tiers not covered",
-        title="Fallback",
-    )
+    fallback: OptionName | None = Field(None, description=_FALLBACK, title="Fallback")
     prevention: dict[TierName, Share] = _field(
         default_factory=dict,
         description="share of each covered tier's incidents prevented by proactive care",
@@ -619,10 +620,7 @@ class Managed(_Option):
         description="incidents that start at any time are seen when they start, not at opening",
         title="Monitoring",
     )
-    emergency: ManagedEmergency | None = Field(
-        None, description="tiers worked round the clock, in the fee (optional)",
-        title="Emergency work",
-    )  # fmt: skip
+    emergency: ManagedEmergency | None = Field(None, description=_EMERGENCY, title="Emergency work")
     out_of_scope: OutOfScope | None = Field(
         None, description="covered work billed extra (optional)", title="Out of scope"
     )
@@ -651,9 +649,79 @@ class Managed(_Option):
         return self.covers == "all" or tier in self.covers
 
 
-Option = Annotated[PayPerIncident | BlockHours | Managed, Field(discriminator="kind")]
+class InHouse(_Option):
+    """A technician of the business's own, on site in their service hours. The work of the
+    tiers they cover beyond their yearly hours, and the tiers they do not cover, go to a
+    pay-per-incident fallback."""
+
+    kind: Literal["in_house"] = Field(description="how it is paid", title="Kind")
+    salary_per_year: Money = _field(
+        description="salary plus overhead (benefits, payroll taxes, equipment)",
+        unit="money per year", title="Salary and overhead",
+    )  # fmt: skip
+    tools_per_year: Money = _field(
+        0.0, description="software and monitoring the technician needs", unit="money per year",
+        title="Tools",
+    )  # fmt: skip
+    hours_per_year: Annotated[float, Field(ge=0, le=8_760)] = _field(
+        description="hours a year available for incident work; repair hours beyond them are "
+        "bought from the fallback at its remote rate",
+        unit="hours", title="Hours for incidents",
+    )  # fmt: skip
+    covers: Literal["all"] | list[TierName] = Field(
+        "all", description="tiers the contract covers: `all`, or a list; the rest go to the "
+        "fallback", title="Tiers covered",
+    )  # fmt: skip
+    fallback: OptionName = Field(description=_FALLBACK, title="Fallback")
+    prevention: dict[TierName, Share] = _field(
+        default_factory=dict,
+        description="share of each covered tier's incidents prevented by proactive care",
+        unit="0-1",
+        title="Incidents prevented",
+        default_text="0",
+    )
+    fix_time_factor: float = _field(
+        1.0, gt=0, le=10.0, description="multiplier on repair time from monitoring and "
+        "documentation", unit="x", title="Repair time factor",
+    )  # fmt: skip
+    monitoring: bool = Field(
+        False,
+        description="incidents that start at any time are seen when they start, not at opening",
+        title="Monitoring",
+    )
+    emergency: ManagedEmergency | None = Field(
+        None, description=_EMERGENCY, title="Emergency work",
+    )  # fmt: skip
+
+    @field_validator("covers", mode="before")
+    @classmethod
+    def _all_or_a_list(cls, tiers: Any) -> Any:
+        return Managed._all_or_a_list(tiers)
+
+    @field_validator("covers")
+    @classmethod
+    def _no_repeats(cls, tiers: Any) -> Any:
+        return tiers if tiers == "all" else _unique(tiers)
+
+    @property
+    def emergency_tiers(self) -> list[str]:
+        return self.emergency.tiers if self.emergency else []
+
+    def covers_tier(self, tier: str) -> bool:
+        return self.covers == "all" or tier in self.covers
+
+
+#: Options that cover some or all tiers themselves and leave the rest to a fallback.
+COVERING = (Managed, InHouse)
+
+Option = Annotated[PayPerIncident | BlockHours | Managed | InHouse, Field(discriminator="kind")]
 #: The kinds of option, by their ``kind`` key.
-OPTION_KINDS = {"pay_per_incident": PayPerIncident, "block_hours": BlockHours, "managed": Managed}
+OPTION_KINDS = {
+    "pay_per_incident": PayPerIncident,
+    "block_hours": BlockHours,
+    "managed": Managed,
+    "in_house": InHouse,
+}
 
 
 class Horizon(_Model):
@@ -819,7 +887,7 @@ class Scenario(_Model):
             for tier in option.emergency_tiers:
                 check_tier(f"{where}.emergency.tiers", tier)
             handled = tiers
-            if isinstance(option, Managed):
+            if isinstance(option, COVERING):
                 self._check_managed(name, option, check_tier)
                 handled = [tier for tier in tiers if option.covers_tier(tier)]
                 for field, named in (("response_hours", option.response_hours),
@@ -849,7 +917,7 @@ class Scenario(_Model):
             )  # fmt: skip
         return self
 
-    def _check_managed(self, name: str, option: Managed, check_tier: Any) -> None:
+    def _check_managed(self, name: str, option: Managed | InHouse, check_tier: Any) -> None:
         where = f"options.{name}"
         if option.covers != "all":
             for tier in option.covers:
@@ -879,7 +947,7 @@ class Scenario(_Model):
                 f"{where}.fallback",
                 f"{option.fallback!r} is {fallback.kind}; a fallback must be pay_per_incident",
             )
-        if not uncovered:  # a hybrid set to cover everything keeps fees sized for part of it
+        if not uncovered and isinstance(option, Managed):  # fees sized for part of the tiers
             raise ScenarioError(
                 f"{where}.fallback",
                 "is never used: the option covers every tier (list the tiers it covers, or "
@@ -932,13 +1000,16 @@ class Scenario(_Model):
         return wage + revenue if how == "wage_plus_revenue" else max(wage, revenue)
 
     def annual_fee(self, option: str) -> float:
-        """``option``'s yearly fixed fee without onboarding: a block's price; 0 for pay per
-        incident; for a managed contract ``12 * max(per_user * employees + per_device * devices
-        + per_server * servers + per_site * sites, minimum_monthly)``.
+        """``option``'s yearly fixed fee without onboarding: a block's price; an in-house
+        technician's salary and tools; 0 for pay per incident; for a managed contract
+        ``12 * max(per_user * employees + per_device * devices + per_server * servers
+        + per_site * sites, minimum_monthly)``.
         """
         spec = self.options[option]
         if isinstance(spec, BlockHours):
             return spec.block.price_per_year
+        if isinstance(spec, InHouse):
+            return spec.salary_per_year + spec.tools_per_year
         if not isinstance(spec, Managed):
             return 0.0
         return 12 * max(self.fee_lines_monthly(option), spec.fees.minimum_monthly)
@@ -959,13 +1030,13 @@ class Scenario(_Model):
         """The share of ``tier``'s incidents ``option`` prevents: its ``prevention`` for the
         tier if it is a managed contract, else 0."""
         spec = self.options[option]
-        return spec.prevention.get(tier, 0.0) if isinstance(spec, Managed) else 0.0
+        return spec.prevention.get(tier, 0.0) if isinstance(spec, COVERING) else 0.0
 
     def handler(self, option: str, tier: str) -> str:
         """The option whose technicians handle ``tier`` under ``option``: itself, or the
         fallback of a managed option that does not cover the tier."""
         spec = self.options[option]
-        if isinstance(spec, Managed) and not spec.covers_tier(tier):
+        if isinstance(spec, COVERING) and not spec.covers_tier(tier):
             return spec.fallback
         return option
 

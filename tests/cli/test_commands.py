@@ -427,6 +427,9 @@ def test_fields_lists_every_settable_path_with_units(itcost_command):
                                     "max_credit_share": 0.1},
             "budget": {"annual_it_spend": 20000, "seasonality": [1] * 12},
             "options.block": load_scenario("cloud-office").to_dict()["options"]["block"],
+            "options.technician": (
+                load_scenario("accounting-firm").to_dict()["options"]["technician"]
+            ),
         }
     )  # fmt: skip
     data = scenario.model_dump(mode="json", by_alias=True)

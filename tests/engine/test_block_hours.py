@@ -104,8 +104,10 @@ def test_one_years_spend_matches_the_fft_of_the_compound_distribution():
 # -- two years with rollover: the carry rule, exactly and in expectation ----------------------
 
 
-def _two_year_expected_overflow(lam: float, h: float, hours: float, rollover: bool) -> float:
-    """``E[over_1 + over_2]`` for counts K_1, K_2 ~ Poisson(lam), constant billable hours h:
+def _two_year_expected_overflow(
+    lam: float, h: float, hours: float, rollover: bool, g: float = 1.0
+) -> float:
+    """``E[over_1 + g over_2]`` for counts K_1, K_2 ~ Poisson(lam), constant billable hours h:
     ``over_1 = max(h K_1 - hours, 0)``, ``over_2 = max(h K_2 - hours - carry, 0)`` with
     ``carry = max(hours - h K_1, 0)`` under rollover (else 0). Summed to k = 200, where the
     Poisson tail is below 1e-100."""
@@ -117,23 +119,25 @@ def _two_year_expected_overflow(lam: float, h: float, hours: float, rollover: bo
     second = float(
         np.sum(p[:, None] * p[None, :] * np.maximum(used[None, :] - hours - carry[:, None], 0.0))
     )
-    return first + second
+    return first + g * second
 
 
 @pytest.mark.parametrize("rollover", [False, True])
 def test_two_years_follow_the_carry_rule_trial_by_trial_and_in_expectation(rollover):
     """Constant repairs of 0.75 h (sums of them are exact in binary), 20 incidents a year,
-    a 15-hour block: every trial's two-year IT spend is ``2 price + rate (over_1 + over_2)``
-    from its own yearly hours, to rounding; its mean matches the closed form within 4 SE."""
-    lam, h = 20.0, 0.75
+    a 15-hour block, prices 5% higher in year 2 (g = 1, 1.05): every trial's two-year IT spend
+    is ``(1 + g) price + rate (over_1 + g over_2)`` from its own yearly hours, to rounding;
+    its mean matches the closed form within 4 SE."""
+    lam, h, g = 20.0, 0.75, 1.05
     scenario = block_scenario(
         {
             "incidents.only.rate_per_year": lam,
             "incidents.only.fix_hours": h,
             "options.block.block.rollover": rollover,
-            "horizon": {"years": 2, "price_escalation": 0.0, "discount_rate": 0.0},
+            "horizon": {"years": 2, "price_escalation": g - 1, "discount_rate": 0.0},
         }
     )
+    assert scenario.horizon.year_factors() == pytest.approx([1.0, g], rel=1e-15)
     trials = 100_000
     result = simulate(scenario, trials=trials, seed=5)
     yearly = result.quantities["block"]["year.hours_remote"]
@@ -146,21 +150,25 @@ def test_two_years_follow_the_carry_rule_trial_by_trial_and_in_expectation(rollo
     carry = np.maximum(HOURS - yearly[:, 0], 0.0) if rollover else 0.0
     over_2 = np.maximum(yearly[:, 1] - HOURS - carry, 0.0)
     spend = result.column("block", "it_spend")
-    np.testing.assert_allclose(spend, 2 * PRICE + RATE * (over_1 + over_2), rtol=1e-12)
+    np.testing.assert_allclose(spend, (1 + g) * PRICE + RATE * (over_1 + g * over_2), rtol=1e-12)
 
-    expected = 2 * PRICE + RATE * _two_year_expected_overflow(lam, h, HOURS, rollover)
+    expected = (1 + g) * PRICE + RATE * _two_year_expected_overflow(lam, h, HOURS, rollover, g)
     se = float(spend.std(ddof=1)) / math.sqrt(trials)
     assert_within_se(float(spend.mean()), expected, se)
 
 
 def test_rollover_saves_exactly_the_carried_hours_used():
-    """On the same draws, rollover never costs more, and costs less in the trials whose
-    first year left hours that the second needed."""
+    """On the same draws, rollover saves the rate times the carried hours that the second
+    year uses beyond its own block, trial by trial (remote work at one rate)."""
     years = {"horizon": {"years": 2, "price_escalation": 0.0, "discount_rate": 0.0}}
     expire = simulate(block_scenario(years), trials=20_000, seed=2)
     keep = expire.reprice(block_scenario({**years, "options.block.block.rollover": True}))
     saved = expire.column("block", "it_spend") - keep.column("block", "it_spend")
-    assert saved.min() >= -1e-9 and saved.max() > 0
+    used = expire.quantities["block"]["year.hours_remote"]
+    carried = np.maximum(HOURS - used[:, 0], 0.0)
+    needed = np.maximum(used[:, 1] - HOURS, 0.0)
+    np.testing.assert_allclose(saved, RATE * np.minimum(carried, needed), rtol=1e-9, atol=1e-9)
+    assert saved.max() > 0
     np.testing.assert_array_equal(
         expire.column("shop", "it_spend"), keep.column("shop", "it_spend")
     )
@@ -229,4 +237,50 @@ def test_the_months_add_up_to_the_year():
     assert float(months.min()) >= PRICE / 12 - 1e-9  # never below a month of the block
     np.testing.assert_allclose(
         months.sum(axis=1), result.column("block", "it_spend"), rtol=1e-12, atol=1e-9
+    )
+
+
+def test_the_months_after_the_block_runs_out_carry_its_overflow():
+    """Remote work at one rate: with an empty block, each month's spend beyond the block's
+    twelfth is the rate times that month's hours. With a 15-hour block the same draws
+    (same seed) are billed from the month the hours run out: the rate times the hours of
+    the month beyond 15 in the year so far, exactly, month by month."""
+    changes = {"incidents.only.rate_per_year": 30, "incidents.only.fix_hours": 0.75}
+    empty = block_scenario(
+        {**changes, "options.block.block": {"hours_per_year": 0, "price_per_year": 0}}
+    )
+    hours = simulate(empty, trials=5_000, seed=7, monthly=True).monthly["block"] / RATE
+    months = simulate(block_scenario(changes), trials=5_000, seed=7, monthly=True).monthly
+    so_far = np.cumsum(hours, axis=1)
+    beyond = np.maximum(so_far - HOURS, 0.0)
+    expected = PRICE / 12 + RATE * np.diff(beyond, axis=1, prepend=0.0)
+    np.testing.assert_allclose(months["block"], expected, rtol=1e-12, atol=1e-9)
+    assert (beyond[:, -1] > 0).mean() > 0.9 and (beyond[:, 0] == 0).mean() > 0.9
+
+
+def test_after_hours_work_uses_its_multiplier_of_block_hours():
+    """Emergency work outside service hours: every trial's spend follows the rule computed
+    here from the engine's yearly hours, with an after-hours hour using 1.5 block hours and
+    billed at 1.5 x the rate beyond the block (remote and on site at one rate)."""
+    multiplier = 1.5
+    scenario = block_scenario(
+        {
+            "incidents.only.rate_per_year": 30,
+            "incidents.only.onsite_share": 0.3,
+            "options.block.emergency": {"tiers": ["only"], "multiplier": multiplier},
+            "options.block.service_hours": {"days": 5, "open": 9, "close": 17},
+        }
+    )
+    result = simulate(scenario, trials=20_000, seed=13)
+    q = result.quantities["block"]
+    normal = q["year.hours_remote"][:, 0] + q["year.hours_onsite"][:, 0]
+    after = q["year.hours_remote_after"][:, 0] + q["year.hours_onsite_after"][:, 0]
+    assert after.mean() > 0.5 * normal.mean()  # nights and weekends: a real share
+    used = normal + multiplier * after
+    over = np.maximum(used - HOURS, 0.0)
+    share = np.divide(over, used, out=np.zeros_like(over), where=used > 0)
+    labour = RATE * (normal + multiplier * after) * share
+    trips = 0.0  # the closed-form shop charges no trip fee
+    np.testing.assert_allclose(
+        result.column("block", "it_spend"), PRICE + labour + trips, rtol=1e-12
     )

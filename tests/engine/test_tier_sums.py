@@ -171,3 +171,40 @@ def test_the_memory_estimate_is_what_is_held(scenario):
     )
     estimate = TierSums.nbytes(core.EngineParameters.from_scenario(scenario), TRIALS)
     assert 0.5 * estimate <= held <= estimate
+
+
+@pytest.mark.parametrize(
+    ("preset", "option", "before"),
+    [
+        # A block handles its tiers as a pay-per-incident option does, but keeps yearly hours.
+        ("cloud-office", "block", {"kind": "pay_per_incident", "block": None}),
+        # A technician covering one tier hands the rest to its fallback as a hybrid does.
+        ("accounting-firm", "technician",
+         {"kind": "managed", "fees": {"per_server_monthly": 100}, "salary_per_year": None,
+          "tools_per_year": None, "hours_per_year": None}),
+    ],
+)  # fmt: skip
+def test_an_option_that_changes_kind_is_simulated_again(preset, option, before):
+    """Sums kept for an option of another kind are not taken: the run is a fresh one's."""
+    from analysis import load_scenario
+
+    scenario = load_scenario(preset)
+    if option == "technician":
+        scenario = scenario.with_overrides(
+            {
+                f"options.{option}.covers": ["critical"],
+                f"options.{option}.prevention": {},
+                f"options.{option}.response_hours": {"default": 0.5},
+            }
+        )
+    data = scenario.to_dict()
+    spec = {k: v for k, v in data["options"][option].items() if before.get(k, 0) is not None}
+    spec.update({k: v for k, v in before.items() if v is not None})
+    data["options"][option] = spec
+    earlier = type(scenario).model_validate(data)
+    sums = TierSums()
+    simulate(earlier, trials=TRIALS, seed=SEED, tier_sums=sums)
+    again = simulate(scenario, trials=TRIALS, seed=SEED, tier_sums=sums)
+    pd.testing.assert_frame_equal(
+        again.trials, simulate(scenario, trials=TRIALS, seed=SEED).trials, check_exact=True
+    )

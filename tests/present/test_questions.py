@@ -137,3 +137,24 @@ def test_the_report_section_shows_names_as_text(result):
     one_line = " ".join(hostile.split())
     assert f"**{escape(one_line)}**" in text
     assert "[link](http://e.com)" not in text and "<b>" not in text and "\n===" not in text
+
+
+@pytest.mark.parametrize(("preset", "option"), [("cloud-office", "block"),
+                                                ("accounting-firm", "technician")])  # fmt: skip
+def test_the_newer_kinds_are_asked_about_their_own_terms(preset, option):
+    """A block: its hours, price and what becomes of unused hours, with how often the
+    simulated years run out; a technician: salary, hours and the rate of the hours beyond."""
+    scenario = load_scenario(preset)
+    result = simulate(scenario, trials=3_000, seed=5)
+    text = " ".join(provider_questions(result)[option])
+    spec = scenario.options[option]
+    if option == "block":
+        assert f"{spec.block.hours_per_year:g} prepaid hours a year for " in text
+        assert money(spec.block.price_per_year, "USD") in text and "carry to the next" in text
+    else:
+        assert money(spec.salary_per_year, "USD") in text
+        assert f"{spec.hours_per_year:,.0f} hours a year for incidents" in text
+        assert "your own technician" in text and "contract" not in text
+    tiers = tier_breakdown(result, spend=True)  # each tier priced alone, for every kind
+    spend = tiers.xs("it_spend", axis=1, level="quantity")
+    assert (spend[option] >= 0).all() and spend[option].sum() > 0

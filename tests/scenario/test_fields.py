@@ -50,7 +50,7 @@ def test_scenario_fields_label_every_field_with_its_unit():
 
 def test_option_fields_say_which_kinds_have_them():
     fields = {field.path: field for field in scenario_fields()}
-    both = ("pay_per_incident", "block_hours", "managed")  # every kind
+    both = ("pay_per_incident", "block_hours", "managed", "in_house")  # every kind
     assert tuple(OPTION_KINDS) == both
     for path in ("title", "kind", "service_hours.open", "response_hours.<tier>",
                  "security_factor", "emergency.tiers"):  # fmt: skip
@@ -61,10 +61,13 @@ def test_option_fields_say_which_kinds_have_them():
         assert fields[f"options.<option>.{path}"].option_kinds == per_incident, path
     for path in ("block.hours_per_year", "block.price_per_year", "block.rollover"):
         assert fields[f"options.<option>.{path}"].option_kinds == ("block_hours",), path
-    for path in ("fees.per_user_monthly", "fees.per_server_monthly", "fees.onboarding", "covers",
-                 "fallback", "prevention.<tier>", "fix_time_factor", "monitoring",
+    for path in ("fees.per_user_monthly", "fees.per_server_monthly", "fees.onboarding",
                  "out_of_scope.share", "sla.credit_per_breach"):  # fmt: skip
         assert fields[f"options.<option>.{path}"].option_kinds == ("managed",), path
+    for path in ("covers", "fallback", "prevention.<tier>", "fix_time_factor", "monitoring"):
+        assert fields[f"options.<option>.{path}"].option_kinds == ("managed", "in_house"), path
+    for path in ("salary_per_year", "tools_per_year", "hours_per_year"):
+        assert fields[f"options.<option>.{path}"].option_kinds == ("in_house",), path
     assert fields["options.<option>.kind"].choices == both
     assert all(not f.option_kinds for f in fields.values() if not f.path.startswith("options."))
     reference = {row[0]: row[1] for row in field_reference()}
@@ -182,8 +185,8 @@ def test_the_schema_is_valid_json_schema_and_accepts_every_preset():
         (lambda d: d["options"]["break-fix"]["rates"].update(remot=150), "'remot' was unexpected"),
         (lambda d: d["options"]["break-fix"].update(fees={}), "'fees' was unexpected"),
         (
-            lambda d: d["options"]["managed"].update(kind="in_house"),
-            "'in_house' is not one of ['pay_per_incident', 'block_hours', 'managed']",
+            lambda d: d["options"]["managed"].update(kind="retainer"),
+            "'retainer' is not one of ['pay_per_incident', 'block_hours', 'managed', 'in_house']",
         ),
         (lambda d: d["options"]["managed"].pop("kind"), "'kind' is a required property"),
         (lambda d: d["organisation"]["operating_hours"].update(days=8), "8 is greater than"),

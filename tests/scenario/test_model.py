@@ -67,6 +67,23 @@ BLOCK = changed(
 )  # fmt: skip
 
 
+#: CLOSED_FORM with an in-house technician, the shop its fallback.
+TECH = changed(
+    "options.tech",
+    {"kind": "in_house", "salary_per_year": 60000, "hours_per_year": 1000, "fallback": "shop",
+     "response_hours": {"default": 1}},
+)  # fmt: skip
+
+
+def test_an_in_house_technician_covers_everything_and_still_has_a_fallback():
+    """Unlike a managed contract, a technician covering every tier keeps a fallback: it
+    buys the hours beyond theirs."""
+    scenario = loaded(TECH)
+    tech = scenario.options["tech"]
+    assert tech.covers == "all" and scenario.handler("tech", "only") == "tech"
+    assert scenario.annual_fee("tech") == 60000
+
+
 def test_defaults_are_filled_in():
     scenario = loaded(CLOSED_FORM)
     org = scenario.organisation
@@ -222,8 +239,8 @@ def test_canonical_json_is_sorted_and_compact():
         ("options.shop.emergency", {"tiers": ["only", "only"]}, "options.shop.emergency.tiers",
          "lists only more than once"),
         ("options.shop.security_factor", -1, "options.shop.security_factor", "must be >= 0"),
-        ("options.shop.kind", "in_house", "options.shop.kind",
-         "must be one of 'pay_per_incident', 'block_hours', 'managed'"),
+        ("options.shop.kind", "retainer", "options.shop.kind",
+         "must be one of 'pay_per_incident', 'block_hours', 'managed', 'in_house'"),
         ("options.shop.kind", "block_hours", "options.shop.block", "required, but missing"),
         ("options.shop.kind", ..., "options.shop.kind", "must be one of"),
         ("options.msp.fees", ..., "options.msp.fees", "required, but missing"),
@@ -295,6 +312,19 @@ def test_bad_values_name_the_field_and_the_reason(path, value, field, reason):
         (changed("options.shop.block.days", 3, BLOCK), "options.shop.block.days", "unknown key"),
         (changed("options.shop", {**BLOCK["options"]["shop"]}, HYBRID), "options.hybrid.fallback",
          "'shop' is block_hours; a fallback must be pay_per_incident"),
+        # An in-house technician: its fields, and a pay-per-incident fallback, always.
+        (changed("options.tech.fallback", ..., TECH), "options.tech.fallback",
+         "required, but missing"),
+        (changed("options.tech.fallback", "msp", TECH), "options.tech.fallback",
+         "'msp' is managed; a fallback must be pay_per_incident"),
+        (changed("options.tech.hours_per_year", 9000, TECH), "options.tech.hours_per_year",
+         "must be <= 8760"),
+        (changed("options.tech.salary_per_year", -1, TECH), "options.tech.salary_per_year",
+         "must be >= 0"),
+        (changed("options.tech.covers", ["huge"], TECH), "options.tech.covers",
+         "'huge' is not a tier"),
+        (changed("options.tech.fees", {"per_user_monthly": 1}, TECH), "options.tech.fees",
+         "unknown key"),
         # A name that is not a tier, wherever a tier is named.
         (changed("options.hybrid.covers", ["only", "huge"], HYBRID), "options.hybrid.covers",
          "'huge' is not a tier (tiers: only, other)"),
