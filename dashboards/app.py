@@ -36,6 +36,7 @@ st.set_page_config(
 
 PAGES = [
     st.Page("views/calculator.py", title="Calculator", icon=":material/calculate:", default=True),
+    st.Page("views/quotes.py", title="Quotes", icon=":material/compare_arrows:", url_path="quotes"),
     st.Page("views/decide.py", title="Decide", icon=":material/balance:", url_path="decide"),
     st.Page(
         "views/deep_dive.py", title="Deep dive", icon=":material/query_stats:", url_path="deep-dive"

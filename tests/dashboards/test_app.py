@@ -24,6 +24,7 @@ from app_state import DEFAULT_PRESET, default_trials  # noqa: E402
 
 PAGES = {
     "views/calculator.py": "Which way to pay for IT support?",
+    "views/quotes.py": "Quotes side by side",
     "views/decide.py": "Decide",
     "views/deep_dive.py": "Deep dive",
     "views/report.py": "Client report",
@@ -785,3 +786,92 @@ def test_sobol_indices_on_request():
     next(b for b in at.button if b.label == "Compute the Sobol indices").click()
     run(at)
     assert len(at.get("plotly_chart")) == 3
+
+
+# -- the quotes page ------------------------------------------------------------------------------
+
+
+def quotes_page(query: dict[str, str] | None = None) -> AppTest:
+    at = start(query)
+    at.switch_page("views/quotes.py")
+    return run(at)
+
+
+def ranking_table(at: AppTest):
+    """The page's one table: the ranking (a pandas DataFrame)."""
+    (table,) = at.dataframe
+    return table.value
+
+
+def test_the_quotes_page_adds_renames_and_deletes_a_quote_and_the_link_carries_them():
+    at = quotes_page()
+    assert list(ranking_table(at)["#"]) == [1, 2, 3]
+    at.button(key="itcost-add-msp-per-user").click()
+    run(at)
+    scenario = inputs(at).scenario
+    assert scenario.option_names == ["break-fix", "managed", "hybrid", "msp-per-user"]
+    assert any(text.startswith("Added:") for text in shown(at.success))
+    table = ranking_table(at)
+    assert len(table) == 4 and "Managed services, priced per user" in list(table["Option"])
+    # The ranking is a fresh simulation's, ordered by expected total.
+    summary = expected(scenario)
+    totals = {o: summary["options"][o]["total"]["mean"] for o in scenario.option_names}
+    ordered = sorted(totals, key=totals.get)
+    assert [scenario.options[o].title for o in ordered] == [
+        title.removesuffix(" (baseline)") for title in table["Option"]
+    ]
+    assert table["Cheapest in"].sum() == pytest.approx(1.0)
+
+    generation = inputs(at).generation
+    at.text_input(key=f"q{generation}:title:msp-per-user").set_value("Acme <b>MSP</b> quote")
+    run(at)
+    assert inputs(at).scenario.options["msp-per-user"].title == "Acme <b>MSP</b> quote"
+    assert "Acme <b>MSP</b> quote" in list(ranking_table(at)["Option"])  # text, not markup
+
+    link = dict(at.query_params)
+    opened = quotes_page(link)
+    assert inputs(opened).scenario.sha256 == inputs(at).scenario.sha256
+    downloaded_yaml = analysis.dump_scenario(inputs(at).scenario)
+    assert analysis.load_scenario_text(downloaded_yaml).sha256 == inputs(at).scenario.sha256
+
+    generation = inputs(at).generation
+    at.button(key=f"q{generation}:delete:managed").click()
+    run(at)
+    assert inputs(at).scenario.option_names == ["break-fix", "hybrid", "msp-per-user"]
+    assert inputs(start(dict(at.query_params))).scenario.sha256 == inputs(at).scenario.sha256
+
+
+def test_the_quotes_page_duplicates_and_changes_the_baseline():
+    at = quotes_page()
+    generation = inputs(at).generation
+    at.button(key=f"q{generation}:duplicate:managed").click()
+    run(at)
+    assert inputs(at).scenario.option_names == ["break-fix", "managed", "managed-copy", "hybrid"]
+    generation = inputs(at).generation
+    at.selectbox(key=f"q{generation}:baseline").set_value("managed")
+    run(at)
+    assert inputs(at).scenario.baseline_name == "managed"
+    assert inputs(start(dict(at.query_params))).scenario.baseline_name == "managed"
+    table = ranking_table(at)
+    assert "Managed services, all inclusive (baseline)" in list(table["Option"])
+    # The Calculator starts from the same scenario: its baseline box says so.
+    at.switch_page("views/calculator.py")
+    run(at)
+    assert at.selectbox(key=key(at, "baseline")).value == "managed"
+
+
+def test_the_quotes_page_refuses_what_cannot_be_done_in_one_line():
+    """The hybrid's fallback cannot be deleted; the buttons stop at six quotes."""
+    at = quotes_page()
+    generation = inputs(at).generation
+    at.button(key=f"q{generation}:delete:break-fix").click()
+    run(at)
+    (message,) = shown(at.error)
+    assert message.startswith("Not changed:") and "falls back on it" in message
+    assert inputs(at).scenario.option_names == ["break-fix", "managed", "hybrid"]
+    for template in ("block-hours", "in-house", "msp-per-device"):
+        at.button(key=f"itcost-add-{template}").click()
+        run(at)
+    assert len(inputs(at).scenario.options) == 6
+    assert at.button(key="itcost-add-break-fix").disabled
+    assert not at.exception

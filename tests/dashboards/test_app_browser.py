@@ -239,3 +239,37 @@ def test_decide_page_in_the_browser(server, page, tmp_path):
     ).to_be_visible()
     page.screenshot(path=str(tmp_path / "decide.png"), full_page=True)
     assert page.outside == [] and page.errors == []
+
+
+def test_add_a_second_msp_quote_and_see_the_ranking_change(server, page):
+    """On the quotes page of server-office: a second managed quote from the per-device template
+    joins the ranking; every quote's place is shown, and the link carries the new one."""
+    page.goto(f"{server}/quotes?preset=server-office")
+    quotes = page.locator("[class*='st-key-itcost-quote-']")  # one box per quote
+    expect(quotes).to_have_count(3)
+    managed = page.locator(".st-key-itcost-quote-managed").get_by_test_id("stCaptionContainer")
+    expect(managed).to_contain_text("of 3 by expected total")
+    add = page.locator(".st-key-itcost-add-msp-per-device").get_by_role("button")
+    for _ in range(10):  # the page may still be redrawing: click when it holds still
+        try:
+            add.click(timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    expect(quotes).to_have_count(4)
+    added = page.locator(".st-key-itcost-quote-msp-per-device").get_by_test_id("stCaptionContainer")
+    expect(added).to_contain_text("managed contract")
+    expect(added).to_contain_text("of 4 by expected total")
+    expect(managed).to_contain_text("of 4 by expected total")
+    expect(page).to_have_url(re.compile(r"msp-per-device"))
+
+    scenario = analysis.load_scenario(DEFAULT_PRESET)
+    from analysis.scenario.quotes import add_option
+
+    summary = analysis.simulate(
+        add_option(scenario, "msp-per-device"), trials=default_trials(scenario), seed=2026
+    ).summary()
+    totals = {name: stats["total"]["mean"] for name, stats in summary["options"].items()}
+    rank = sorted(totals, key=totals.get).index("msp-per-device") + 1
+    expect(added).to_contain_text(f"ranked {rank} of 4")
+    assert page.outside == [] and page.errors == []
