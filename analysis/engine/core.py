@@ -588,7 +588,11 @@ def _draw_chunk(
     org = params.operating_hours
     handlings = params.handling
     keys = tier.handling_keys
-    needs_moments = tier.outage or any(handlings[key].after_hours for key in keys)
+    needs_moments = (
+        tier.outage
+        or any(handlings[key].after_hours for key in keys)
+        or any(given is not None for given in tier.handover)
+    )
     start = None
     if needs_moments:
         start = rng["start"].random(out=work.get("start", size, np.float64))
@@ -678,14 +682,34 @@ def _sum_chunk(
             kept[...] = np.greater_equal(
                 prevent, prevented, out=work.get("kept_flags", size, np.bool_)
             )
-        if kept is None:
+        # Who handles each incident, with its weight: one handling, or a technician's and
+        # their fallback's, split by whether the technician is at work when it is noticed.
+        handled: list[tuple[dict, np.ndarray | None]] = [(outcome, kept)]
+        given = tier.handover[index] if tier.handover else None
+        if given is not None:
+            fallback_key, hours = given
+            noticed = moments.detected(handlings[key].monitoring)
+            inside = calendar.is_open(noticed, *hours).astype(np.float64)
+            outside = 1.0 - inside
+            if kept is not None:
+                inside *= kept
+                outside *= kept
+            handled = [(outcome, inside), (outcomes[fallback_key], outside)]
+        if kept is None and given is None:
             if key not in shared:
                 shared[key] = _trial_sums(outcome, None, trial, trials, on_site, work)
             totals = shared[key]
             sums["incidents"][part] += counts
         else:
-            totals = _trial_sums(outcome, kept, trial, trials, on_site, work)
-            sums["incidents"][part] += np.bincount(trial, kept, minlength=trials)
+            totals = {}
+            for part_outcome, weights in handled:
+                for name, values in _trial_sums(
+                    part_outcome, weights, trial, trials, on_site, work
+                ).items():
+                    totals[name] = totals[name] + values if name in totals else values
+            sums["incidents"][part] += (
+                counts if kept is None else np.bincount(trial, kept, minlength=trials)
+            )
         yearly = state.hours.get(option)
         sources = yearly_sources(params, option) if yearly is not None else ()
         for name, values in totals.items():
@@ -704,33 +728,56 @@ def _sum_chunk(
             cost = parts_cost if kept is None else parts_cost * kept[with_parts]
             sums["parts"][part] += factor * np.bincount(trial[with_parts], cost, minlength=trials)
         if month is not None:
-            rates = money["rates"][index]
-            apart = money["block"][index] is not None  # labour priced at year end
-            labour, bills = _incident_bills(outcome, rates, onsite, size, apart)
-            used = None  # the hours each incident uses of a block or a technician
-            if apart and outcome.get("billable") is not None:
-                used = outcome["billable"]
-                if "after" in outcome:
-                    used = used + rates[2] * outcome["after"]
-            if "work" in outcome:  # the technician's hours, at the rate beyond theirs
-                labour = rates[0] * outcome["work"]
-                used = outcome["work"]
-                apart = True
+            _add_months(state, option, money, index, handled, onsite, month, factor, part)
             if with_parts is not None:
-                bills[with_parts] += parts_cost
-            if kept is not None:
-                bills *= kept
-            by_month = np.bincount(month, factor * bills, minlength=12 * trials)
-            state.spend[option][part] += by_month.reshape(trials, 12)
-            if apart:  # a block's or a technician's labour: covered in part at year end
-                if kept is not None:
-                    labour = labour * kept
-                by_month = np.bincount(month, factor * labour, minlength=12 * trials)
-                state.labour[option][part] += by_month.reshape(trials, 12)
-                if used is not None:
-                    used = used * kept if kept is not None else used
-                    by_month = np.bincount(month, used, minlength=12 * trials)
-                    state.used[option][part] += by_month.reshape(trials, 12)
+                cost = parts_cost if kept is None else parts_cost * kept[with_parts]
+                by_month = np.bincount(month[with_parts], factor * cost, minlength=12 * trials)
+                state.spend[option][part] += by_month.reshape(trials, 12)
+
+
+def _add_months(
+    state: _Block,
+    option: str,
+    money: dict,
+    index: int,
+    handled: list[tuple[dict, np.ndarray | None]],
+    onsite: np.ndarray | None,
+    month: np.ndarray,
+    factor: float,
+    part: slice,
+) -> None:
+    """One option's bills of a chunk by month (parts aside): each handling's incidents with
+    their weights. A block's or a technician's labour is kept apart, with the hours it uses,
+    to be priced against the block or the technician's hours at year end."""
+    rates = money["rates"][index]
+    size, trials = month.size, part.stop - part.start
+    for outcome, weights in handled:
+        apart = money["block"][index] is not None  # labour priced at year end
+        labour, bills = _incident_bills(outcome, rates, onsite, size, apart)
+        used = None  # the hours each incident uses of a block or a technician
+        if apart and outcome.get("billable") is not None:
+            used = outcome["billable"]
+            if "after" in outcome:
+                used = used + rates[2] * outcome["after"]
+        if "work" in outcome:  # the technician's hours, at the rate beyond theirs
+            labour = rates[0] * outcome["work"]
+            used = outcome["work"]
+            apart = True
+        if weights is not None:
+            bills *= weights
+        spend = state.spend[option]
+        spend[part] += np.bincount(month, factor * bills, minlength=12 * trials).reshape(trials, 12)
+        if apart:  # a block's or a technician's labour: covered in part at year end
+            if weights is not None:
+                labour = labour * weights
+            state.labour[option][part] += np.bincount(
+                month, factor * labour, minlength=12 * trials
+            ).reshape(trials, 12)
+            if used is not None:
+                used = used * weights if weights is not None else used
+                state.used[option][part] += np.bincount(month, used, minlength=12 * trials).reshape(
+                    trials, 12
+                )
 
 
 def _trial_sums(

@@ -83,11 +83,16 @@ class TierParameters:
     outage: bool
     #: per option, in the scenario's order: (share prevented, key of its Handling)
     options: tuple[tuple[float, str], ...]
+    #: per option (empty: none has one): an in-house technician's handover of this tier,
+    #: ``(key of the fallback's Handling, the technician's service hours)``: incidents noticed
+    #: outside those hours are the fallback's emergencies; else None.
+    handover: tuple[tuple[str, Hours] | None, ...] = ()
 
     @property
     def handling_keys(self) -> list[str]:
         """The keys of the tier's handlings, each once, sorted."""
-        return sorted({key for _, key in self.options})
+        handed = {given[0] for given in self.handover if given is not None}
+        return sorted({key for _, key in self.options} | handed)
 
 
 @dataclass(frozen=True)
@@ -130,12 +135,17 @@ class EngineParameters:
         tiers = []
         # In name order: tier order in the file changes neither the hash nor the bits.
         for name, tier in sorted(scenario.incidents.items()):
-            per_option = []
+            per_option, handover = [], []
             for option in options:
                 handler = scenario.handler(option, name)
                 key = f"{handler}/{name}"
                 handlings.setdefault(key, _handling(scenario.options[handler], name))
                 per_option.append((scenario.prevented(option, name), key))
+                given = _handover(scenario, handler, name)
+                if given is not None:
+                    fallback = scenario.options[handler].fallback
+                    handlings.setdefault(given[0], _handling(scenario.options[fallback], name))
+                handover.append(given)
             tiers.append(
                 TierParameters(
                     name=name,
@@ -146,6 +156,7 @@ class EngineParameters:
                     any_time=tier.starts == "any_time",
                     outage=tier.users_affected * tier.blocking > 0 or tier.revenue_impact > 0,
                     options=tuple(per_option),
+                    handover=tuple(handover) if any(handover) else (),
                 )
             )
         parts, security = scenario.parts, scenario.security
@@ -170,6 +181,20 @@ class EngineParameters:
             yearly_hours=tuple(o for o in options if isinstance(scenario.options[o], BlockHours)),
             tech_hours=tuple(o for o in options if isinstance(scenario.options[o], InHouse)),
         )
+
+
+def _handover(scenario: Scenario, handler: str, tier: str) -> tuple[str, Hours] | None:
+    """An in-house technician's handover of ``tier``: when the technician is not on call for
+    it (not in their ``emergency`` tiers) and the fallback answers it round the clock (in its
+    emergency tiers), incidents noticed outside the technician's service hours go to the
+    fallback. ``(the fallback's handling key, the technician's service hours)``, or None."""
+    spec = scenario.options[handler]
+    if not isinstance(spec, InHouse) or tier in spec.emergency_tiers:
+        return None
+    fallback = scenario.options[spec.fallback]
+    if tier not in fallback.emergency_tiers:
+        return None
+    return f"{spec.fallback}/{tier}", _hours(spec.service_hours)
 
 
 def _handling(option: PayPerIncident | Managed | InHouse, tier: str) -> Handling:

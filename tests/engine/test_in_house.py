@@ -120,3 +120,41 @@ def test_a_technician_is_repriced_with_a_fresh_simulations_figures(changes):
         np.testing.assert_allclose(repriced.columns[column], values, rtol=1e-12, err_msg=column)
     months = simulate(changed, trials=5_000, seed=12, monthly=True).monthly["tech"]
     np.testing.assert_allclose(months.sum(axis=1), fresh.column("tech", "it_spend"), rtol=1e-12)
+
+
+def test_emergencies_outside_the_technicians_hours_go_to_the_fallback():
+    """A tier the fallback answers round the clock, which the technician (Mon-Fri 8-17, 45 of
+    168 hours) is not on call for: incidents noticed outside their hours are the fallback's.
+    Each incident's 1 h repair is worked once, by one of them: the technician's hours plus the
+    fallback's billable hours are the incidents, exactly; the technician's share is 45/168,
+    within 4 standard errors. On call (``emergency``), the technician works them all."""
+    changes = {
+        "incidents.only.rate_per_year": 20,
+        "incidents.only.fix_hours": 1.0,
+        "incidents.only.starts": "any_time",
+        "options.tech.monitoring": True,
+        "options.tech.service_hours": {"days": 5, "open": 8, "close": 17},
+        "options.shop.emergency": {"tiers": ["only"], "multiplier": 2.0},
+        "options.shop.service_hours": {"days": 5, "open": 9, "close": 17},
+    }
+    trials = 50_000
+    result = simulate(in_house(changes, capacity=1_000), trials=trials, seed=31)
+    q = result.quantities["tech"]
+    tech_hours = q["year.tech_hours"][:, 0]
+    billed = sum(q[name] for name in ("hours_remote", "hours_remote_after", "hours_onsite",
+                                      "hours_onsite_after"))  # fmt: skip
+    incidents = result.column("tech", "incidents")
+    np.testing.assert_allclose(tech_hours + billed, incidents, rtol=1e-12)
+    share = tech_hours.sum() / incidents.sum()
+    # Each incident is the technician's with p = 45/168, independently (uniform start, seen
+    # at once): a binomial proportion over all incidents.
+    p, n = 45 / 168, float(incidents.sum())
+    assert_within_se(float(share), p, math.sqrt(p * (1 - p) / n))
+    assert q["hours_remote_after"].sum() > 0  # the fallback's nights and weekends, at x2
+
+    on_call = simulate(
+        in_house({**changes, "options.tech.emergency": {"tiers": ["only"]}}, capacity=1_000),
+        trials=trials, seed=31,
+    )  # fmt: skip
+    hours = on_call.quantities["tech"]["year.tech_hours"][:, 0]
+    np.testing.assert_allclose(hours, on_call.column("tech", "incidents"), rtol=1e-12)
