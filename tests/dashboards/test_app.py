@@ -803,7 +803,7 @@ def ranking_table(at: AppTest):
     return table.value
 
 
-def test_the_quotes_page_adds_renames_and_deletes_a_quote_and_the_link_carries_them():
+def test_the_quotes_page_adds_renames_and_deletes_a_quote_and_the_link_carries_them(media):
     at = quotes_page()
     assert list(ranking_table(at)["#"]) == [1, 2, 3]
     at.button(key="itcost-add-msp-per-user").click()
@@ -831,8 +831,9 @@ def test_the_quotes_page_adds_renames_and_deletes_a_quote_and_the_link_carries_t
     link = dict(at.query_params)
     opened = quotes_page(link)
     assert inputs(opened).scenario.sha256 == inputs(at).scenario.sha256
-    downloaded_yaml = analysis.dump_scenario(inputs(at).scenario)
-    assert analysis.load_scenario_text(downloaded_yaml).sha256 == inputs(at).scenario.sha256
+    (button,) = [b for b in at.get("download_button") if b.label == "Download scenario (YAML)"]
+    text = downloaded(media, button).decode()  # the sidebar's file, as a user gets it
+    assert analysis.load_scenario_text(text).sha256 == inputs(at).scenario.sha256
 
     generation = inputs(at).generation
     at.button(key=f"q{generation}:delete:managed").click()
