@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 PORT ?= 8501
 app: setup ## run the calculator app (Streamlit) at http://localhost:8501
 	$(BIN)/streamlit run dashboards/app.py --server.port $(PORT) --server.address localhost \
-	  --server.headless true \
+	  --server.headless true --server.maxUploadSize 1 --client.showErrorDetails none \
 	  --browser.gatherUsageStats false --browser.serverAddress localhost
 
 test: setup system-deps ## run the whole test suite

@@ -26,6 +26,8 @@ def _app(args: argparse.Namespace) -> int:
         sys.executable, "-m", "streamlit", "run", str(app_path()),
         "--server.port", str(args.port), "--server.address", "localhost",
         "--server.headless", "true",
+        # Scenario files are a few kB; an unexpected error shows no traceback or file paths.
+        "--server.maxUploadSize", "1", "--client.showErrorDetails", "none",
         "--browser.gatherUsageStats", "false",
         # Without an address to print, a headless server asks a web service for its public IP.
         "--browser.serverAddress", "localhost",

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from analysis.errors import ScenarioError
 from analysis.files import write_text_atomic
 from analysis.scenario.model import Scenario
 from analysis.scenario.validation import validated
-from analysis.scenario.yaml import dump_yaml, parse_yaml
+from analysis.scenario.yaml import MAX_TEXT_BYTES, dump_yaml, parse_yaml
 
 
 def scenario_from_data(data: Any, source: str | None = None) -> Scenario:
@@ -33,16 +34,46 @@ def load_scenario_text(text: str, source: str | None = None) -> Scenario:
     return scenario_from_data(parse_yaml(text, source), source)
 
 
+#: What a file that is not a regular one is, by its stat mode.
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _shown(path: str) -> str:
+    """A path as an error names it: at most 120 characters."""
+    return path if len(path) <= 120 else f"{path[:60]}...{path[-57:]}"
+
+
 def read_scenario_text(path: str | os.PathLike[str]) -> str:
-    """The text of a scenario file; a file that cannot be read is one ScenarioError naming it."""
-    path = Path(path)
+    """The text of a scenario file: a regular file of at most :data:`MAX_TEXT_BYTES`, in
+    UTF-8. Anything else is one ScenarioError naming the path, before anything is read:
+    a folder, a FIFO (which would wait for a writer for ever), a device (``/dev/zero`` has no
+    end), a file too large, or an operating-system error (missing, no permission, a name
+    too long)."""
+    name = _shown(os.fspath(path))
     try:
-        return path.read_text(encoding="utf-8")
+        mode = os.stat(path).st_mode
+        for test, what in _NOT_FILES:
+            if test(mode):
+                raise ScenarioError("", f"not a regular file: it is {what}", name)
+        with open(path, "rb") as file:  # read one byte past the bound to see that it is over
+            data = file.read(MAX_TEXT_BYTES + 1)
     except FileNotFoundError:
-        raise ScenarioError("", "no such file", str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise ScenarioError("", f"cannot read: {reason}", str(path)) from None
+        raise ScenarioError("", "no such file", name) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ScenarioError("", f"cannot read: {reason}", name) from None
+    if len(data) > MAX_TEXT_BYTES:
+        raise ScenarioError("", f"larger than {MAX_TEXT_BYTES // 2**20} MB: not a scenario", name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError("", "not a text file (UTF-8 YAML)", name) from None
 
 
 def load_scenario_file(path: str | os.PathLike[str]) -> Scenario:

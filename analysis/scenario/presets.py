@@ -60,7 +60,11 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
     if isinstance(name_or_path, Scenario):
         return name_or_path
     path = Path(name_or_path)
-    if path.is_file() or path.suffix in {".yaml", ".yml"} or len(path.parts) > 1:
+    try:
+        exists = path.is_file()
+    except OSError:  # a name too long, say: the reader says so in one line
+        exists = True
+    if exists or path.suffix in {".yaml", ".yml"} or len(path.parts) > 1:
         return load_scenario_file(path)
     return _parsed(preset_path(str(name_or_path)), load_scenario_file)
 

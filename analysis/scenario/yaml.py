@@ -27,8 +27,10 @@ hours: {days: 5, open: 8, close: 18}  # ASSUMED: an office week
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
+import numpy as np
 from ruamel.yaml import YAML, nodes
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import SafeConstructor
@@ -126,10 +128,34 @@ def _writer() -> YAML:
     return writer
 
 
+#: The bounds on what is read, whatever the source (a file, --set, an upload, a link): the
+#: largest preset is under 10 kB, and its deepest value 5 levels down.
+MAX_TEXT_BYTES = 2**20
+MAX_DEPTH = 32
+#: Values after aliases are expanded (``*name`` repeats a whole subtree): a few hundred in a
+#: scenario; a "billion laughs" file has 10^9.
+MAX_VALUES = 100_000
+
+
 def parse_yaml(text: str, source: str | None = None) -> Any:
-    """Parse YAML 1.2 text; any problem is a one-line :class:`ScenarioError` from ``source``."""
+    """Parse YAML 1.2 text; any problem is a one-line :class:`ScenarioError` from ``source``.
+
+    Bounded: at most :data:`MAX_TEXT_BYTES` of text, :data:`MAX_DEPTH` levels of nesting and
+    :data:`MAX_VALUES` values once aliases are expanded; a number of more digits than Python
+    reads (4,300) is an error too.
+    """
+    if len(text) > MAX_TEXT_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        raise ScenarioError("", f"larger than {MAX_TEXT_BYTES // 2**20} MB: not a scenario", source)
+    if _bracket_depth(text) > MAX_DEPTH:  # before the parser recurses into it
+        raise ScenarioError("", f"nested more than {MAX_DEPTH} levels deep", source)
     try:
-        return _reader().load(text)
+        data = _reader().load(text)
+    except RecursionError:
+        raise ScenarioError("", f"nested more than {MAX_DEPTH} levels deep", source) from None
+    except ValueError as error:  # int() of a number longer than 4,300 digits
+        if "digits" not in str(error):
+            raise
+        raise ScenarioError("", "a number has too many digits", source) from None
     except ScenarioError as error:
         raise ScenarioError(error.field, error.reason, source) from None
     except MarkedYAMLError as error:
@@ -147,6 +173,41 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
                             source) from None  # fmt: skip
     except YAMLError as error:  # no position known
         raise ScenarioError("", f"YAML syntax error: {type(error).__name__}", source) from None
+    _check_shape(data, source)
+    return data
+
+
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep flow brackets (``[``, ``{``) nest outside quoted strings: a quick upper view
+    of the nesting, without parsing."""
+    if "[" not in text and "{" not in text:
+        return 0
+    codes = np.frombuffer(_QUOTED.sub("", text).encode("utf-8", "replace"), dtype=np.uint8)
+    steps = np.isin(codes, (ord("["), ord("{"))).astype(np.int32)
+    steps -= np.isin(codes, (ord("]"), ord("}")))
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def _check_shape(data: Any, source: str | None) -> None:
+    """Refuse data nested deeper than :data:`MAX_DEPTH` or of more than :data:`MAX_VALUES`
+    values, counting an alias's subtree each time it appears (iteratively: no recursion)."""
+    stack = [(data, 0)]
+    values = 0
+    while stack:
+        node, depth = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise ScenarioError(
+                "", f"more than {MAX_VALUES:,} values (aliases expanded): not a scenario", source
+            )
+        if isinstance(node, dict | list):
+            if depth >= MAX_DEPTH:
+                raise ScenarioError("", f"nested more than {MAX_DEPTH} levels deep", source)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
 
 
 def dump_yaml(data: Any) -> str:

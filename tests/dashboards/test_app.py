@@ -876,3 +876,24 @@ def test_the_quotes_page_refuses_what_cannot_be_done_in_one_line():
     assert len(inputs(at).scenario.options) == 6
     assert at.button(key="itcost-add-break-fix").disabled
     assert not at.exception
+
+
+def test_hostile_uploads_and_links_are_one_line_errors():
+    """The bounded reader behind uploads and links: deep nesting, a huge number, aliases that
+    expand, all refused in one line; the app stays on what it had."""
+    deep = "name: " + "[" * 3000 + "]" * 3000 + "\n"
+    laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+    )
+    for text, reason in ((deep, "nested more than 32 levels deep"),
+                         (laughs, "values (aliases expanded)"),
+                         ("name: " + "9" * 5000 + "\n", "a number has too many digits")):  # fmt: skip
+        at = start()
+        at.file_uploader(key="itcost_upload").upload("evil.yaml", text.encode(), "text/yaml")
+        run(at)
+        (message,) = [m for m in shown(at.error) if m.startswith("Not loaded:")]
+        assert reason in message and "\n" not in message
+        assert inputs(at).scenario.sha256 == analysis.load_scenario(DEFAULT_PRESET).sha256
+    at = start({"name": "[" * 3000 + "]" * 3000})
+    assert any("nested more than 32 levels deep" in m for m in shown(at.error))
+    assert at.metric

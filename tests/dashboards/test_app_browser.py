@@ -51,6 +51,7 @@ def server(tmp_path_factory) -> str:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
              "--server.address", "localhost", "--server.headless", "true",
+             "--server.maxUploadSize", "1", "--client.showErrorDetails", "none",
              "--browser.gatherUsageStats", "false",
              "--browser.serverAddress", "localhost", "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
