@@ -73,12 +73,21 @@ def escape(text: str) -> str:
     ``$`` is escaped too: Jupyter's Markdown reads text between dollar signs as mathematics;
     so are the ``//`` of a URL, ``www.`` and ``@``, which renderers would make into links.
     Quotes are left alone: as entities their ``#`` would be escaped and show up literally.
+    Line breaks and runs of white space become one space (a newline then ``===`` would make a
+    heading, an indented line a code block), and control characters (ESC, BEL) become U+FFFD.
     """
+    text = _CONTROLS.sub("\ufffd", " ".join(text.split()))
     escaped = re.sub(r"([\\`*_{}\[\]()#+!|~$])", r"\\\1", html.escape(text, quote=False))
     # Renderers turn bare URLs, www. names and e-mail addresses into links (GFM autolinks);
     # an escaped slash, dot or at sign reads the same and links nothing.
     escaped = escaped.replace("://", ":\\/\\/").replace("@", "\\@")
-    return re.sub(r"(?i)\bwww\.", lambda match: match.group(0)[:3] + "\\.", escaped)
+    escaped = re.sub(r"(?i)\bwww\.", lambda match: match.group(0)[:3] + "\\.", escaped)
+    # At the start of a line, "- a" or "1. a" would begin a list, "=" or "-" runs a rule.
+    return re.sub(r"^(-|=|\d+(?=[.)]))", r"\\\1", escaped)
+
+
+#: C0 and C1 control characters and DEL (white space is handled apart).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def plot_text(text: str) -> str:

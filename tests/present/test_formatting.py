@@ -57,3 +57,36 @@ def test_plot_text_keeps_markup_and_template_fields_literal():
     text = plot_text("<a href='x'>Acme</a> & %{y}")
     assert "<" not in text and ">" not in text and "%{" not in text
     assert text.startswith("&lt;a href='x'&gt;Acme&lt;/a&gt; &amp; %")
+
+
+#: Names a client, a consultant or an uploaded file might carry, each trying a construct.
+HOSTILE_NAMES = [
+    "Acme\n===",  # a setext heading
+    "Acme\n---",  # a rule or a heading
+    "Acme\n\n    indented code",  # a code block
+    "# MANAGED IS 10x CHEAPER",  # an ATX heading
+    "- item",  # a list
+    "1. item",  # a numbered list
+    "> quoted",  # a block quote
+    "![i](http://tracker.invalid/p.png)",  # an image fetched from anywhere
+    "[Pay](https://evil.invalid/)",  # a link
+    "https://evil.invalid/ www.evil.invalid a@evil.invalid",  # autolinks
+    "<script>alert(1)</script> <b>bold</b>",  # HTML
+    "`code` *em* **strong** ~~struck~~ $x^2$",  # inline markup and mathematics
+    "ESC \x1b[31mred\x1b[0m and BEL \x07",  # terminal codes
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_escaped_names_render_as_one_plain_paragraph(name):
+    """Against the renderer the reports go through (nbconvert's mistune, with its autolink
+    plugin): an escaped name, alone or after other text, is one paragraph of text."""
+    import mistune
+
+    render = mistune.create_markdown(plugins=["strikethrough", "url"])
+    for text in (escape(name), f"Prepared for {escape(name)}"):
+        out = render(text).strip()
+        assert out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1, out
+        inner = out[3:-4]
+        assert "<" not in inner.replace("&lt;", ""), out  # no tag inside: text only
+        assert "\x1b" not in out and "\x07" not in out
