@@ -24,6 +24,9 @@ output_dir: str = ""  # folder for scenario.yaml, summary.json and trials.parque
 
 # %%
 # Check every parameter before any work: a bad one stops here with one line naming it.
+from analysis.report.parameters import REPORT_PARAMETERS, refuse_unknown_parameters
+
+refuse_unknown_parameters(globals(), REPORT_PARAMETERS)  # a misspelt `-p trails 1000`, say
 from IPython.display import Markdown, display
 
 from analysis import simulate

@@ -24,6 +24,9 @@ output_dir: str = ""  # folder for scenario.yaml and sweep.csv; empty: none
 
 # %%
 # Check every parameter before any work: a bad one stops here with one line naming it.
+from analysis.report.parameters import SWEEP_PARAMETERS, refuse_unknown_parameters
+
+refuse_unknown_parameters(globals(), SWEEP_PARAMETERS)  # a misspelt `-p trails 1000`, say
 import shlex
 
 from IPython.display import Markdown, display

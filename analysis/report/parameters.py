@@ -16,7 +16,9 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import os
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +60,36 @@ class SweepParameters:
     trials: int
     seed: int
     output_dir: Path | None
+
+
+#: The parameters of each notebook, in the order of its parameters cell (a test keeps them
+#: equal to the cells).
+REPORT_PARAMETERS = ("scenario", "client_name", "prepared_by", "trials", "seed", "overrides",
+                     "output_dir")  # fmt: skip
+SWEEP_PARAMETERS = ("scenario", "parameter", "values", "trials", "seed", "overrides",
+                    "output_dir")  # fmt: skip
+#: What a kernel's namespace holds before any cell defines a name.
+_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def refuse_unknown_parameters(namespace: dict[str, Any], known: tuple[str, ...]) -> None:
+    """Raise a one-line :class:`ArgumentError` for a name that papermill injected and the
+    notebook does not know (``-p trails 1000`` would otherwise be ignored with a warning, and
+    the report made at 100,000 trials). Call it first in the cell after the parameters: the
+    namespace then holds the parameters, the injected ones and the kernel's own names."""
+    unknown = sorted(
+        name for name, value in namespace.items()
+        if not name.startswith("_") and name not in known and name not in _KERNEL_NAMES
+        and not callable(value) and not isinstance(value, types.ModuleType)
+        and value is not known  # the list itself, imported to call this
+    )  # fmt: skip
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ArgumentError(
+            name, f"not a parameter of this notebook{hint}; its parameters: {', '.join(known)}"
+        )
 
 
 def check_report_parameters(

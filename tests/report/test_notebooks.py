@@ -287,6 +287,11 @@ def test_bad_report_arguments_exit_2(itcost_command, tmp_path, args, message):
         (["-p", "scenario", "no-such-preset"], "(got 'no-such-preset')"),  # the value given
         (["-p", "trials", "-5"], "trials: must be a whole number >= 1"),
         (["-y", "overrides: {colour: 1}"], "overrides: colour: no such field"),
+        # papermill itself only warns about a name the notebook lacks: the notebook refuses it.
+        (
+            ["-p", "trails", "1000"],
+            "trails: not a parameter of this notebook (did you mean 'trials'?)",
+        ),
     ],
 )
 def test_bad_parameters_fail_from_the_papermill_cli(tmp_path, parameter, message):
@@ -365,3 +370,28 @@ def test_the_readme_papermill_example_runs_on_a_fresh_checkout(tmp_path):
     folder = tmp_path / "reports" / "smile"
     assert {"report.ipynb", "scenario.yaml", "summary.json"} <= {p.name for p in folder.iterdir()}
     assert json.loads((folder / "summary.json").read_text())["trials"] == 1500
+
+
+@pytest.mark.parametrize(
+    ("notebook", "known"),
+    [("client_report", "REPORT_PARAMETERS"), ("sweep", "SWEEP_PARAMETERS")],
+)
+def test_the_known_parameters_are_the_notebooks_parameters_cell(notebook, known):
+    """The names the notebook refuses others against are those its parameters cell defines."""
+    import ast
+
+    from analysis.report import parameters
+
+    paired = jupytext.read(NOTEBOOK.parent / f"{notebook}.py")
+    (cell,) = [c for c in paired.cells if "parameters" in c.metadata.get("tags", [])]
+    names = tuple(node.target.id for node in ast.parse(cell.source).body)
+    assert names == getattr(parameters, known)
+
+
+def test_unknown_parameters_of_the_sweep_notebook_are_refused(tmp_path):
+    sweep = NOTEBOOK.parent / "sweep.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError, match="steps: not a parameter"):
+        papermill.execute_notebook(
+            str(sweep), str(tmp_path / "out.ipynb"), kernel_name="python3",
+            progress_bar=False, parameters={"steps": 5, "trials": 500},
+        )  # fmt: skip
