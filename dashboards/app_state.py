@@ -253,8 +253,12 @@ def result(state: Inputs) -> analysis.Result:
     return state.simulated
 
 
-#: Budget risk keeps twelve figures per trial and year: at most this many trials.
+#: Budget risk keeps twelve figures per trial, year and option: at most MONTHLY_TRIALS trials,
+#: and at most MONTHLY_FIGURES figures (about 100 MB) in one cached result, so that a long
+#: horizon cannot fill the server's memory (50 years of three options at 100,000 trials were
+#: 1.4 GB an entry).
 MONTHLY_TRIALS = 100_000
+MONTHLY_FIGURES = 12_000_000
 
 
 def decision_trials(state: Inputs) -> int:
@@ -264,15 +268,24 @@ def decision_trials(state: Inputs) -> int:
 
 
 @st.cache_data(
-    max_entries=4, ttl="1h", show_spinner="Simulating month by month...", hash_funcs=HASH_FUNCS
+    max_entries=2, ttl="1h", show_spinner="Simulating month by month...", hash_funcs=HASH_FUNCS
 )
 def _monthly(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
     return core.simulate(scenario, trials=trials, seed=seed, monthly=True)
 
 
+def monthly_trials(state: Inputs) -> int:
+    """Trials of the month-by-month simulation: the session's, within MONTHLY_TRIALS and
+    MONTHLY_FIGURES (never under 1,000)."""
+    scenario = state.scenario
+    per_trial = 12 * scenario.horizon.years * len(scenario.options)
+    return max(1_000, min(state.trials, MONTHLY_TRIALS, MONTHLY_FIGURES // per_trial))
+
+
 def monthly_result(state: Inputs) -> analysis.Result:
-    """The simulation with monthly IT spend, for budget risk (cached)."""
-    trials = min(state.trials, MONTHLY_TRIALS)
+    """The simulation with monthly IT spend, for budget risk (cached; the page says how many
+    simulated years it holds)."""
+    trials = monthly_trials(state)
     if problem := work_problem(state.scenario, trials):
         raise analysis.ArgumentError("trials", problem)
     return _monthly(state.scenario, trials, state.seed)

@@ -836,10 +836,12 @@ def test_the_quotes_page_adds_renames_and_deletes_a_quote_and_the_link_carries_t
     assert analysis.load_scenario_text(text).sha256 == inputs(at).scenario.sha256
 
     generation = inputs(at).generation
-    at.button(key=f"q{generation}:delete:managed").click()
+    at.button(key=f"q{generation}:delete:msp-per-user").click()  # the quote just added
     run(at)
-    assert inputs(at).scenario.option_names == ["break-fix", "hybrid", "msp-per-user"]
+    assert inputs(at).scenario.option_names == ["break-fix", "managed", "hybrid"]
+    assert len(ranking_table(at)) == 3
     assert inputs(start(dict(at.query_params))).scenario.sha256 == inputs(at).scenario.sha256
+    assert "options" not in dict(at.query_params)  # back to the preset's own options
 
 
 def test_the_quotes_page_duplicates_and_changes_the_baseline():
@@ -901,3 +903,17 @@ def test_hostile_uploads_and_links_are_one_line_errors():
     at = start({"name": "[" * 3000 + "]" * 3000})
     assert any("nested more than 32 levels deep" in m for m in shown(at.error))
     assert at.metric
+
+
+def test_budget_risk_of_a_long_horizon_stays_within_its_memory_bound():
+    """50 years of three options: the month-by-month run keeps at most MONTHLY_FIGURES
+    figures (about 100 MB); a year keeps the session's trials. (The Decide page says from how
+    many simulated years its budget figures come.)"""
+    from app_state import MONTHLY_FIGURES, Inputs, monthly_trials
+
+    base = analysis.load_scenario(DEFAULT_PRESET)
+    long = base.with_overrides({"horizon.years": 50})
+    state = Inputs(DEFAULT_PRESET, long, "test", long, chosen_trials=100_000)
+    assert monthly_trials(state) == MONTHLY_FIGURES // (12 * 50 * 3) == 6_666
+    state = Inputs(DEFAULT_PRESET, base, "test", base)
+    assert monthly_trials(state) == state.trials == 10_000
