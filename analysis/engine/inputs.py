@@ -9,6 +9,7 @@ two scenarios with equal EngineParameters can share one simulation (``Result.rep
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from analysis.scenario.model import (
@@ -143,8 +144,14 @@ class EngineParameters:
                 per_option.append((scenario.prevented(option, name), key))
                 given = _handover(scenario, handler, name)
                 if given is not None:
-                    fallback = scenario.options[handler].fallback
-                    handlings.setdefault(given[0], _handling(scenario.options[fallback], name))
+                    tech = scenario.options[handler]
+                    # The fallback is called when the technician's tools see the incident:
+                    # with their monitoring, not the fallback's own.
+                    shop = _handling(scenario.options[tech.fallback], name)
+                    if shop.monitoring != tech.monitoring:
+                        shop = dataclasses.replace(shop, monitoring=tech.monitoring)
+                        given = (f"{given[0]}+alerted", given[1])
+                    handlings.setdefault(given[0], shop)
                 handover.append(given)
             tiers.append(
                 TierParameters(

@@ -82,8 +82,10 @@ def escape(text: str) -> str:
     # an escaped slash, dot or at sign reads the same and links nothing.
     escaped = escaped.replace("://", ":\\/\\/").replace("@", "\\@")
     escaped = re.sub(r"(?i)\bwww\.", lambda match: match.group(0)[:3] + "\\.", escaped)
-    # At the start of a line, "- a" or "1. a" would begin a list, "=" or "-" runs a rule.
-    return re.sub(r"^(-|=|\d+(?=[.)]))", r"\\\1", escaped)
+    # At the start of a line, "- a" or "1. a" would begin a list and "---" a rule (a "+" or
+    # "*" is escaped above); "-$300" or "93.4%" stay as they are.
+    escaped = re.sub(r"^-(?=[\s-]|$)", r"\\-", escaped)
+    return re.sub(r"^(\d+)\.(?=\s|$)", r"\1\\.", escaped)
 
 
 #: C0 and C1 control characters and DEL (white space is handled apart).

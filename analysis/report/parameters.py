@@ -16,9 +16,9 @@ Examples
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,21 +68,32 @@ REPORT_PARAMETERS = ("scenario", "client_name", "prepared_by", "trials", "seed",
                      "output_dir")  # fmt: skip
 SWEEP_PARAMETERS = ("scenario", "parameter", "values", "trials", "seed", "overrides",
                     "output_dir")  # fmt: skip
-#: What a kernel's namespace holds before any cell defines a name.
-_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 
 def refuse_unknown_parameters(namespace: dict[str, Any], known: tuple[str, ...]) -> None:
-    """Raise a one-line :class:`ArgumentError` for a name that papermill injected and the
-    notebook does not know (``-p trails 1000`` would otherwise be ignored with a warning, and
-    the report made at 100,000 trials). Call it first in the cell after the parameters: the
-    namespace then holds the parameters, the injected ones and the kernel's own names."""
-    unknown = sorted(
-        name for name, value in namespace.items()
-        if not name.startswith("_") and name not in known and name not in _KERNEL_NAMES
-        and not callable(value) and not isinstance(value, types.ModuleType)
-        and value is not known  # the list itself, imported to call this
-    )  # fmt: skip
+    """Raise a one-line :class:`ArgumentError` for a parameter that papermill injected and
+    the notebook does not have (``-p trails 1000`` would otherwise be ignored with a warning,
+    and the report made at 100,000 trials).
+
+    Call it first in the cell after the parameters. papermill runs its cell of parameters
+    (its source starts ``# Parameters``) just before this one, so the kernel's input history
+    (``In``) holds it: every name it assigns must be a parameter, or papermill's own
+    ``PAPERMILL_*`` paths. Run interactively (no such cell), nothing is checked.
+    """
+    history = namespace.get("In")
+    if not isinstance(history, list) or len(history) < 2:
+        return
+    injected = history[-2]
+    if not isinstance(injected, str) or not injected.startswith("# Parameters"):
+        return
+    try:
+        tree = ast.parse(injected)
+    except SyntaxError:
+        return
+    names = [target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             if isinstance(target, ast.Name)]  # fmt: skip
+    unknown = [n for n in names if n not in known and not n.startswith("PAPERMILL_")]
     if unknown:
         name = unknown[0]
         close = difflib.get_close_matches(name, known, n=1)

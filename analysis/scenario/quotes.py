@@ -24,6 +24,7 @@ from typing import Any
 
 from analysis.errors import ScenarioError
 from analysis.scenario.model import Scenario
+from analysis.scenario.validation import validated
 
 #: A scenario holds two to six quotes on the quotes page.
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
@@ -43,7 +44,9 @@ _SHOP = {"days": 5, "open": 9, "close": 17.5}  # a break-fix shop's day (hoc-bre
 
 
 def _urgent(scenario: Scenario) -> list[str]:
-    return [name for name, tier in scenario.incidents.items() if tier.users_affected >= 0.5]
+    outages = _outages(scenario)
+    return [name for name, tier in scenario.incidents.items()
+            if tier.users_affected >= 0.5 and name in outages]  # fmt: skip
 
 
 def _outages(scenario: Scenario) -> list[str]:
@@ -180,14 +183,21 @@ def template_option(scenario: Scenario, template: str) -> dict[str, Any]:
                         f"{', '.join(TEMPLATES)})")  # fmt: skip
 
 
+def _data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as given (fields left to their defaults stay so: devices that follow the
+    staff keep following them)."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
 def _with_options(scenario: Scenario, options: dict[str, Any], baseline: str) -> Scenario:
-    data = scenario.to_dict()
+    data = _data(scenario)
     data["options"] = options
     data["baseline"] = baseline
-    return Scenario.model_validate(data)
+    return validated(Scenario, data, "quotes")
 
 
 def _free_name(scenario: Scenario, stem: str) -> str:
+    stem = stem[:58]  # room for "-NN" within the 64 characters of a name
     name, number = stem, 2
     while name in scenario.options or name == "savings":
         name, number = f"{stem}-{number}", number + 1
@@ -205,7 +215,7 @@ def add_option(scenario: Scenario, template: str, name: str | None = None) -> Sc
     _room(scenario)
     option = template_option(scenario, template)
     name = _free_name(scenario, name or template)
-    options = {**scenario.to_dict()["options"], name: option}
+    options = {**_data(scenario)["options"], name: option}
     return _with_options(scenario, options, scenario.baseline_name)
 
 
@@ -214,10 +224,10 @@ def duplicate_option(scenario: Scenario, option: str) -> Scenario:
     quote."""
     _room(scenario)
     _known(scenario, option)
-    options = scenario.to_dict()["options"]
+    options = _data(scenario)["options"]
     copied = copy.deepcopy(options[option])
     copied["title"] = f"{scenario.options[option].title}, copy"[:200]
-    name = _free_name(scenario, f"{option}-copy")
+    name = _free_name(scenario, f"{option[:53]}-copy")
     ordered: dict[str, Any] = {}
     for key, value in options.items():
         ordered[key] = value
@@ -255,7 +265,7 @@ def delete_option(scenario: Scenario, option: str) -> Scenario:
         raise ScenarioError(
             f"options.{option}", f"{titles} falls back on it: delete or change that first"
         )
-    options = {k: v for k, v in scenario.to_dict()["options"].items() if k != option}
+    options = {k: v for k, v in _data(scenario)["options"].items() if k != option}
     baseline = scenario.baseline_name
     if baseline == option:
         baseline = next(iter(options))

@@ -150,14 +150,14 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
         raise ScenarioError("", f"nested more than {MAX_DEPTH} levels deep", source)
     try:
         data = _reader().load(text)
+    except ScenarioError as error:  # first: it is a ValueError too
+        raise ScenarioError(error.field, error.reason, source) from None
     except RecursionError:
         raise ScenarioError("", f"nested more than {MAX_DEPTH} levels deep", source) from None
     except ValueError as error:  # int() of a number longer than 4,300 digits
         if "digits" not in str(error):
             raise
         raise ScenarioError("", "a number has too many digits", source) from None
-    except ScenarioError as error:
-        raise ScenarioError(error.field, error.reason, source) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"at {_where(mark)}: " if mark else ""
@@ -177,7 +177,8 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
     return data
 
 
-_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+# A closing quote is optional: an unterminated string runs to the end, once (linear time).
+_QUOTED = re.compile(r"'[^']*'?|\"(?:[^\"\\]|\\.)*\"?")
 
 
 def _bracket_depth(text: str) -> int:

@@ -79,14 +79,36 @@ HOSTILE_NAMES = [
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_escaped_names_render_as_one_plain_paragraph(name):
-    """Against the renderer the reports go through (nbconvert's mistune, with its autolink
-    plugin): an escaped name, alone or after other text, is one paragraph of text."""
+    """Against the renderer the reports go through (nbconvert's Markdown to HTML, mistune
+    underneath) and mistune with its autolink plugin: an escaped name, alone or after other
+    text, is one paragraph of text."""
     import mistune
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    render = mistune.create_markdown(plugins=["strikethrough", "url"])
+    autolinks = mistune.create_markdown(plugins=["strikethrough", "url"], escape=False)
+    for render in (markdown2html_mistune, autolinks):
+        _one_paragraph(render, name)
+
+
+def _one_paragraph(render, name: str) -> None:
     for text in (escape(name), f"Prepared for {escape(name)}"):
         out = render(text).strip()
         assert out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1, out
         inner = out[3:-4]
         assert "<" not in inner.replace("&lt;", ""), out  # no tag inside: text only
         assert "\x1b" not in out and "\x07" not in out
+
+
+@pytest.mark.parametrize(
+    "name", ["93.4%", "-$300", "3.5 Star IT", "1. Break-fix", "- item", "Acme & Co", "a_b*c*"]
+)
+def test_escaped_text_reads_exactly_as_given(name):
+    """What the reader sees is the name itself: no stray backslash (a backslash before a digit
+    is not an escape in Markdown, and would show)."""
+    import html as html_module
+    import re
+
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    rendered = markdown2html_mistune(escape(name))
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == name

@@ -395,3 +395,19 @@ def test_unknown_parameters_of_the_sweep_notebook_are_refused(tmp_path):
             str(sweep), str(tmp_path / "out.ipynb"), kernel_name="python3",
             progress_bar=False, parameters={"steps": 5, "trials": 500},
         )  # fmt: skip
+
+
+def test_only_papermills_injected_cell_is_checked():
+    """Interactively (no ``# Parameters`` cell just before), a second Run All keeps its names;
+    papermill's own PAPERMILL_* paths are allowed; a misspelt parameter is not."""
+    from analysis.errors import ArgumentError
+    from analysis.report.parameters import REPORT_PARAMETERS, refuse_unknown_parameters
+
+    parameters_cell = 'scenario: str = "server-office"\ntrials: int = 100_000\n'
+    rerun = {"In": ["", parameters_cell, "check"], "DECISION_TRIALS": 10_000, "result": 1}
+    refuse_unknown_parameters(rerun, REPORT_PARAMETERS)
+    paths = "# Parameters\ntrials = 500\nPAPERMILL_INPUT_PATH = 'a.ipynb'\n"
+    refuse_unknown_parameters({"In": ["", paths, "check"]}, REPORT_PARAMETERS)
+    with pytest.raises(ArgumentError, match=r"trails: not a parameter.*'trials'"):
+        refuse_unknown_parameters({"In": ["", "# Parameters\ntrails = 500\n", "check"]},
+                                  REPORT_PARAMETERS)  # fmt: skip
