@@ -222,24 +222,12 @@ def _handling(option: PayPerIncident | Managed | InHouse, tier: str) -> Handling
             out_of_scope_minimum=0.0,
             sla_hours=float("inf"),
         )
-    if isinstance(option, InHouse):  # on site in its hours; no bill, its hours counted
-        return Handling(
-            kind="in_house",
-            work_hours=ALWAYS if emergency else service,
-            service_hours=service,
-            emergency=emergency,
-            response=_lognormal(option.response(tier)),
-            fix_time_factor=option.fix_time_factor,
-            monitoring=option.monitoring,
-            minimum_hours=(0.0, 0.0),
-            increment_hours=0.0,
-            out_of_scope_share=0.0,
-            out_of_scope_minimum=0.0,
-            sla_hours=float("inf"),
-        )
-    scope = option.out_of_scope
+    # A managed contract, or an in-house technician (on site in their hours; no bill, their
+    # hours counted), with no out-of-scope work or SLA.
+    scope = option.out_of_scope if isinstance(option, Managed) else None
+    sla = option.sla if isinstance(option, Managed) else None
     return Handling(
-        kind="managed",
+        kind="in_house" if isinstance(option, InHouse) else "managed",
         work_hours=ALWAYS if emergency else service,
         service_hours=service,
         emergency=emergency,
@@ -250,7 +238,7 @@ def _handling(option: PayPerIncident | Managed | InHouse, tier: str) -> Handling
         increment_hours=0.0,
         out_of_scope_share=scope.share if scope else 0.0,
         out_of_scope_minimum=scope.minimum_hours if scope else 0.0,
-        sla_hours=option.sla.response_hours if option.sla else float("inf"),
+        sla_hours=sla.response_hours if sla else float("inf"),
     )
 
 
