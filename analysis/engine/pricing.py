@@ -89,6 +89,28 @@ def quantity_names(params: EngineParameters, option: str) -> tuple[str, ...]:
             *yearly)  # fmt: skip
 
 
+def block_used(hours: dict[str, np.ndarray], multiplier: float) -> np.ndarray:
+    """Block hours that billable ``hours`` (the four :data:`HOUR_CLASSES`) use: an
+    after-hours hour uses ``multiplier``."""
+    remote, remote_after, onsite, onsite_after = (hours[name] for name in HOUR_CLASSES)
+    return remote + onsite + multiplier * (remote_after + onsite_after)
+
+
+def block_years(
+    q: dict[str, np.ndarray], multiplier: float, block: tuple[float, float, bool]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A block option's block hours used and offered (its own and those carried in), per
+    trial and year ``(trials, years)``, from its yearly quantities."""
+    yearly = {name: q[f"year.{name}"] for name in HOUR_CLASSES}
+    used = block_used(yearly, multiplier)
+    offered = np.empty_like(used)
+    carry = np.zeros(used.shape[0])
+    for year in range(used.shape[1]):
+        offered[:, year] = block[0] + carry
+        _, carry = block_share({n: v[:, year] for n, v in yearly.items()}, multiplier, block, carry)
+    return used, offered
+
+
 def block_share(
     hours: dict[str, np.ndarray],
     multiplier: float,
@@ -106,8 +128,7 @@ def block_share(
     year's work: the share ``over / used`` of the year's labour.
     """
     size, _, rollover = block
-    remote, remote_after, onsite, onsite_after = (hours[name] for name in HOUR_CLASSES)
-    used = remote + onsite + multiplier * (remote_after + onsite_after)
+    used = block_used(hours, multiplier)
     available = size + carry
     over = np.maximum(used - available, 0.0)
     share = np.divide(over, used, out=np.zeros_like(over), where=over > 0)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.decision.breakdowns import tier_breakdown
+from analysis.engine.pricing import block_years
 from analysis.engine.result import Result
 from analysis.present.formatting import money
 from analysis.present.narrative import DecisionSummary, decision_summary, option_title
@@ -214,19 +215,9 @@ def _incident_questions(
 def _block_question(result: Result, option: str, spec: BlockHours, currency: str) -> str:
     """What happens to the hours of a block: how often they run out or go unused."""
     block = spec.block
-    q = result.quantities[option]
     multiplier = spec.emergency.multiplier if spec.emergency else 1.0
-    used = (
-        q["year.hours_remote"]
-        + q["year.hours_onsite"]
-        + multiplier * (q["year.hours_remote_after"] + q["year.hours_onsite_after"])
-    )
-    available = np.empty_like(used)  # each year's block, with the hours carried into it
-    carry = np.zeros(used.shape[0])
-    for year in range(used.shape[1]):
-        available[:, year] = block.hours_per_year + carry
-        if block.rollover:
-            carry = np.maximum(available[:, year] - used[:, year], 0.0)
+    terms = (block.hours_per_year, block.price_per_year, block.rollover)
+    used, available = block_years(result.quantities[option], multiplier, terms)
     short = float(np.mean(used > available))
     spare = float(np.mean(used < available))
     fate = "carry to the next year" if block.rollover else "expire at the end of each year"

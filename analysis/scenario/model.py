@@ -548,6 +548,15 @@ class Fees(_Model):
         0.0, description="one-off fee in year 1", unit="money", title="Onboarding fee"
     )
 
+    def lines_monthly(self, org: Organisation) -> float:
+        """The fee lines for ``org`` a month, before any monthly minimum."""
+        return (
+            self.per_user_monthly * org.employees
+            + self.per_device_monthly * org.devices
+            + self.per_server_monthly * org.servers
+            + self.per_site_monthly * org.sites
+        )
+
 
 class OutOfScope(_Model):
     share: Share = _field(
@@ -590,24 +599,25 @@ _FALLBACK = ("the pay-per-incident option that handles the tiers not covered (an
 _EMERGENCY = "tiers worked round the clock, in the fee or the salary (optional)"
 
 
-class Managed(_Option):
-    """A fixed monthly contract; tiers it does not cover go to a pay-per-incident fallback."""
-
-    kind: Literal["managed"] = Field(description="how it is paid", title="Kind")
-    fees: Fees
-    covers: Literal["all"] | list[TierName] = Field(
+def _covers_field() -> Any:
+    return Field(
         "all", description="tiers the contract covers: `all`, or a list; the rest go to the "
         "fallback", title="Tiers covered",
     )  # fmt: skip
-    fallback: OptionName | None = Field(None, description=_FALLBACK, title="Fallback")
-    prevention: dict[TierName, Share] = _field(
+
+
+def _prevention_field() -> Any:
+    return _field(
         default_factory=dict,
         description="share of each covered tier's incidents prevented by proactive care",
         unit="0-1",
         title="Incidents prevented",
         default_text="0",
     )
-    fix_time_factor: float = _field(
+
+
+def _fix_time_field() -> Any:
+    return _field(
         1.0,
         gt=0,
         le=10.0,
@@ -615,20 +625,22 @@ class Managed(_Option):
         unit="x",
         title="Repair time factor",
     )
-    monitoring: bool = Field(
+
+
+def _monitoring_field() -> Any:
+    return Field(
         False,
         description="incidents that start at any time are seen when they start, not at opening",
         title="Monitoring",
     )
-    emergency: ManagedEmergency | None = Field(None, description=_EMERGENCY, title="Emergency work")
-    out_of_scope: OutOfScope | None = Field(
-        None, description="covered work billed extra (optional)", title="Out of scope"
-    )
-    sla: Sla | None = Field(
-        None, description="credits for late responses (optional)", title="Service-level agreement"
-    )
 
-    @field_validator("covers", mode="before")
+
+class _Covering(_Option):
+    """What a managed contract and an in-house technician share: they cover some or all
+    tiers themselves and leave the rest to a fallback (the fields are each kind's own, so
+    that each keeps its order in files)."""
+
+    @field_validator("covers", mode="before", check_fields=False)
     @classmethod
     def _all_or_a_list(cls, tiers: Any) -> Any:
         # Else pydantic names its union members in the field: `covers.literal['all']`.
@@ -636,7 +648,7 @@ class Managed(_Option):
             raise ValueError(f"must be `all` or a list of tiers (got {tiers!r})")
         return tiers
 
-    @field_validator("covers")
+    @field_validator("covers", check_fields=False)
     @classmethod
     def _no_repeats(cls, tiers: Any) -> Any:
         return tiers if tiers == "all" else _unique(tiers)
@@ -649,7 +661,26 @@ class Managed(_Option):
         return self.covers == "all" or tier in self.covers
 
 
-class InHouse(_Option):
+class Managed(_Covering):
+    """A fixed monthly contract; tiers it does not cover go to a pay-per-incident fallback."""
+
+    kind: Literal["managed"] = Field(description="how it is paid", title="Kind")
+    fees: Fees
+    covers: Literal["all"] | list[TierName] = _covers_field()
+    fallback: OptionName | None = Field(None, description=_FALLBACK, title="Fallback")
+    prevention: dict[TierName, Share] = _prevention_field()
+    fix_time_factor: float = _fix_time_field()
+    monitoring: bool = _monitoring_field()
+    emergency: ManagedEmergency | None = Field(None, description=_EMERGENCY, title="Emergency work")
+    out_of_scope: OutOfScope | None = Field(
+        None, description="covered work billed extra (optional)", title="Out of scope"
+    )
+    sla: Sla | None = Field(
+        None, description="credits for late responses (optional)", title="Service-level agreement"
+    )
+
+
+class InHouse(_Covering):
     """A technician of the business's own, on site in their service hours. The work of the
     tiers they cover beyond their yearly hours, and the tiers they do not cover, go to a
     pay-per-incident fallback."""
@@ -668,51 +699,16 @@ class InHouse(_Option):
         "bought from the fallback at its remote rate",
         unit="hours", title="Hours for incidents",
     )  # fmt: skip
-    covers: Literal["all"] | list[TierName] = Field(
-        "all", description="tiers the contract covers: `all`, or a list; the rest go to the "
-        "fallback", title="Tiers covered",
-    )  # fmt: skip
+    covers: Literal["all"] | list[TierName] = _covers_field()
     fallback: OptionName = Field(description=_FALLBACK, title="Fallback")
-    prevention: dict[TierName, Share] = _field(
-        default_factory=dict,
-        description="share of each covered tier's incidents prevented by proactive care",
-        unit="0-1",
-        title="Incidents prevented",
-        default_text="0",
-    )
-    fix_time_factor: float = _field(
-        1.0, gt=0, le=10.0, description="multiplier on repair time from monitoring and "
-        "documentation", unit="x", title="Repair time factor",
-    )  # fmt: skip
-    monitoring: bool = Field(
-        False,
-        description="incidents that start at any time are seen when they start, not at opening",
-        title="Monitoring",
-    )
-    emergency: ManagedEmergency | None = Field(
-        None, description=_EMERGENCY, title="Emergency work",
-    )  # fmt: skip
-
-    @field_validator("covers", mode="before")
-    @classmethod
-    def _all_or_a_list(cls, tiers: Any) -> Any:
-        return Managed._all_or_a_list(tiers)
-
-    @field_validator("covers")
-    @classmethod
-    def _no_repeats(cls, tiers: Any) -> Any:
-        return tiers if tiers == "all" else _unique(tiers)
-
-    @property
-    def emergency_tiers(self) -> list[str]:
-        return self.emergency.tiers if self.emergency else []
-
-    def covers_tier(self, tier: str) -> bool:
-        return self.covers == "all" or tier in self.covers
+    prevention: dict[TierName, Share] = _prevention_field()
+    fix_time_factor: float = _fix_time_field()
+    monitoring: bool = _monitoring_field()
+    emergency: ManagedEmergency | None = Field(None, description=_EMERGENCY, title="Emergency work")
 
 
 #: Options that cover some or all tiers themselves and leave the rest to a fallback.
-COVERING = (Managed, InHouse)
+COVERING = _Covering
 
 Option = Annotated[PayPerIncident | BlockHours | Managed | InHouse, Field(discriminator="kind")]
 #: The kinds of option, by their ``kind`` key.
@@ -1018,13 +1014,7 @@ class Scenario(_Model):
         """What a managed ``option``'s fee lines come to a month, before its monthly minimum:
         ``per_user * employees + per_device * devices + per_server * servers + per_site *
         sites``."""
-        org, fees = self.organisation, self.options[option].fees
-        return (
-            fees.per_user_monthly * org.employees
-            + fees.per_device_monthly * org.devices
-            + fees.per_server_monthly * org.servers
-            + fees.per_site_monthly * org.sites
-        )
+        return self.options[option].fees.lines_monthly(self.organisation)
 
     def prevented(self, option: str, tier: str) -> float:
         """The share of ``tier``'s incidents ``option`` prevents: its ``prevention`` for the

@@ -23,7 +23,7 @@ import copy
 from typing import Any
 
 from analysis.errors import ScenarioError
-from analysis.scenario.model import Scenario
+from analysis.scenario.model import Fees, Scenario
 from analysis.scenario.validation import validated
 
 #: A scenario holds two to six quotes on the quotes page.
@@ -126,10 +126,7 @@ def template_option(scenario: Scenario, template: str) -> dict[str, Any]:
             lines["per_user_monthly"] = 150
         else:  # $50-100 a workstation a month (micro-it-pricing-2026)
             lines["per_device_monthly"] = 75
-        monthly = (lines.get("per_user_monthly", 0) * org.employees
-                   + lines.get("per_device_monthly", 0) * org.devices
-                   + lines["per_server_monthly"] * org.servers
-                   + lines["per_site_monthly"] * org.sites)  # fmt: skip
+        monthly = Fees.model_validate(lines).lines_monthly(org)
         option["fees"] = {**lines, "onboarding": round(1.4 * monthly)}  # technoir: 1.4 x a month
         option["title"] = TEMPLATES[template]
         return option
@@ -144,7 +141,7 @@ def template_option(scenario: Scenario, template: str) -> dict[str, Any]:
             raise ScenarioError("options", "a hybrid needs some tiers it does not cover")
         option = _msp(scenario, urgent)
         lines = {"per_server_monthly": 185, "per_site_monthly": 250}
-        monthly = lines["per_server_monthly"] * org.servers + lines["per_site_monthly"] * org.sites
+        monthly = Fees.model_validate(lines).lines_monthly(org)
         option["fees"] = {**lines, "onboarding": round(1.4 * monthly)}
         option.update(covers=urgent, fallback=shop, title=TEMPLATES["hybrid"],
                       security_factor=0.8)  # fmt: skip

@@ -125,6 +125,12 @@ names = scenario.option_names
 places = {row.option: row for row in rows}
 generation = state.generation
 st.subheader("Your quotes")
+#: Each quote's buttons: label, key, callback, whether it is off, help.
+actions = (
+    ("Duplicate", "duplicate", _duplicate, len(names) >= quotes.MAX_OPTIONS,
+     "A copy to edit into another quote."),
+    ("Delete", "delete", _delete, len(names) <= quotes.MIN_OPTIONS, None),
+)  # fmt: skip
 for name in names:
     spec = scenario.options[name]
     with st.container(border=True, key=f"itcost-quote-{name}"):
@@ -142,21 +148,17 @@ for name in names:
                 args=(state, name, key),
                 help="How tables, cards and reports call this option (its key stays).",
             )
-        copy_column.button(
-            "Duplicate",
-            key=f"q{generation}:duplicate:{name}",
-            on_click=_duplicate,
-            args=(state, name),
-            disabled=len(names) >= quotes.MAX_OPTIONS,
-            help="A copy to edit into another quote.",
-        )
-        delete_column.button(
-            "Delete",
-            key=f"q{generation}:delete:{name}",
-            on_click=_delete,
-            args=(state, name),
-            disabled=len(names) <= quotes.MIN_OPTIONS,
-        )
+        for column, (label, action, callback, disabled, hint) in zip(
+            (copy_column, delete_column), actions, strict=True
+        ):
+            column.button(
+                label,
+                key=f"q{generation}:{action}:{name}",
+                on_click=callback,
+                args=(state, name),
+                disabled=disabled,
+                help=hint,
+            )
         role = " · the baseline" if name == scenario.baseline_name else ""
         place = places[name]
         st.caption(
