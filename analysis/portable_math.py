@@ -80,13 +80,16 @@ class Workspace:
     """
 
     def __init__(self) -> None:
-        self._buffers: dict[str, np.ndarray] = {}
+        self._buffers: dict[tuple[str, np.dtype], np.ndarray] = {}
 
     def get(self, name: str, size: int, dtype: type = np.float32) -> np.ndarray:
-        """A buffer of ``size`` items for ``name``; its contents are left over from earlier use."""
-        buffer = self._buffers.get(name)
-        if buffer is None or buffer.size < size or buffer.dtype != dtype:
-            buffer = self._buffers[name] = np.empty(size, dtype)
+        """A buffer of ``size`` items of ``dtype`` for ``name`` (one per name and dtype, so
+        that float32 and float64 users of a name do not take turns reallocating it); its
+        contents are left over from earlier use."""
+        key = (name, np.dtype(dtype))
+        buffer = self._buffers.get(key)
+        if buffer is None or buffer.size < size:
+            buffer = self._buffers[key] = np.empty(size, dtype)
         return buffer[:size]
 
 
@@ -96,7 +99,7 @@ def exp(values: np.ndarray, work: Workspace | None = None) -> np.ndarray:
     Overwrites and returns ``values`` (one-dimensional). Inputs are clipped to [-87, 88]
     (float32) or [-708, 709] (float64). Within about 1 ulp (float32) or 2 ulp (float64) of the
     true value. About 20 vectorised passes; the float32 path, the engine's hot one, takes its
-    three temporaries from ``work`` when given (the float64 one allocates a few more).
+    temporaries from ``work`` when given.
 
     Examples
     --------
@@ -112,7 +115,8 @@ def exp(values: np.ndarray, work: Workspace | None = None) -> np.ndarray:
     shifted, k, scratch = (
         work.get(name, values.size, c.dtype) for name in ("exp1", "exp2", "exp3")
     )
-    np.clip(values, c.lowest, c.highest, out=values)
+    if values.size and (values.min() < c.lowest or values.max() > c.highest):
+        np.clip(values, c.lowest, c.highest, out=values)  # rare: two reductions cost less
     np.multiply(values, c.log2e, out=shifted)
     shifted += c.magic  # now holds k = rint(x / ln2) in its low bits
     np.subtract(shifted, c.magic, out=k)
@@ -120,7 +124,7 @@ def exp(values: np.ndarray, work: Workspace | None = None) -> np.ndarray:
     values -= scratch
     np.multiply(k, c.ln2_lo, out=scratch)
     values -= scratch  # values is r now
-    result = _expm_poly32(values, scratch) if c is _F32 else _expm_pade64(values, scratch)
+    result = _expm_poly32(values, scratch) if c is _F32 else _expm_pade64(values, scratch, work)
     powers = shifted.view(c.integer)  # 2^k from its IEEE-754 bits: (k + bias) << mantissa
     powers += c.bias - c.magic_bits
     powers <<= c.mantissa
@@ -141,23 +145,27 @@ def _expm_poly32(r: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
-def _expm_pade64(r: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _expm_pade64(r: np.ndarray, out: np.ndarray, work: Workspace) -> np.ndarray:
     """e^r for |r| <= ln2 / 2 in float64: 1 + 2 r P(r^2) / (Q(r^2) - r P(r^2))."""
-    square = r * r
-    p_part = _polynomial(square, _F64.p) * r
-    np.subtract(_polynomial(square, _F64.q), p_part, out=out)
+    size = r.size
+    square = np.multiply(r, r, out=work.get("exp4", size, np.float64))
+    p_part = _polynomial(square, _F64.p, work.get("exp5", size, np.float64))
+    p_part *= r
+    q_part = _polynomial(square, _F64.q, work.get("exp6", size, np.float64))
+    np.subtract(q_part, p_part, out=out)
     np.divide(p_part, out, out=out)
     out *= 2.0
     out += 1.0
     return out
 
 
-def _polynomial(x: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
-    result = np.full_like(x, coefficients[0])
+def _polynomial(x: np.ndarray, coefficients: tuple[float, ...], out: np.ndarray) -> np.ndarray:
+    """Horner's rule into ``out``: the first coefficient, times ``x``, plus the next, ..."""
+    out.fill(coefficients[0])
     for coefficient in coefficients[1:]:
-        result *= x
-        result += coefficient
-    return result
+        out *= x
+        out += coefficient
+    return out
 
 
 def scaled_exp(

@@ -118,8 +118,7 @@ def convert(
     hours = np.multiply(k, -per_day, out=out)
     hours += x  # r, the source hours into period k
     hours += open_ - target_open
-    np.maximum(hours, 0.0, out=hours)
-    np.minimum(hours, target_per_day, out=hours)
+    np.clip(hours, 0.0, target_per_day, out=hours)  # one pass: max then min, exactly
     if days < target_days:  # the target's extra days of each earlier week
         k += np.floor(k / days) * (target_days - days)
     k *= target_per_day
@@ -146,8 +145,7 @@ def _hours_at(
     days, open_, close = calendar
     per_day = close - open_
     hour -= open_
-    np.maximum(hour, 0.0, out=hour)
-    np.minimum(hour, per_day, out=hour)
+    np.clip(hour, 0.0, per_day, out=hour)
     if weekdays > days:
         hour *= day < days
         np.minimum(day, days, out=day)

@@ -386,9 +386,15 @@ def _simulate_block(
     """
     monthly = months is not None
     state = _Block(params, n, monthly)
+    part = slice(offset, offset + n)
+    # The block's sums are summed where the result keeps them: no copy at the end.
+    for option in params.options:
+        for name, column in out[option].items():
+            if name not in YEARLY:
+                state.sums[option][name] = column[part]
+                state.sums[option][name].fill(0.0)
     streams = {tier.name: tier_streams(seed, block, tier.name) for tier in params.tiers}
     security = security_streams(seed, block)
-    part = slice(offset, offset + n)
 
     # What a tier's sums are known by in TierSums, once per block (only when they are kept).
     keys = {} if earlier is None else {
@@ -462,10 +468,6 @@ def _simulate_block(
                     bill = (state.labour[option] * share[:, None]).sum(axis=1)
                     spend += bill[:, None] * _months_beyond(state.used[option], available)
                 months[option][part, 12 * year : 12 * (year + 1)] = spend
-    for option in params.options:
-        for name in out[option]:
-            if name not in YEARLY:
-                out[option][name][part] = state.sums[option][name]
 
 
 def _incident_counts(tier: TierParameters, n: int, rng: Streams) -> np.ndarray:
@@ -620,7 +622,7 @@ def _draw_chunk(
     if params.parts_probability > 0:
         with_parts = np.flatnonzero(parts_uniform < params.parts_probability)
         parts_cost = np.empty(with_parts.size)
-        _draw_money(rng["parts_cost"], params.parts_cost, parts_cost)
+        _draw_money(rng["parts_cost"], params.parts_cost, parts_cost, work)
     month = None
     if monthly:
         uniforms = rng["month"].random(size)
@@ -842,13 +844,15 @@ def _trial_sums(
     return sums
 
 
-def _draw_money(rng: np.random.Generator, spec: LogNormal, out: np.ndarray) -> None:
+def _draw_money(
+    rng: np.random.Generator, spec: LogNormal, out: np.ndarray, work: Workspace | None = None
+) -> None:
     mu, sigma, median = spec
     rng.standard_normal(out=out)
     if sigma == 0.0:
         out[:] = median
     else:
-        scaled_exp(out, mu, sigma, out)
+        scaled_exp(out, mu, sigma, out, work)
 
 
 class _Spread:
