@@ -15,6 +15,7 @@ from analysis.cli.arguments import add_scenario_arguments, resolve
 from analysis.decision.sweeps import check_values, parse_range
 from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError
+from analysis.files import check_output_folder
 from analysis.report.notebook import run_report, run_sweep
 from analysis.report.pdf import find_chromium
 
@@ -85,6 +86,7 @@ def add_sweep(commands: argparse._SubParsersAction) -> None:
 def _report(args: argparse.Namespace) -> int:
     scenario = resolve(args)
     check_arguments(args.trials, args.seed)  # fail before the run, not after it
+    check_output_folder(args.out, "out_dir")
     if args.pdf:
         find_chromium()
     client = args.client if args.client is not None else scenario.name
@@ -102,6 +104,7 @@ def _report(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     scenario = resolve(args)
     check_arguments(args.trials, args.seed)
+    check_output_folder(args.out, "out_dir")
     # Fail before the kernel starts, not after.
     check_values(scenario, args.parameter, parse_range(args.values))
     if args.pdf:

@@ -12,8 +12,10 @@ import argparse
 import contextlib
 import errno
 import os
+import signal
 import sys
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NoReturn, TextIO
 
 from analysis._version import __version__
@@ -36,6 +38,7 @@ FLAGS = {
     "against": "--against",
     "client_name": "--client",
     "pdf": "--pdf",
+    "out_dir": "--out",
     OVERRIDES: "--set",
 }
 
@@ -96,12 +99,50 @@ class _Shown:
         return getattr(self._stream, name)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``timeout``, ``docker stop``, a closed terminal), raised where the
+    program is, as Ctrl-C's KeyboardInterrupt is: every cleanup that Ctrl-C runs (a report's
+    temporary folder removed) runs for them too."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The signals that stop a command as Ctrl-C does (SIGHUP is POSIX only).
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise :class:`Stopped`; a second one while
+    the first is being cleaned up is ignored, so the cleanup finishes."""
+    if threading.current_thread() is not threading.main_thread():  # handlers: main thread only
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    saved = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Shown(sys.stdout, "output"), _Shown(sys.stderr, "error")
     try:
-        return _main(argv)
+        with _stopped_by_signals():
+            return _main(argv)
     finally:
         sys.stdout, sys.stderr = streams
 
@@ -116,7 +157,10 @@ def _main(argv: Sequence[str] | None) -> int:
         flags = {**FLAGS, **getattr(args, "flags", {})}
         print(f"itcost: error: {in_flags(error, flags)}", file=sys.stderr)
         return EXIT_NOT_MADE if isinstance(error, ReportError) else EXIT_BAD_INPUT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:  # Ctrl-C: 130; SIGTERM, SIGHUP: 128 + the signal
+        if isinstance(error, Stopped):
+            print(f"itcost: stopped by {signal.Signals(error.signum).name}", file=sys.stderr)
+            return 128 + error.signum
         print("itcost: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly

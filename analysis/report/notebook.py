@@ -8,6 +8,7 @@ appears only when complete.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shlex
@@ -17,8 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from analysis._version import __version__
-from analysis.errors import ReportError
-from analysis.files import current_umask, notebook_path, slugify
+from analysis.errors import ArgumentError, ReportError
+from analysis.files import (
+    check_output_folder,
+    claim_folder,
+    current_umask,
+    notebook_path,
+    shown_path,
+    slugify,
+)
 from analysis.present.formatting import escape
 from analysis.report.parameters import ReportParameters
 from analysis.report.pdf import print_pdf
@@ -128,18 +136,24 @@ def _run_notebook(
     pdf: bool,
 ) -> Path:
     """Run ``notebook`` with papermill in a temporary folder inside ``folder`` and rename it to
-    ``folder/<YYYYMMDD-HHMMSS>`` when complete; return the path of ``<output>.html``."""
+    ``folder/<YYYYMMDD-HHMMSS>`` when complete (``-2``, ``-3``, ... after it when a run of the
+    same second has the name); return the path of ``<output>.html``.
+
+    A folder that cannot be written is refused before the kernel starts (ArgumentError). A
+    failure later (the notebook's, a full disk's: ReportError) or an interrupt removes the
+    temporary folder, so nothing half-made is left and earlier runs are untouched.
+    """
     import nbformat
     import papermill
 
-    folder.mkdir(parents=True, exist_ok=True)
+    check_output_folder(folder, "out_dir")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    final = folder / stamp
-    counter = 1
-    while final.exists():  # two runs in the same second
-        counter += 1
-        final = folder / f"{stamp}-{counter}"
-    work = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=folder))
+    made = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{stamp}.", dir=folder))
+    except OSError as error:  # before any work: the folder cannot be written
+        raise ArgumentError("out_dir", f"{shown_path(folder)}: {error.strerror or error}") from None
     try:
         dump_scenario(scenario, work / "scenario.yaml")
         executed = papermill.execute_notebook(
@@ -157,17 +171,31 @@ def _run_notebook(
         if pdf:
             print_pdf(work / f"{output}.html", work / f"{output}.pdf")
         os.chmod(work, 0o777 & ~current_umask())  # mkdtemp made it private: reports are shared
-        os.replace(work, final)
+        final = claim_folder(work, folder, stamp)  # a second run in the same second: stamp-2
     except papermill.PapermillExecutionError as error:
-        shutil.rmtree(work, ignore_errors=True)
+        _discard(work, folder if made else None)
         detail = str(error.evalue).splitlines()[0] if error.evalue else ""
         raise ReportError(
             f"the {notebook} notebook failed in cell {error.exec_count}: {error.ename}: {detail}"
         ) from None
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+    except OSError as error:  # a full disk, say: nothing is left half-made
+        _discard(work, folder if made else None)
+        raise ReportError(
+            f"could not write the {output} in {shown_path(folder)}: {error.strerror or error}"
+        ) from None
+    except BaseException:  # an interrupt (Ctrl-C, SIGTERM, SIGHUP) too
+        _discard(work, folder if made else None)
         raise
     return final / f"{output}.html"
+
+
+def _discard(work: Path, made: Path | None) -> None:
+    """Remove an unfinished run's folder, and the client's folder ``made`` for it when that
+    is empty now (another run still working in it keeps it)."""
+    shutil.rmtree(work, ignore_errors=True)
+    if made is not None:
+        with contextlib.suppress(OSError):
+            made.rmdir()
 
 
 def _strip_machine_paths(notebook: Any, name: str, output: str) -> None:

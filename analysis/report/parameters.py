@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ from analysis.decision.sweeps import check_values, parse_range
 from analysis.engine.core import check_arguments
 from analysis.engine.result import Result
 from analysis.errors import ArgumentError, ScenarioError
-from analysis.files import write_text_atomic
+from analysis.files import check_output_folder, write_atomic, write_text_atomic
 from analysis.scenario.io import dump_scenario
 from analysis.scenario.model import Scenario
 from analysis.scenario.presets import load_scenario
@@ -158,6 +157,8 @@ def _check_common(
     except ScenarioError as error:  # named after the parameter it came through, with its value
         reason = error.reason if error.field else f"{error.reason} (got {scenario!r})"
         raise ScenarioError(error.field, reason, error.source, argument="scenario") from None
+    if output_dir:
+        check_output_folder(output_dir, "output_dir")
     return base.with_overrides(overrides), Path(output_dir) if output_dir else None
 
 
@@ -170,9 +171,7 @@ def write_report_outputs(params: ReportParameters, result: Result) -> None:
     dump_scenario(params.scenario, folder / "scenario.yaml")
     # Exactly what `itcost simulate --json` prints for the same inputs.
     write_text_atomic(folder / "summary.json", result.to_json() + "\n")
-    temporary = folder / ".trials.parquet.tmp"
-    result.trials.to_parquet(temporary)
-    os.replace(temporary, folder / "trials.parquet")
+    write_atomic(folder / "trials.parquet", result.trials.to_parquet)
 
 
 def write_sweep_outputs(params: SweepParameters, table: pd.DataFrame) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import ScenarioError
-from analysis.files import write_text_atomic
+from analysis.files import shown_path, write_text_atomic
 from analysis.scenario.model import Scenario
 from analysis.scenario.validation import validated
 from analysis.scenario.yaml import MAX_TEXT_BYTES, dump_yaml, parse_yaml
@@ -44,18 +44,13 @@ _NOT_FILES = (
 )
 
 
-def _shown(path: str) -> str:
-    """A path as an error names it: at most 120 characters."""
-    return path if len(path) <= 120 else f"{path[:60]}...{path[-57:]}"
-
-
 def read_scenario_text(path: str | os.PathLike[str]) -> str:
     """The text of a scenario file: a regular file of at most :data:`MAX_TEXT_BYTES`, in
     UTF-8. Anything else is one ScenarioError naming the path, before anything is read:
     a folder, a FIFO (which would wait for a writer for ever), a device (``/dev/zero`` has no
     end), a file too large, or an operating-system error (missing, no permission, a name
     too long)."""
-    name = _shown(os.fspath(path))
+    name = shown_path(path)
     try:
         mode = os.stat(path).st_mode
         for test, what in _NOT_FILES:
