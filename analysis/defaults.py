@@ -32,3 +32,9 @@ APP_INCIDENTS = 2_500_000
 #: The calculator refuses a run of more simulated incidents than this (about ten seconds on
 #: two cores): a link or an upload cannot freeze a session.
 APP_MAX_INCIDENTS = 100_000_000
+#: The command line asks for --force before a command that simulates more incidents than this
+#: in all (about four minutes on one core of the benchmark machine, which simulates 9 million
+#: a second: ``make bench``), so that a slip of the finger (--trials 100000000) is a question,
+#: not an afternoon. Every command at its defaults fits, for every preset: the largest,
+#: ``itcost sensitivity manufacturer --sobol``, simulates about 1.2 billion.
+CLI_MAX_INCIDENTS = 2_000_000_000

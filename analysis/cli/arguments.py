@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from analysis import defaults
+from analysis.errors import ArgumentError
 from analysis.scenario.model import Scenario
 from analysis.scenario.presets import load_scenario
 
@@ -80,6 +81,37 @@ def add_sampling_arguments(
         default=defaults.SEED,
         metavar="S",
         help=f"{seed_help} (default: %(default)s)",
+    )
+    command.add_argument(
+        "--force",
+        action="store_true",
+        help=f"run even a command that simulates more than {defaults.CLI_MAX_INCIDENTS:,} "
+        "incidents in all (a few minutes or more), which is otherwise refused before it starts",
+    )
+
+
+def check_work(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    runs: int = 1,
+    trials: int | None = None,
+    name: str = "trials",
+) -> None:
+    """Refuse, before it starts, a command whose ``runs`` simulations of ``trials`` (default
+    --trials) would simulate more than CLI_MAX_INCIDENTS expected incidents, unless --force:
+    one line with the estimate and the largest trial count that fits."""
+    trials = args.trials if trials is None else trials
+    per_trial = scenario.incidents_per_trial * runs
+    total = per_trial * trials
+    if args.force or total <= defaults.CLI_MAX_INCIDENTS:
+        return
+    largest = int(defaults.CLI_MAX_INCIDENTS // per_trial)
+    times = f" x {runs:,} runs" if runs > 1 else ""
+    raise ArgumentError(
+        name,
+        f"{trials:,} trials{times} of this scenario simulate about {total:,.0f} incidents, more "
+        f"than {defaults.CLI_MAX_INCIDENTS:,} (minutes of work); use at most {largest:,} "
+        "trials, or add --force to run it anyway",
     )
 
 

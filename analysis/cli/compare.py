@@ -6,7 +6,7 @@ import argparse
 import json
 import textwrap
 
-from analysis.cli.arguments import add_scenario_arguments, resolve
+from analysis.cli.arguments import add_scenario_arguments, check_work, resolve
 from analysis.cli.table import title_line
 from analysis.engine.core import simulate
 from analysis.engine.result import Result
@@ -45,7 +45,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    result = simulate(resolve(args), trials=args.trials, seed=args.seed)
+    scenario = resolve(args)
+    check_work(args, scenario)
+    result = simulate(scenario, trials=args.trials, seed=args.seed)
     if args.json:
         print(json.dumps(ranking_json(result), indent=2))
     else:

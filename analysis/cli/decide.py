@@ -11,12 +11,14 @@ import argparse
 import json
 
 from analysis import defaults
-from analysis.cli.arguments import add_scenario_arguments, positive_int, resolve
-from analysis.decision.breakeven import PARAMETERS, breakeven
+from analysis.cli.arguments import add_scenario_arguments, check_work, positive_int, resolve
+from analysis.decision.breakeven import PARAMETERS, breakeven, check_pair
+from analysis.decision.inputs import applicable_inputs, is_price
 from analysis.decision.sensitivity import sobol, tornado
 from analysis.engine.core import check_arguments
-from analysis.errors import ArgumentError
+from analysis.errors import ArgumentError, ItcostError
 from analysis.present.formatting import money
+from analysis.scenario.model import Scenario
 
 #: The keys of ``itcost breakeven --json``, in this order.
 BREAKEVEN_KEYS = ("parameter", "option", "against", "found", "value", "stderr", "current")
@@ -169,8 +171,25 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
     return ranges
 
 
+#: Simulations a break-even found by root finding takes, about: a bracket doubling out to 20
+#: times today's value, Brent's method, and the slope at the root.
+ROOT_RUNS = 40
+
+
+def _breakeven_runs(scenario: Scenario, parameter: str | None) -> int:
+    """About how many simulations the break-even of ``parameter`` takes: one for a price
+    (exact, by repricing), :data:`ROOT_RUNS` for any other input."""
+    if parameter is None:  # the option's headline price
+        return 1
+    try:
+        return 1 if is_price(scenario, parameter) else ROOT_RUNS
+    except ItcostError:  # breakeven() names what is wrong with it
+        return 1
+
+
 def _breakeven(args: argparse.Namespace) -> int:
     scenario = resolve(args)
+    check_work(args, scenario, runs=_breakeven_runs(scenario, args.parameter))
     answer = breakeven(
         scenario,
         args.parameter,
@@ -212,6 +231,12 @@ def _sensitivity(args: argparse.Namespace) -> int:
         except ArgumentError as error:
             raise ArgumentError("sobol_trials", error.reason) from None
     compared = {"option": args.option, "against": args.against, "inputs": args.inputs}
+    inputs = args.inputs or applicable_inputs(scenario, check_pair(scenario, args.option,
+                                                                   args.against)[0])  # fmt: skip
+    check_work(args, scenario, runs=1 + 2 * len(inputs))  # at most: prices are repriced
+    if args.sobol:
+        check_work(args, scenario, runs=args.samples * (len(inputs) + 2),
+                   trials=args.sobol_trials, name="sobol_trials")  # fmt: skip
     table = tornado(
         scenario, low=args.low, high=args.high, ranges=ranges, trials=args.trials,
         seed=args.seed, **compared,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from analysis import defaults
-from analysis.cli.arguments import add_scenario_arguments, resolve
+from analysis.cli.arguments import add_scenario_arguments, check_work, resolve
 from analysis.decision.sweeps import check_values, parse_range
 from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError
@@ -85,7 +85,8 @@ def add_sweep(commands: argparse._SubParsersAction) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_arguments(args.trials, args.seed)  # fail before the run, not after it
+    check_work(args, scenario)  # fail before the run, not after it
+    check_arguments(args.trials, args.seed)
     check_output_folder(args.out, "out_dir")
     if args.pdf:
         find_chromium()
@@ -106,7 +107,9 @@ def _sweep(args: argparse.Namespace) -> int:
     check_arguments(args.trials, args.seed)
     check_output_folder(args.out, "out_dir")
     # Fail before the kernel starts, not after.
-    check_values(scenario, args.parameter, parse_range(args.values))
+    grid = parse_range(args.values)
+    check_values(scenario, args.parameter, grid)
+    check_work(args, scenario, runs=len(grid))
     if args.pdf:
         find_chromium()
     with kernel_chatter_silenced():

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli.arguments import add_sampling_arguments, add_scenario_arguments, resolve
+from analysis.cli.arguments import (
+    add_sampling_arguments,
+    add_scenario_arguments,
+    check_work,
+    resolve,
+)
 from analysis.engine.core import simulate
 from analysis.present.formatting import money, share_text
 from analysis.present.tables import markdown_table
@@ -93,6 +98,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def _presets(args: argparse.Namespace) -> int:
     if args.table:
+        for name in preset_names():
+            check_work(args, load_scenario(name))
         rows = [row for name in preset_names() for row in preset_rows(name, args.trials, args.seed)]
         print(markdown_table(TABLE_HEADER, rows))
         return 0

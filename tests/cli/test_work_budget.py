@@ -1,0 +1,84 @@
+"""The command line's work budget: a command that would simulate more than CLI_MAX_INCIDENTS
+incidents is refused before it starts, unless --force (issue 12)."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import time
+
+import pytest
+
+from analysis import defaults, load_scenario
+from analysis.cli import arguments
+from analysis.cli.arguments import check_work
+from analysis.cli.entry import main
+from analysis.decision.inputs import applicable_inputs
+from analysis.errors import ArgumentError
+from analysis.scenario.presets import preset_names
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["simulate", "law-firm", "--trials", "100000000"], "--trials"),
+        (["compare", "law-firm", "--trials", "100000000"], "--trials"),
+        (["report", "law-firm", "--trials", "100000000"], "--trials"),
+        (["sweep", "server-office", "--parameter", "incidents.*.rate", "--range", "1:3:200",
+          "--trials", "200000"], "--trials"),  # fmt: skip
+        (["sensitivity", "server-office", "--sobol", "--samples", "4096"], "--sobol-trials"),
+        (["sensitivity", "manufacturer", "--trials", "1000000"], "--trials"),
+        (["breakeven", "server-office", "--parameter", "incidents.critical.rate_per_year",
+          "--trials", "1000000"], "--trials"),  # fmt: skip
+        (["presets", "--table", "--trials", "10000000"], "--trials"),
+    ],
+)
+def test_a_command_over_the_budget_is_refused_before_it_starts(
+    itcost_command, tmp_path, args, flag
+):
+    started = time.monotonic()
+    done = subprocess.run([*itcost_command, *args], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"itcost: error: {flag}: ")
+    assert "incidents, more than 2,000,000,000" in line and "add --force" in line
+    assert time.monotonic() - started < 15  # refused, not simulated
+    assert list(tmp_path.iterdir()) == []
+
+
+def namespace(trials: int, force: bool = False) -> argparse.Namespace:
+    return argparse.Namespace(trials=trials, force=force)
+
+
+def test_the_largest_trials_it_names_fit_and_one_more_does_not():
+    scenario = load_scenario("server-office")
+    with pytest.raises(ArgumentError, match=r"use at most ([\d,]+) trials") as refused:
+        check_work(namespace(10**9), scenario, runs=3)
+    largest = int(refused.value.reason.split("use at most ")[1].split(" ")[0].replace(",", ""))
+    assert largest * 3 * scenario.incidents_per_trial <= defaults.CLI_MAX_INCIDENTS
+    check_work(namespace(largest), scenario, runs=3)
+    with pytest.raises(ArgumentError):
+        check_work(namespace(largest + 1), scenario, runs=3)
+    check_work(namespace(10**9, force=True), scenario, runs=3)  # --force: not refused
+
+
+def test_force_runs_what_is_over_the_budget(monkeypatch, capsys):
+    """With a small budget, a small run is over it: refused, then run with --force."""
+    monkeypatch.setattr(arguments.defaults, "CLI_MAX_INCIDENTS", 10_000)
+    command = ["simulate", "micro-cloud-office", "--trials", "2000", "--json"]
+    assert main(command) == 2
+    assert "add --force" in capsys.readouterr().err
+    assert main([*command, "--force"]) == 0
+    assert '"trials": 2000' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_every_command_at_its_defaults_fits_for_every_preset(preset):
+    scenario = load_scenario(preset)
+    inputs = len(applicable_inputs(scenario, None))
+    check_work(namespace(defaults.TRIALS), scenario)  # simulate, compare, report
+    check_work(namespace(defaults.TORNADO_TRIALS), scenario, runs=1 + 2 * inputs)
+    sobol = defaults.SOBOL_SAMPLES * (inputs + 2)
+    check_work(namespace(defaults.SOBOL_TRIALS), scenario, runs=sobol)
+    check_work(namespace(defaults.SWEEP_TRIALS), scenario, runs=15)  # the README's sweeps
+    check_work(namespace(defaults.BREAKEVEN_TRIALS), scenario, runs=40)  # root finding
