@@ -15,6 +15,33 @@ True
 
 from __future__ import annotations
 
+import re
+
+#: The longest part (a field, a reason) a message shows whole: a value echoed in it (a
+#: 5,000-digit number, a pasted file) is shortened in the middle, so the line stays readable.
+MAX_PART = 300
+
+
+def shortened(text: str, limit: int = MAX_PART) -> str:
+    r"""``text`` on one line (every line break and control character written as its escape:
+    a field named ``"a\nb"`` cannot start a second line), and only its start and end around
+    `` ... `` when longer than ``limit``.
+
+    Examples
+    --------
+    >>> shortened("a" * 12, limit=9), shortened("two\nlines")
+    ('aa ... aa', 'two\\nlines')
+    """
+    text = _BREAKS.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+    if len(text) <= limit:
+        return text
+    keep = max((limit - 5) // 2, 1)
+    return f"{text[:keep]} ... {text[-keep:]}"
+
+
+#: What str.splitlines() breaks at, with the other C0 and C1 control characters.
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
 
 class ItcostError(Exception):
     """Anything itcost refuses or cannot do, with a message of one line."""
@@ -31,12 +58,12 @@ class ScenarioError(ItcostError, ValueError):
     def __init__(
         self, field: str, reason: str, source: str | None = None, *, argument: str | None = None
     ):
-        self.field = field
-        self.reason = reason
-        self.source = source
+        self.field = shortened(field)
+        self.reason = shortened(reason)
+        self.source = None if source is None else shortened(source)
         self.argument = argument
-        where = ": ".join(part for part in (argument or source, field) if part)
-        super().__init__(f"{where}: {reason}" if where else reason)
+        where = ": ".join(part for part in (argument or source, self.field) if part)
+        super().__init__(f"{where}: {self.reason}" if where else self.reason)
 
     def __reduce__(self):  # pickled with its parts, as process pools and caches need
         return _rebuild, (type(self), (self.field, self.reason, self.source),
@@ -53,9 +80,9 @@ class ArgumentError(ItcostError, ValueError):
 
     def __init__(self, names: str | tuple[str, ...], reason: str, detail: str = ""):
         self.names = (names,) if isinstance(names, str) else tuple(names)
-        self.reason = reason
-        self.detail = detail
-        super().__init__(f"{' '.join(filter(None, (self.name, detail)))}: {reason}")
+        self.reason = shortened(reason)
+        self.detail = shortened(detail)
+        super().__init__(f"{' '.join(filter(None, (self.name, self.detail)))}: {self.reason}")
 
     @property
     def name(self) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -149,7 +150,9 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
     if _bracket_depth(text) > MAX_DEPTH:  # before the parser recurses into it
         raise ScenarioError("", f"nested more than {MAX_DEPTH} levels deep", source)
     try:
-        data = _reader().load(text)
+        with warnings.catch_warnings():  # a reused anchor is allowed (the later one applies),
+            warnings.simplefilter("ignore")  # and its warning would be lines on stderr
+            data = _reader().load(text)
     except ScenarioError as error:  # first: it is a ValueError too
         raise ScenarioError(error.field, error.reason, source) from None
     except RecursionError:

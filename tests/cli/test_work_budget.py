@@ -24,12 +24,32 @@ from analysis.scenario.presets import preset_names
         (["simulate", "law-firm", "--trials", "100000000"], "--trials"),
         (["compare", "law-firm", "--trials", "100000000"], "--trials"),
         (["report", "law-firm", "--trials", "100000000"], "--trials"),
-        (["sweep", "server-office", "--parameter", "incidents.*.rate", "--range", "1:3:200",
-          "--trials", "200000"], "--trials"),  # fmt: skip
+        (
+            [
+                "sweep",
+                "server-office",
+                "--parameter",
+                "incidents.*.rate",
+                "--range",
+                "1:3:200",
+                "--trials",
+                "200000",
+            ],
+            "--trials",
+        ),
         (["sensitivity", "server-office", "--sobol", "--samples", "4096"], "--sobol-trials"),
         (["sensitivity", "manufacturer", "--trials", "1000000"], "--trials"),
-        (["breakeven", "server-office", "--parameter", "incidents.critical.rate_per_year",
-          "--trials", "1000000"], "--trials"),  # fmt: skip
+        (
+            [
+                "breakeven",
+                "server-office",
+                "--parameter",
+                "incidents.critical.rate_per_year",
+                "--trials",
+                "1000000",
+            ],
+            "--trials",
+        ),
         (["presets", "--table", "--trials", "10000000"], "--trials"),
     ],
 )

@@ -202,8 +202,7 @@ def test_a_full_disk_leaves_earlier_reports_intact(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err
     assert status == 1
     assert err.strip().splitlines() == [
-        f"itcost: error: could not write the report in {tmp_path / 'acme'}: "
-        "No space left on device"
+        f"itcost: error: could not write the report in {tmp_path / 'acme'}: No space left on device"
     ]
     assert [p.name for p in (tmp_path / "acme").iterdir()] == ["20261130-090000"]
     assert (earlier / "report.html").read_text() == "the earlier report"
