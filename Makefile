@@ -35,10 +35,10 @@ test: setup system-deps ## run the whole test suite
 	$(BIN)/python -m pytest
 
 # The browser tests (the app end to end, the report's HTML and PDF) drive Debian's Chromium through
-# Playwright and read PDFs back with poppler; never a browser download. Installed with apt-get
-# when missing and this is root; otherwise those tests are skipped, unless REQUIRE_E2E=1 (CI),
-# which makes a missing browser an error.
-SYSTEM_DEPS := chromium:chromium pdftoppm:poppler-utils
+# Playwright, read PDFs back with poppler and trace what Chromium sends with strace; never a
+# browser download. Installed with apt-get when missing and this is root; otherwise those tests
+# are skipped, unless REQUIRE_E2E=1 (CI), which makes a missing browser an error.
+SYSTEM_DEPS := chromium:chromium pdftoppm:poppler-utils strace:strace
 system-deps:
 	@missing=""; for pair in $(SYSTEM_DEPS); do \
 	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \

@@ -46,6 +46,15 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="session")
+def strace() -> str:
+    """strace, to see what Chromium sends."""
+    found = shutil.which("strace")
+    if found is None:
+        _missing("strace is missing (Debian: apt-get install strace)")
+    return found
+
+
+@pytest.fixture(scope="session")
 def poppler() -> None:
     """pdftoppm and pdftotext, to read PDFs back."""
     missing = [tool for tool in ("pdftoppm", "pdftotext") if shutil.which(tool) is None]

@@ -59,15 +59,28 @@ def _says_chromium(path: str) -> bool:
     return done.returncode == 0 and re.search(r"chrom", done.stdout, re.IGNORECASE) is not None
 
 
-#: Chromium flags for a machine without a display or network access.
+#: Chromium flags for a machine without a display, and so that printing a report sends
+#: nothing off the machine: no background services, no name lookups (every host name but
+#: localhost is "not found" before any DNS server is asked), and any request that got past
+#: the page's own block (only file: URLs load) would go to a proxy on loopback that is not
+#: there. What is left is Chromium's IPv6 route probe, a UDP connect() that sends no packet,
+#: which upstream Chromium has no switch for (tests/report/test_offline_pdf.py traces what
+#: is sent).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-domain-reliability",
+    "--dns-prefetch-disable",
+    "--no-pings",
     "--no-first-run",
     "--disable-dev-shm-usage",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    "--proxy-server=127.0.0.1:9",
+    "--disable-features=AsyncDns,DnsOverHttps,NetworkTimeServiceQuerying,OptimizationHints,"
+    "MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
 ]
 
 
