@@ -198,8 +198,16 @@ def show_messages(state: Inputs) -> None:
 
 def plain(text: str) -> str:
     """Text shown as itself in Streamlit's Markdown: names and file names come from links and
-    uploads, and must not become links, images (fetched from anywhere) or mathematics."""
+    uploads, and must not become links, images (fetched from anywhere), headings or
+    mathematics. Every ASCII punctuation mark is escaped; line breaks and runs of white space
+    become one space (a newline then ``===`` would make a heading, an indented line a code
+    block), and control characters become U+FFFD."""
+    text = _CONTROLS.sub("\ufffd", " ".join(text.split()))
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
+#: C0 and C1 control characters and DEL (white space is handled apart).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # -- results, cached by what determines them ----------------------------------------------------

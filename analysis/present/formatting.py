@@ -71,13 +71,14 @@ def escape(text: str) -> str:
     """Text safe inside Markdown and HTML: markup is shown, never interpreted.
 
     ``$`` is escaped too: Jupyter's Markdown reads text between dollar signs as mathematics;
-    so are the ``//`` of a URL, ``www.`` and ``@``, which renderers would make into links.
+    so are the ``//`` of a URL, ``www.`` and ``@``, which renderers would make into links, and
+    ``:``, which starts Streamlit's emoji and icon shortcodes (``:fire:``).
     Quotes are left alone: as entities their ``#`` would be escaped and show up literally.
     Line breaks and runs of white space become one space (a newline then ``===`` would make a
     heading, an indented line a code block), and control characters (ESC, BEL) become U+FFFD.
     """
     text = _CONTROLS.sub("\ufffd", " ".join(text.split()))
-    escaped = re.sub(r"([\\`*_{}\[\]()#+!|~$])", r"\\\1", html.escape(text, quote=False))
+    escaped = re.sub(r"([\\`*_{}\[\]()#+!|~$:])", r"\\\1", html.escape(text, quote=False))
     # Renderers turn bare URLs, www. names and e-mail addresses into links (GFM autolinks);
     # an escaped slash, dot or at sign reads the same and links nothing.
     escaped = escaped.replace("://", ":\\/\\/").replace("@", "\\@")

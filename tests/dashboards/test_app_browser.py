@@ -274,3 +274,55 @@ def test_add_a_second_msp_quote_and_see_the_ranking_change(server, page):
     rank = sorted(totals, key=totals.get).index("msp-per-device") + 1
     expect(added).to_contain_text(f"ranked {rank} of 4")
     assert page.outside == [] and page.errors == []
+
+
+#: Links a stranger might send: nesting past the bound, a seed in superscript digits, a preset
+#: that is not one, a name that tries a heading and a terminal code, and a rate that would hold
+#: the session for minutes. Each with a few words of the one-line error it must get.
+HOSTILE_LINKS = [
+    ({"name": "[" * 3000 + "]" * 3000}, "nested more than 32 levels deep"),
+    ({"seed": "²"}, "seed"),
+    ({"preset": "no-such-preset"}, "no-such-preset"),
+    ({"incidents.critical.rate_per_year": "100000"}, "more than the calculator's"),
+]
+
+
+def no_trace_of_python(page) -> None:
+    """The page shows no exception box, traceback or source path: the errors are the app's."""
+    body = page.locator("body").inner_text()
+    assert page.get_by_test_id("stException").count() == 0
+    for sign in ("Traceback", 'File "/', ".py", "site-packages"):
+        assert sign not in body, sign
+
+
+def test_hostile_links_and_uploads_get_one_line_errors_in_the_browser(server, page, tmp_path):
+    """In the browser, as a user meets them: every hostile link and upload is one error line
+    in an error box, the calculator keeps working on what it had, and nothing leaks Python."""
+    for query, words in HOSTILE_LINKS:
+        page.goto(f"{server}/?" + urllib.parse.urlencode(query))
+        alert = page.get_by_test_id("stAlert").filter(has_text=words).first
+        expect(alert).to_be_visible()
+        assert "\n" not in alert.inner_text().strip()
+        expect(page.get_by_test_id("stMetric").first).to_be_visible()  # still calculating
+        no_trace_of_python(page)
+    # Streamlit's own shortcodes (an emoji, a Material icon) in a title stay as typed.
+    title = "Shop :fire: :material/skull: end"
+    page.goto(f"{server}/?" + urllib.parse.urlencode({"options.break-fix.title": title}))
+    expect(page.get_by_text(title).first).to_be_visible()
+    assert "\N{FIRE}" not in page.locator("body").inner_text()
+    uploads = {
+        "deep.yaml": ("name: " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 32"),
+        "digits.yaml": ("name: " + "9" * 5000 + "\n", "a number has too many digits"),
+        "binary.yaml": ("\x00\x01\x02 not yaml", "Not loaded"),
+    }
+    page.goto(server)
+    for name, (text, words) in uploads.items():
+        path = tmp_path / name
+        path.write_bytes(text.encode("latin-1"))
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+        alert = page.get_by_test_id("stAlert").filter(has_text=words).first
+        expect(alert).to_be_visible()
+        assert "\n" not in alert.inner_text().strip()
+        no_trace_of_python(page)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    assert page.outside == [] and page.errors == []

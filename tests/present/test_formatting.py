@@ -22,7 +22,7 @@ def test_escape():
 def test_escape_leaves_nothing_for_an_autolink():
     text = escape("see http://e.com, www.e.com or a@e.com")
     assert "://" not in text and "www." not in text.lower() and " a@" not in text
-    assert text == "see http:\\/\\/e.com, www\\.e.com or a\\@e.com"
+    assert text == "see http\\:\\/\\/e.com, www\\.e.com or a\\@e.com"
 
 
 @pytest.mark.parametrize(

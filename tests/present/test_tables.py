@@ -41,7 +41,7 @@ def test_markdown_tables_show_cells_as_text():
     text = markdown_table(("Name", "<b>"), [("[x](http://e.com)", "| pipe"), ("$5", "*a*")])
     assert text.splitlines() == [
         "| Name | &lt;b&gt; |", "|---|---|",
-        "| \\[x\\]\\(http:\\/\\/e.com\\) | \\| pipe |", "| \\$5 | \\*a\\* |",
+        "| \\[x\\]\\(http\\:\\/\\/e.com\\) | \\| pipe |", "| \\$5 | \\*a\\* |",
     ]  # fmt: skip
 
 
