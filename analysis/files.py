@@ -32,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parent
 SPECIAL_FILESYSTEMS = frozenset({
     "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
     "securityfs", "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "efivarfs",
-    "binfmt_misc", "autofs", "rpc_pipefs", "nsfs", "selinuxfs",
+    "binfmt_misc", "rpc_pipefs", "nsfs", "selinuxfs",
 })  # fmt: skip
 
 
@@ -138,7 +138,8 @@ def check_output_folder(path: str | os.PathLike[str], name: str) -> None:
             raise OSError(errno.ENAMETOOLONG, "a name in it is too long for the file system")
         if not stat.S_ISDIR(mode):
             what = "a file" if stat.S_ISREG(mode) else "a device or other special file"
-            where = "is" if existing == Path(path).absolute() else f"is inside {existing}, which is"
+            inside = shown_path(existing)
+            where = "is" if existing == Path(path).absolute() else f"is inside {inside}, which is"
             raise ArgumentError(name, f"{shown} {where} {what}, not a folder")
         kind = filesystem_type(existing)
         if kind in SPECIAL_FILESYSTEMS:
@@ -146,7 +147,7 @@ def check_output_folder(path: str | os.PathLike[str], name: str) -> None:
         if os.statvfs(existing).f_flag & os.ST_RDONLY:
             raise ArgumentError(name, f"{shown} is on a read-only file system")
         if not os.access(existing, os.W_OK | os.X_OK):
-            raise ArgumentError(name, f"{shown}: no permission to write in {existing}")
+            raise ArgumentError(name, f"{shown}: no permission to write in {shown_path(existing)}")
     except OSError as error:
         raise ArgumentError(name, f"{shown}: {error.strerror or error}") from None
 

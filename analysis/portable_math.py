@@ -115,7 +115,7 @@ def exp(values: np.ndarray, work: Workspace | None = None) -> np.ndarray:
     shifted, k, scratch = (
         work.get(name, values.size, c.dtype) for name in ("exp1", "exp2", "exp3")
     )
-    if values.size and (values.min() < c.lowest or values.max() > c.highest):
+    if values.size and not (values.min() >= c.lowest and values.max() <= c.highest):
         np.clip(values, c.lowest, c.highest, out=values)  # rare: two reductions cost less
     np.multiply(values, c.log2e, out=shifted)
     shifted += c.magic  # now holds k = rint(x / ln2) in its low bits

@@ -202,7 +202,7 @@ def plain(text: str) -> str:
     mathematics. Every ASCII punctuation mark is escaped; line breaks and runs of white space
     become one space (a newline then ``===`` would make a heading, an indented line a code
     block), and control characters become U+FFFD."""
-    text = _CONTROLS.sub("\ufffd", " ".join(text.split()))
+    text = _CONTROLS.sub("\ufffd", re.sub(r"\s+", " ", text))  # a space at an end stays
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 

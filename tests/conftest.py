@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,6 +53,18 @@ def strace() -> str:
     if found is None:
         _missing("strace is missing (Debian: apt-get install strace)")
     return found
+
+
+@pytest.fixture(scope="session")
+def no_network() -> list[str]:
+    """A command prefix that runs a program in a network namespace of its own, with only
+    loopback (and that down): ``unshare --net``, as root or with unprivileged user namespaces."""
+    unshare = shutil.which("unshare")
+    for prefix in ([unshare, "--net"], [unshare, "--net", "--map-root-user"]):
+        if unshare and subprocess.run([*prefix, "true"], capture_output=True).returncode == 0:
+            return prefix
+    _missing("cannot make a network namespace here (unshare --net failed)")
+    raise AssertionError  # not reached: _missing skips or fails
 
 
 @pytest.fixture(scope="session")

@@ -92,26 +92,33 @@ def add_sampling_arguments(
 
 def check_work(
     args: argparse.Namespace,
-    scenario: Scenario,
+    incidents: float,
     runs: int = 1,
     trials: int | None = None,
     name: str = "trials",
+    also: float = 0.0,
 ) -> None:
     """Refuse, before it starts, a command whose ``runs`` simulations of ``trials`` (default
-    --trials) would simulate more than CLI_MAX_INCIDENTS expected incidents, unless --force:
-    one line with the estimate and the largest trial count that fits."""
+    --trials) of a scenario with ``incidents`` expected incidents a trial, with ``also``
+    incidents of its other work, would simulate more than CLI_MAX_INCIDENTS incidents in
+    all, unless --force: one line with the estimate and the largest trial count that fits."""
     trials = args.trials if trials is None else trials
-    per_trial = scenario.incidents_per_trial * runs
-    total = per_trial * trials
+    per_trial = incidents * runs
+    total = per_trial * trials + also
     if args.force or total <= defaults.CLI_MAX_INCIDENTS:
         return
-    largest = int(defaults.CLI_MAX_INCIDENTS // per_trial)
+    room = defaults.CLI_MAX_INCIDENTS - also
+    largest = int(room // per_trial) if room > 0 and per_trial > 0 else 0
+    fits = (
+        f"use at most {largest:,} trials" if largest >= 1
+        else "even one trial is over it: ask for fewer runs"
+    )  # fmt: skip
     times = f" x {runs:,} runs" if runs > 1 else ""
     raise ArgumentError(
         name,
-        f"{trials:,} trials{times} of this scenario simulate about {total:,.0f} incidents, more "
-        f"than {defaults.CLI_MAX_INCIDENTS:,} (minutes of work); use at most {largest:,} "
-        "trials, or add --force to run it anyway",
+        f"{trials:,} trials{times} simulate about {total:,.0f} incidents in all, more than "
+        f"{defaults.CLI_MAX_INCIDENTS:,} (minutes of work); {fits}, or add --force to run "
+        "it anyway",
     )
 
 

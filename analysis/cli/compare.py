@@ -46,7 +46,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def _compare(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_work(args, scenario)
+    check_work(args, scenario.incidents_per_trial)
     result = simulate(scenario, trials=args.trials, seed=args.seed)
     if args.json:
         print(json.dumps(ranking_json(result), indent=2))

@@ -189,7 +189,7 @@ def _breakeven_runs(scenario: Scenario, parameter: str | None) -> int:
 
 def _breakeven(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_work(args, scenario, runs=_breakeven_runs(scenario, args.parameter))
+    check_work(args, scenario.incidents_per_trial, runs=_breakeven_runs(scenario, args.parameter))
     answer = breakeven(
         scenario,
         args.parameter,
@@ -233,10 +233,16 @@ def _sensitivity(args: argparse.Namespace) -> int:
     compared = {"option": args.option, "against": args.against, "inputs": args.inputs}
     inputs = args.inputs or applicable_inputs(scenario, check_pair(scenario, args.option,
                                                                    args.against)[0])  # fmt: skip
-    check_work(args, scenario, runs=1 + 2 * len(inputs))  # at most: prices are repriced
-    if args.sobol:
-        check_work(args, scenario, runs=args.samples * (len(inputs) + 2),
-                   trials=args.sobol_trials, name="sobol_trials")  # fmt: skip
+    # The tornado's runs (at most: prices are repriced), and Sobol's, together.
+    per_trial, tornado_runs = scenario.incidents_per_trial, 1 + 2 * len(inputs)
+    sobol_runs = args.samples * (len(inputs) + 2) if args.sobol else 0
+    tornado_work = per_trial * tornado_runs * args.trials
+    sobol_work = per_trial * sobol_runs * args.sobol_trials
+    if sobol_work > tornado_work:
+        check_work(args, per_trial, runs=sobol_runs, trials=args.sobol_trials,
+                   name="sobol_trials", also=tornado_work)  # fmt: skip
+    else:
+        check_work(args, per_trial, runs=tornado_runs, also=sobol_work)
     table = tornado(
         scenario, low=args.low, high=args.high, ranges=ranges, trials=args.trials,
         seed=args.seed, **compared,

@@ -85,7 +85,7 @@ def add_sweep(commands: argparse._SubParsersAction) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_work(args, scenario)  # fail before the run, not after it
+    check_work(args, scenario.incidents_per_trial)  # fail before the run, not after it
     check_arguments(args.trials, args.seed)
     check_output_folder(args.out, "out_dir")
     if args.pdf:
@@ -109,7 +109,7 @@ def _sweep(args: argparse.Namespace) -> int:
     # Fail before the kernel starts, not after.
     grid = parse_range(args.values)
     check_values(scenario, args.parameter, grid)
-    check_work(args, scenario, runs=len(grid))
+    check_work(args, scenario.incidents_per_trial, runs=len(grid))
     if args.pdf:
         find_chromium()
     with kernel_chatter_silenced():

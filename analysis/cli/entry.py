@@ -117,18 +117,21 @@ STOP_SIGNALS = tuple(
 
 @contextlib.contextmanager
 def _stopped_by_signals() -> Iterator[None]:
-    """While the command runs, SIGTERM and SIGHUP raise :class:`Stopped`; a second one while
-    the first is being cleaned up is ignored, so the cleanup finishes."""
+    """While the command runs, SIGTERM and SIGHUP raise :class:`Stopped`, and once one has,
+    further ones are ignored. A signal this process was started ignoring stays ignored:
+    under ``nohup``, SIGHUP does not stop a report. (Cleanups block every stop signal while
+    they run: see :func:`analysis.report.notebook._discard`.)"""
     if threading.current_thread() is not threading.main_thread():  # handlers: main thread only
         yield
         return
+    caught = [n for n in STOP_SIGNALS if signal.getsignal(n) not in (signal.SIG_IGN, None)]
 
     def stop(signum: int, frame: object) -> None:
-        for number in STOP_SIGNALS:
+        for number in caught:
             signal.signal(number, signal.SIG_IGN)
         raise Stopped(signum)
 
-    saved = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    saved = {number: signal.signal(number, stop) for number in caught}
     try:
         yield
     finally:

@@ -41,7 +41,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def _simulate(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_work(args, scenario)
+    check_work(args, scenario.incidents_per_trial)
     result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
     print(result.to_json() if args.json else format_table(result))
     return 0

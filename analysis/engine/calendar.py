@@ -118,7 +118,7 @@ def convert(
     hours = np.multiply(k, -per_day, out=out)
     hours += x  # r, the source hours into period k
     hours += open_ - target_open
-    np.clip(hours, 0.0, target_per_day, out=hours)  # one pass: max then min, exactly
+    np.clip(hours, 0.0, target_per_day, out=hours)  # one pass (no -0.0 or NaN can reach it)
     if days < target_days:  # the target's extra days of each earlier week
         k += np.floor(k / days) * (target_days - days)
     k *= target_per_day

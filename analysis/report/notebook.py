@@ -13,7 +13,9 @@ import datetime as dt
 import os
 import shlex
 import shutil
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -191,11 +193,28 @@ def _run_notebook(
 
 def _discard(work: Path, made: Path | None) -> None:
     """Remove an unfinished run's folder, and the client's folder ``made`` for it when that
-    is empty now (another run still working in it keeps it)."""
-    shutil.rmtree(work, ignore_errors=True)
-    if made is not None:
-        with contextlib.suppress(OSError):
-            made.rmdir()
+    is empty now (another run still working in it keeps it). Ctrl-C, SIGTERM and SIGHUP are
+    held back while it runs (and delivered after), so a second one cannot cut it short."""
+    with _signals_held():
+        shutil.rmtree(work, ignore_errors=True)
+        if made is not None:
+            with contextlib.suppress(OSError):
+                made.rmdir()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Block the stop signals in this thread while inside (where the platform can)."""
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    stops = {getattr(signal, name) for name in names if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _strip_machine_paths(notebook: Any, name: str, output: str) -> None:

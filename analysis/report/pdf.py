@@ -79,9 +79,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
     "--proxy-server=127.0.0.1:9",
-    "--disable-features=AsyncDns,DnsOverHttps,NetworkTimeServiceQuerying,OptimizationHints,"
-    "MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
-]
+]  # No --disable-features: Chromium keeps only the last one, and Playwright passes its own.
 
 
 #: JavaScript that is true once every plotly chart on the page has been drawn.

@@ -61,7 +61,7 @@ def test_a_command_over_the_budget_is_refused_before_it_starts(
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith(f"itcost: error: {flag}: ")
-    assert "incidents, more than 2,000,000,000" in line and "add --force" in line
+    assert "incidents in all, more than 2,000,000,000" in line and "add --force" in line
     assert time.monotonic() - started < 15  # refused, not simulated
     assert list(tmp_path.iterdir()) == []
 
@@ -71,15 +71,18 @@ def namespace(trials: int, force: bool = False) -> argparse.Namespace:
 
 
 def test_the_largest_trials_it_names_fit_and_one_more_does_not():
-    scenario = load_scenario("server-office")
+    per_trial = load_scenario("server-office").incidents_per_trial
+    other = 0.5 * defaults.CLI_MAX_INCIDENTS  # the rest of the command's work
     with pytest.raises(ArgumentError, match=r"use at most ([\d,]+) trials") as refused:
-        check_work(namespace(10**9), scenario, runs=3)
+        check_work(namespace(10**9), per_trial, runs=3, also=other)
     largest = int(refused.value.reason.split("use at most ")[1].split(" ")[0].replace(",", ""))
-    assert largest * 3 * scenario.incidents_per_trial <= defaults.CLI_MAX_INCIDENTS
-    check_work(namespace(largest), scenario, runs=3)
+    assert largest * 3 * per_trial + other <= defaults.CLI_MAX_INCIDENTS
+    check_work(namespace(largest), per_trial, runs=3, also=other)
     with pytest.raises(ArgumentError):
-        check_work(namespace(largest + 1), scenario, runs=3)
-    check_work(namespace(10**9, force=True), scenario, runs=3)  # --force: not refused
+        check_work(namespace(largest + 1), per_trial, runs=3, also=other)
+    check_work(namespace(10**9, force=True), per_trial, runs=3)  # --force: not refused
+    with pytest.raises(ArgumentError, match="even one trial is over it: ask for fewer runs"):
+        check_work(namespace(1), per_trial, also=2 * defaults.CLI_MAX_INCIDENTS)
 
 
 def test_force_runs_what_is_over_the_budget(monkeypatch, capsys):
@@ -93,12 +96,19 @@ def test_force_runs_what_is_over_the_budget(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("preset", preset_names())
-def test_every_command_at_its_defaults_fits_for_every_preset(preset):
-    scenario = load_scenario(preset)
-    inputs = len(applicable_inputs(scenario, None))
-    check_work(namespace(defaults.TRIALS), scenario)  # simulate, compare, report
-    check_work(namespace(defaults.TORNADO_TRIALS), scenario, runs=1 + 2 * inputs)
+def test_every_command_at_its_defaults_fits_for_every_preset(preset, capsys):
+    """Each command as a user runs it with no flags but the preset, through its own check:
+    none is refused (the sensitivity command with --sobol, its largest)."""
+    per_trial = load_scenario(preset).incidents_per_trial
+    inputs = len(applicable_inputs(load_scenario(preset), None))
+    check_work(namespace(defaults.TRIALS), per_trial)  # simulate, compare, report
+    tornado = per_trial * (1 + 2 * inputs) * defaults.TORNADO_TRIALS
     sobol = defaults.SOBOL_SAMPLES * (inputs + 2)
-    check_work(namespace(defaults.SOBOL_TRIALS), scenario, runs=sobol)
-    check_work(namespace(defaults.SWEEP_TRIALS), scenario, runs=15)  # the README's sweeps
-    check_work(namespace(defaults.BREAKEVEN_TRIALS), scenario, runs=40)  # root finding
+    check_work(namespace(defaults.SOBOL_TRIALS), per_trial, runs=sobol, also=tornado)
+    check_work(namespace(defaults.SWEEP_TRIALS), per_trial, runs=15)  # the README's sweeps
+    check_work(namespace(defaults.BREAKEVEN_TRIALS), per_trial, runs=40)  # root finding
+
+
+def test_presets_table_at_its_defaults_fits():
+    total = sum(load_scenario(name).incidents_per_trial for name in preset_names())
+    check_work(namespace(defaults.TRIALS), total)

@@ -162,12 +162,18 @@ def test_two_reports_for_one_client_at_once_both_land(itcost_command, tmp_path):
 )
 def test_an_interrupted_report_leaves_no_folder(itcost_command, tmp_path, signum, status):
     """Stopped while the kernel runs (as Ctrl-C, `timeout`, `docker stop` or a closed terminal
-    stop it): the temporary run folder and the client's new folder are removed, the kernel
-    is shut down, and the status is 128 + the signal."""
+    stop it): the temporary run folder and the client's new folder are removed, and the
+    status is 128 + the signal. (The child starts with the signals at their defaults: a test
+    run in the background may have SIGINT ignored, which a child would inherit.)"""
+
+    def defaults() -> None:
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_DFL)
+
     process = subprocess.Popen(
         [*itcost_command, "report", "micro-cloud-office", "--trials", "200000",
          "--out", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=defaults,
     )  # fmt: skip
     client = tmp_path / SLUG
     deadline = time.monotonic() + 120
@@ -213,3 +219,25 @@ def test_the_signal_handlers_are_the_callers_again_afterwards():
     assert main(["presets"]) == 0
     assert signal.getsignal(signal.SIGTERM) is before
     assert sys.stdout is not None
+
+
+def test_under_nohup_a_hangup_does_not_stop_a_report(itcost_command, tmp_path):
+    """SIGHUP ignored when itcost starts (nohup): it stays ignored, and the report lands."""
+
+    def hangups_ignored() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    process = subprocess.Popen(
+        [*itcost_command, "report", *SMALL, "--out", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=hangups_ignored,
+    )  # fmt: skip
+    client = tmp_path / SLUG
+    deadline = time.monotonic() + 120
+    while not (client.is_dir() and any(client.glob(".*/scenario.yaml"))):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the run never started"
+        time.sleep(0.1)
+    process.send_signal(signal.SIGHUP)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert Path(out.strip()).is_file()
