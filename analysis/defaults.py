@@ -32,6 +32,10 @@ APP_INCIDENTS = 2_500_000
 #: The calculator refuses a run of more simulated incidents than this (about ten seconds on
 #: two cores): a link or an upload cannot freeze a session.
 APP_MAX_INCIDENTS = 100_000_000
+#: The calculator's results, shared by every session of a server, hold at most this much
+#: memory in all (a preset's result at the default trials is 2 to 5 MB; one at the slider's
+#: largest count, a few hundred MB, is shown but not kept).
+APP_CACHE_BYTES = 512 * 2**20
 #: The command line asks for --force before a command that simulates more incidents than this
 #: in all (about four minutes on one core of the benchmark machine, which simulates 9 million
 #: a second: ``make bench``), so that a slip of the finger (--trials 100000000) is a question,

@@ -16,6 +16,10 @@ that :func:`result` returns for the inputs as they stand.
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -23,6 +27,7 @@ import streamlit as st
 
 import analysis
 from analysis.defaults import (
+    APP_CACHE_BYTES,
     APP_INCIDENTS,
     APP_MAX_INCIDENTS,
     APP_MIN_TRIALS,
@@ -227,15 +232,74 @@ HASH_FUNCS = {
 }
 
 
-# A result of 500,000 trials takes about 50 MB: keep few, and not for ever.
-@st.cache_data(max_entries=8, ttl="1h", show_spinner="Simulating...", hash_funcs=HASH_FUNCS)
-def _simulate(
-    scenario: analysis.Scenario, trials: int, seed: int, _tiers: core.TierSums | None = None
-) -> analysis.Result:
+class ResultCache:
+    """Results shared by every session of the server, known by their scenario's sha256, the
+    trials and the seed. Bounded by the memory they hold (:attr:`max_bytes`; each counts
+    twice :attr:`analysis.Result.nbytes`, for the trials table a page may make from it), not
+    by their number: least recently used out first, each kept at most :attr:`ttl` seconds. A
+    result larger than the whole bound is returned but not kept. The results are shared, not
+    copied: nothing may change one.
+    """
+
+    def __init__(self, make: Callable[..., analysis.Result], max_bytes: int, ttl: float,
+                 spinner: str) -> None:  # fmt: skip
+        self._make, self.max_bytes, self.ttl, self._spinner = make, max_bytes, ttl, spinner
+        self._entries: OrderedDict[tuple, tuple[float, int, analysis.Result]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, scenario: analysis.Scenario, trials: int, seed: int,
+                 _tiers: core.TierSums | None = None) -> analysis.Result:  # fmt: skip
+        key = (scenario.sha256, int(trials), int(seed))
+        with self._lock:
+            self._expire()
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found[2]
+        with st.spinner(self._spinner):  # outside the lock: other sessions go on
+            made = self._make(scenario, trials, seed, _tiers)
+        size = 2 * made.nbytes  # with the trials table a page may make from it later
+        with self._lock:
+            if size <= self.max_bytes and key not in self._entries:
+                self._entries[key] = (time.monotonic(), size, made)
+                while self.nbytes > self.max_bytes:
+                    self._entries.popitem(last=False)
+        return made
+
+    @property
+    def nbytes(self) -> int:
+        """The memory the kept results hold."""
+        return sum(size for _, size, _ in self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, (made, _, _) in self._entries.items() if now - made > self.ttl]:
+            del self._entries[key]
+
+
+def _simulated(scenario: analysis.Scenario, trials: int, seed: int,
+               tiers: core.TierSums | None) -> analysis.Result:  # fmt: skip
     # Through the module: a test counts the simulations by patching core.simulate. The
     # session's tier sums (not part of the cache key: the result does not depend on them)
     # spare the tiers a change leaves alone.
-    return core.simulate(scenario, trials=trials, seed=seed, tier_sums=_tiers)
+    return core.simulate(scenario, trials=trials, seed=seed, tier_sums=tiers)
+
+
+def _simulated_monthly(scenario: analysis.Scenario, trials: int, seed: int,
+                       tiers: core.TierSums | None) -> analysis.Result:  # fmt: skip
+    return core.simulate(scenario, trials=trials, seed=seed, monthly=True)
+
+
+#: Results of every session, at most APP_CACHE_BYTES in all (a 10,000-trial result of a
+#: preset is 2 to 5 MB), and month-by-month ones apart, at most two of MONTHLY_FIGURES.
+_simulate = ResultCache(_simulated, APP_CACHE_BYTES, 3600.0, "Simulating...")
 
 
 def result(state: Inputs) -> analysis.Result:
@@ -275,11 +339,11 @@ def decision_trials(state: Inputs) -> int:
     return min(state.trials, DECISION_TRIALS)
 
 
-@st.cache_data(
-    max_entries=2, ttl="1h", show_spinner="Simulating month by month...", hash_funcs=HASH_FUNCS
+#: Two month-by-month results of MONTHLY_FIGURES figures (96 MB each), with their columns.
+MONTHLY_CACHE_BYTES = 256 * 2**20
+_monthly = ResultCache(
+    _simulated_monthly, MONTHLY_CACHE_BYTES, 3600.0, "Simulating month by month..."
 )
-def _monthly(scenario: analysis.Scenario, trials: int, seed: int) -> analysis.Result:
-    return core.simulate(scenario, trials=trials, seed=seed, monthly=True)
 
 
 def monthly_trials(state: Inputs) -> int:

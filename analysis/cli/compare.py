@@ -7,6 +7,7 @@ import json
 import textwrap
 
 from analysis.cli.arguments import add_scenario_arguments, check_work, resolve
+from analysis.cli.progress import simulating
 from analysis.cli.table import title_line
 from analysis.engine.core import simulate
 from analysis.engine.result import Result
@@ -47,7 +48,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def _compare(args: argparse.Namespace) -> int:
     scenario = resolve(args)
     check_work(args, scenario.incidents_per_trial)
-    result = simulate(scenario, trials=args.trials, seed=args.seed)
+    with simulating("simulating", args.trials):
+        result = simulate(scenario, trials=args.trials, seed=args.seed)
     if args.json:
         print(json.dumps(ranking_json(result), indent=2))
     else:

@@ -12,6 +12,7 @@ import json
 
 from analysis import defaults
 from analysis.cli.arguments import add_scenario_arguments, check_work, positive_int, resolve
+from analysis.cli.progress import simulating
 from analysis.decision.breakeven import PARAMETERS, breakeven, check_pair
 from analysis.decision.inputs import applicable_inputs, is_price
 from analysis.decision.sensitivity import sobol, tornado
@@ -176,6 +177,15 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
 ROOT_RUNS = 40
 
 
+def _is_price(scenario: Scenario, parameter: str) -> bool:
+    """Whether ``parameter`` is a price (repriced, not simulated again); False when it is no
+    input at all (the command names that problem itself)."""
+    try:
+        return is_price(scenario, parameter)
+    except ItcostError:
+        return False
+
+
 def _breakeven_runs(scenario: Scenario, parameter: str | None) -> int:
     """About how many simulations the break-even of ``parameter`` takes: one for a price
     (exact, by repricing), :data:`ROOT_RUNS` for any other input."""
@@ -189,15 +199,17 @@ def _breakeven_runs(scenario: Scenario, parameter: str | None) -> int:
 
 def _breakeven(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_work(args, scenario.incidents_per_trial, runs=_breakeven_runs(scenario, args.parameter))
-    answer = breakeven(
-        scenario,
-        args.parameter,
-        option=args.option,
-        against=args.against,
-        trials=args.trials,
-        seed=args.seed,
-    )
+    runs = _breakeven_runs(scenario, args.parameter)
+    check_work(args, scenario.incidents_per_trial, runs=runs)
+    with simulating("break-even: simulated trials, at most", runs * args.trials):
+        answer = breakeven(
+            scenario,
+            args.parameter,
+            option=args.option,
+            against=args.against,
+            trials=args.trials,
+            seed=args.seed,
+        )
     if args.json:
         data = answer.to_dict()
         print(json.dumps({key: data[key] for key in BREAKEVEN_KEYS}, allow_nan=False))
@@ -233,8 +245,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
     compared = {"option": args.option, "against": args.against, "inputs": args.inputs}
     inputs = args.inputs or applicable_inputs(scenario, check_pair(scenario, args.option,
                                                                    args.against)[0])  # fmt: skip
-    # The tornado's runs (at most: prices are repriced), and Sobol's, together.
-    per_trial, tornado_runs = scenario.incidents_per_trial, 1 + 2 * len(inputs)
+    # The tornado's runs (prices are repriced, not run), and Sobol's, together.
+    events = sum(not _is_price(scenario, name) for name in inputs)
+    per_trial, tornado_runs = scenario.incidents_per_trial, 1 + 2 * events
     sobol_runs = args.samples * (len(inputs) + 2) if args.sobol else 0
     tornado_work = per_trial * tornado_runs * args.trials
     sobol_work = per_trial * sobol_runs * args.sobol_trials
@@ -243,17 +256,19 @@ def _sensitivity(args: argparse.Namespace) -> int:
                    name="sobol_trials", also=tornado_work)  # fmt: skip
     else:
         check_work(args, per_trial, runs=tornado_runs, also=sobol_work)
-    table = tornado(
-        scenario, low=args.low, high=args.high, ranges=ranges, trials=args.trials,
-        seed=args.seed, **compared,
-    )  # fmt: skip
-    option, against = table.attrs["option"], table.attrs["against"]
-    indices = None
-    if args.sobol:
-        indices = sobol(
-            scenario, low=args.low, high=args.high, ranges=ranges, samples=args.samples,
-            trials=args.sobol_trials, seed=args.seed, **compared,
+    work = tornado_runs * args.trials + sobol_runs * args.sobol_trials
+    with simulating("sensitivity: simulated trials", work):
+        table = tornado(
+            scenario, low=args.low, high=args.high, ranges=ranges, trials=args.trials,
+            seed=args.seed, **compared,
         )  # fmt: skip
+        indices = None
+        if args.sobol:
+            indices = sobol(
+                scenario, low=args.low, high=args.high, ranges=ranges, samples=args.samples,
+                trials=args.sobol_trials, seed=args.seed, **compared,
+            )  # fmt: skip
+    option, against = table.attrs["option"], table.attrs["against"]
     if args.json:
         data = {
             "option": option,

@@ -7,11 +7,13 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from analysis import defaults
 from analysis.cli.arguments import add_scenario_arguments, check_work, resolve
+from analysis.cli.progress import Progress
 from analysis.decision.sweeps import check_values, parse_range
 from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError
@@ -93,10 +95,10 @@ def _report(args: argparse.Namespace) -> int:
     client = args.client if args.client is not None else scenario.name
     if not client.strip():
         raise ArgumentError("client_name", "must not be empty")
-    with kernel_chatter_silenced():
+    with kernel_chatter_silenced() as terminal, cells_shown("report", terminal) as cells:
         html = run_report(
             scenario, client, args.trials, args.seed, Path(args.out),
-            prepared_by=args.prepared_by, pdf=args.pdf,
+            prepared_by=args.prepared_by, pdf=args.pdf, progress=cells,
         )  # fmt: skip
     print(html)
     return 0
@@ -112,24 +114,48 @@ def _sweep(args: argparse.Namespace) -> int:
     check_work(args, scenario.incidents_per_trial, runs=len(grid))
     if args.pdf:
         find_chromium()
-    with kernel_chatter_silenced():
+    with kernel_chatter_silenced() as terminal, cells_shown("sweep", terminal) as cells:
         html = run_sweep(
             scenario, args.parameter, args.values, args.trials, args.seed, Path(args.out),
-            pdf=args.pdf,
+            pdf=args.pdf, progress=cells,
         )  # fmt: skip
     print(html)
     return 0
 
 
 @contextlib.contextmanager
-def kernel_chatter_silenced() -> Iterator[None]:
-    """Keep the Jupyter kernel's log lines (it inherits our stderr) off the user's terminal."""
+def kernel_chatter_silenced() -> Iterator[TextIO | None]:
+    """Keep the Jupyter kernel's log lines (it inherits our stderr) off the user's terminal;
+    yields standard error as it was (for a progress bar), or None when it cannot be had."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as sink:
         os.dup2(sink.fileno(), 2)
+        terminal = None
+        with contextlib.suppress(OSError):
+            terminal = os.fdopen(os.dup(saved), "w", encoding="utf-8", errors="replace")
         try:
-            yield
+            yield terminal
         finally:
+            if terminal is not None:
+                with contextlib.suppress(OSError):
+                    terminal.close()
             os.dup2(saved, 2)
             os.close(saved)
+
+
+@contextlib.contextmanager
+def cells_shown(label: str, terminal: TextIO | None) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar over the notebook's cells on ``terminal`` (when it is one)."""
+    bars: list[Progress] = []
+
+    def cells(done: int, total: int) -> None:
+        if not bars:
+            bars.append(Progress(f"{label}: notebook cells", total, stream=terminal))
+        bars[0].advance()
+
+    try:
+        yield cells
+    finally:
+        if bars:
+            bars[0].close()

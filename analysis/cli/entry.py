@@ -95,6 +95,11 @@ class _Shown:
         if self._stream is not None:
             self._stream.flush()
 
+    @property
+    def raw_stream(self) -> TextIO | None:
+        """The stream itself, for what is meant for the terminal as it is (a progress bar)."""
+        return self._stream
+
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
 

@@ -15,6 +15,7 @@ from analysis.cli.arguments import (
     check_work,
     resolve,
 )
+from analysis.cli.progress import simulating
 from analysis.engine.core import simulate
 from analysis.present.formatting import money, share_text
 from analysis.present.tables import markdown_table
@@ -100,7 +101,8 @@ def _presets(args: argparse.Namespace) -> int:
     if args.table:
         names = preset_names()  # every preset's incidents, in one table's work
         check_work(args, sum(load_scenario(name).incidents_per_trial for name in names))
-        rows = [row for name in preset_names() for row in preset_rows(name, args.trials, args.seed)]
+        with simulating("presets: simulated trials", len(names) * args.trials):
+            rows = [row for name in names for row in preset_rows(name, args.trials, args.seed)]
         print(markdown_table(TABLE_HEADER, rows))
         return 0
     descriptions = preset_descriptions()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from analysis.cli.arguments import add_scenario_arguments, check_work, positive_int, resolve
+from analysis.cli.progress import simulating
 from analysis.cli.table import format_table
 from analysis.engine.core import simulate
 from analysis.engine.result import SCHEMA
@@ -42,6 +43,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def _simulate(args: argparse.Namespace) -> int:
     scenario = resolve(args)
     check_work(args, scenario.incidents_per_trial)
-    result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
+    with simulating("simulating", args.trials):
+        result = simulate(scenario, trials=args.trials, seed=args.seed, threads=args.threads)
     print(result.to_json() if args.json else format_table(result))
     return 0

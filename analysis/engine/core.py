@@ -25,8 +25,11 @@ grow with the trial count.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +69,32 @@ _ROUNDING = 1e-9
 #: depend on it (every stream is consumed in the same order); sums may differ in their last
 #: bits, since a trial split across two chunks is summed in two parts.
 CHUNK_INCIDENTS = 65_536
+
+
+#: Told the trials of each block as it is done, by every simulation (see :func:`progress_to`).
+_progress: ContextVar[Callable[[int], None] | None] = ContextVar("itcost_progress", default=None)
+
+
+@contextlib.contextmanager
+def progress_to(callback: Callable[[int], None]) -> Iterator[None]:
+    """While inside, every simulation calls ``callback(trials)`` as each block of ``trials``
+    trials is done, from the thread that simulated it (a command line's progress bar counts
+    them; the results do not depend on it).
+
+    Examples
+    --------
+    >>> from analysis import load_scenario
+    >>> done = []
+    >>> with progress_to(done.append):
+    ...     _ = simulate(load_scenario("server-office"), trials=70_000, seed=1)
+    >>> sorted(done)
+    [4464, 65536]
+    """
+    token = _progress.set(callback)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
 
 
 def simulate(
@@ -157,6 +186,8 @@ def simulate(
     tier_pool = ThreadPoolExecutor(max_workers=busy) if tier_workers > 1 else None
     pipeline = ThreadPoolExecutor(max_workers=cores - busy) if fresh and busy < cores else None
 
+    report = _progress.get()
+
     def run(block: int) -> None:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
@@ -164,6 +195,8 @@ def simulate(
             params, stop - start, int(seed), block, quantities, start, months, money, tier_pool,
             earlier, this_run, pipeline,
         )  # fmt: skip
+        if report is not None:
+            report(stop - start)
 
     try:
         if workers == 1:

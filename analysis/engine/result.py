@@ -115,6 +115,19 @@ class Result:
         return EngineParameters.from_scenario(scenario) == self.parameters
 
     @property
+    def nbytes(self) -> int:
+        """The memory its arrays hold, each counted once (a price column may be a quantity),
+        with the trials table when it has been made: what a cache of results bounds."""
+        arrays = {id(a): a for a in self.columns.values()}
+        for option in self.quantities.values():
+            arrays.update({id(a): a for a in option.values()})
+        for spend in (self.monthly or {}).values():
+            arrays[id(spend)] = spend
+        table = self.__dict__.get("trials")
+        frame = int(table.memory_usage(index=True).sum()) if table is not None else 0
+        return sum(int(a.nbytes) for a in arrays.values()) + frame
+
+    @property
     def n_trials(self) -> int:
         return len(self.columns[f"{self.baseline}.total"])
 

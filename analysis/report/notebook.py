@@ -15,7 +15,7 @@ import shlex
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +78,14 @@ def run_report(
     out_dir: Path,
     prepared_by: str = "",
     pdf: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Execute the report notebook and write a complete run folder; return the HTML's path.
 
     The folder ``out_dir/<client-slug>/<YYYYMMDD-HHMMSS>/`` appears only when everything in it
     is written: the run is built in a temporary folder beside it and renamed into place, so a
-    failure leaves earlier reports as they were.
+    failure leaves earlier reports as they were. ``progress(done, total)``, when given, is
+    told each code cell of the notebook as it is executed (a progress bar's steps).
     """
     parameters = {
         "scenario": "scenario.yaml",
@@ -97,7 +99,7 @@ def run_report(
     title = f"IT support cost report: {client_name}"
     return _run_notebook(
         "client_report", "report", scenario, parameters, Path(out_dir) / slugify(client_name),
-        title, pdf,
+        title, pdf, progress,
     )  # fmt: skip
 
 
@@ -109,6 +111,7 @@ def run_sweep(
     seed: int,
     out_dir: Path,
     pdf: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Execute the sweep notebook (``parameter`` over ``values``, ``"LO:HI:STEPS"``) into a run
     folder ``out_dir/<scenario-slug>-sweep/<YYYYMMDD-HHMMSS>/`` (as :func:`run_report` does);
@@ -125,7 +128,7 @@ def run_sweep(
     }
     folder = Path(out_dir) / f"{slugify(scenario.name)}-sweep"
     title = f"itcost sweep of {parameter}: {scenario.name}"
-    return _run_notebook("sweep", "sweep", scenario, parameters, folder, title, pdf)
+    return _run_notebook("sweep", "sweep", scenario, parameters, folder, title, pdf, progress)
 
 
 def _run_notebook(
@@ -136,6 +139,7 @@ def _run_notebook(
     folder: Path,
     title: str,
     pdf: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Run ``notebook`` with papermill in a temporary folder inside ``folder`` and rename it to
     ``folder/<YYYYMMDD-HHMMSS>`` when complete (``-2``, ``-3``, ... after it when a run of the
@@ -158,6 +162,7 @@ def _run_notebook(
         raise ArgumentError("out_dir", f"{shown_path(folder)}: {error.strerror or error}") from None
     try:
         dump_scenario(scenario, work / "scenario.yaml")
+        hooks = {} if progress is None else {"on_cell_executed": _cells_counted(notebook, progress)}
         executed = papermill.execute_notebook(
             str(notebook_path(notebook)),
             str(work / f"{output}.ipynb"),
@@ -166,6 +171,7 @@ def _run_notebook(
             progress_bar=False,
             log_output=False,
             kernel_name="python3",
+            **hooks,
         )
         _strip_machine_paths(executed, notebook, output)
         nbformat.write(executed, work / f"{output}.ipynb")
@@ -189,6 +195,23 @@ def _run_notebook(
         _discard(work, folder if made else None)
         raise
     return final / f"{output}.html"
+
+
+def _cells_counted(notebook: str, progress: Callable[[int, int], None]) -> Callable[..., None]:
+    """nbclient's hook after each code cell, telling ``progress(done, total)``: the total is
+    the notebook's code cells and the parameters cell papermill adds."""
+    import nbformat
+
+    cells = nbformat.read(notebook_path(notebook), as_version=4).cells
+    total = sum(cell.cell_type == "code" for cell in cells) + 1
+    done = 0
+
+    def executed(**_: Any) -> None:
+        nonlocal done
+        done += 1
+        progress(min(done, total), total)
+
+    return executed
 
 
 def _discard(work: Path, made: Path | None) -> None:

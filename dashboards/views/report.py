@@ -75,14 +75,20 @@ if submitted:
         valid = False
     if valid:
         try:
-            with (
-                st.spinner("Running the report notebook..."),
-                tempfile.TemporaryDirectory() as folder,
-            ):
+            stage = st.progress(0.0, text="Starting the report's notebook kernel...")
+
+            def cells(done: int, total: int) -> None:
+                # Each cell a step. A tab closed meanwhile stops the run here, at Streamlit's
+                # next call, and the run's temporary folder is removed.
+                stage.progress(done / total, text=f"Running the report notebook: cell {done} "
+                               f"of {total}")  # fmt: skip
+
+            with tempfile.TemporaryDirectory() as folder:
                 html_path = run_report(
                     scenario, client.strip(), int(trials), state.seed, Path(folder),
-                    prepared_by=prepared_by.strip(), pdf=pdf,
+                    prepared_by=prepared_by.strip(), pdf=pdf, progress=cells,
                 )  # fmt: skip
+                stage.empty()
                 pdf_path = html_path.with_name("report.pdf")
                 st.session_state[_KEY] = {
                     "client": client.strip(),

@@ -359,6 +359,51 @@ def test_the_caches_know_a_scenario_by_its_sha256(simulations):
     assert len(simulations) == 3  # another scenario, another seed: simulated
 
 
+def test_the_result_cache_is_bounded_by_memory_not_by_entries(monkeypatch):
+    """Results are kept while the bytes they hold (twice their arrays, for a trials table)
+    fit the bound, least recently used out first; one larger than the bound is returned and
+    not kept; an entry older than the cache's ttl is simulated again."""
+    import app_state
+
+    made = []
+
+    class Sized:
+        def __init__(self, trials: int) -> None:
+            self.nbytes = trials  # a result of 'trials' bytes, to count with
+            made.append(trials)
+
+    cache = app_state.ResultCache(lambda s, t, seed, tiers: Sized(t), 1_000, 60.0, "")
+    office = closed_form()
+    for trials in (300, 200, 100):  # 2 x (300 + 200 + 100) = 1,200 > 1,000: 300 goes
+        cache(office, trials, 1)
+    assert len(cache) == 2 and cache.nbytes == 600
+    cache(office, 200, 1)  # kept: not made again, and now the most recent
+    assert made == [300, 200, 100]
+    cache(office, 250, 1)  # 2 x 250 more: 100 (least recent) goes, not 200
+    assert cache.nbytes == 2 * (200 + 250)
+    cache(office, 200, 1)
+    assert made == [300, 200, 100, 250]
+    big = cache(office, 600, 1)  # 1,200 bytes alone: returned, not kept
+    assert big.nbytes == 600 and cache.nbytes == 900
+    cache(office, 600, 1)
+    assert made[-2:] == [600, 600]
+    clock = [0.0]
+    monkeypatch.setattr(app_state.time, "monotonic", lambda: clock[0])
+    cache.clear()
+    cache(office, 100, 1)
+    clock[0] = 61.0  # past the ttl
+    cache(office, 100, 1)
+    assert made[-2:] == [100, 100]
+
+
+def test_a_result_knows_the_memory_it_holds():
+    result = analysis.simulate(analysis.load_scenario(DEFAULT_PRESET), trials=2_000, seed=1)
+    arrays = result.nbytes
+    assert arrays >= 8 * 2_000 * len(result.columns)  # every column, each counted once
+    _ = result.trials
+    assert result.nbytes > arrays  # the table, once made, counts too
+
+
 # -- the baseline ------------------------------------------------------------------------------
 
 
