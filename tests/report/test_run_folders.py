@@ -156,6 +156,15 @@ def test_two_reports_for_one_client_at_once_both_land(itcost_command, tmp_path):
 # -- never half-made -----------------------------------------------------------------------------
 
 
+def wait_for(process: subprocess.Popen, client: Path, pattern: str) -> None:
+    """Wait (two minutes at most) until the run has written ``pattern`` in ``client``."""
+    deadline = time.monotonic() + 120
+    while not (client.is_dir() and any(client.glob(pattern))):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"the run never wrote {pattern}"
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize(
     ("signum", "status"),
     [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)],
@@ -175,12 +184,7 @@ def test_an_interrupted_report_leaves_no_folder(itcost_command, tmp_path, signum
          "--out", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=defaults,
     )  # fmt: skip
-    client = tmp_path / SLUG
-    deadline = time.monotonic() + 120
-    while not (client.is_dir() and any(client.glob(".*/report.ipynb"))):
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the run never started its notebook"
-        time.sleep(0.1)
+    wait_for(process, tmp_path / SLUG, ".*/report.ipynb")  # papermill has begun
     time.sleep(1.0)  # well inside the kernel's work
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
@@ -231,12 +235,7 @@ def test_under_nohup_a_hangup_does_not_stop_a_report(itcost_command, tmp_path):
         [*itcost_command, "report", *SMALL, "--out", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=hangups_ignored,
     )  # fmt: skip
-    client = tmp_path / SLUG
-    deadline = time.monotonic() + 120
-    while not (client.is_dir() and any(client.glob(".*/scenario.yaml"))):
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the run never started"
-        time.sleep(0.1)
+    wait_for(process, tmp_path / SLUG, ".*/scenario.yaml")
     process.send_signal(signal.SIGHUP)
     out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
