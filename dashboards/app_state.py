@@ -15,17 +15,20 @@ that :func:`result` returns for the inputs as they stand.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 import analysis
+from analysis.decision.inputs import applicable_inputs
 from analysis.defaults import (
     APP_CACHE_BYTES,
     APP_INCIDENTS,
@@ -232,43 +235,38 @@ HASH_FUNCS = {
 }
 
 
-class ResultCache:
-    """Results shared by every session of the server, known by their scenario's sha256, the
-    trials and the seed. Bounded by the memory they hold (:attr:`max_bytes`; each counts
-    twice :attr:`analysis.Result.nbytes`, for the trials table a page may make from it), not
-    by their number: least recently used out first, each kept at most :attr:`ttl` seconds. A
-    result larger than the whole bound is returned but not kept. The results are shared, not
-    copied: nothing may change one.
+class MemoryCache:
+    """Values shared by every session of the server, known by a key: bounded by the memory
+    they hold (:attr:`max_bytes`, as ``size`` measures each), not by their number. Least
+    recently used out first, each kept at most :attr:`ttl` seconds; a value larger than the
+    whole bound is returned but not kept. Values are shared, not copied: nothing may change
+    one. Unlike ``st.cache_data``, what makes a value may show progress on the page.
     """
 
-    def __init__(self, make: Callable[..., analysis.Result], max_bytes: int, ttl: float,
-                 spinner: str) -> None:  # fmt: skip
-        self._make, self.max_bytes, self.ttl, self._spinner = make, max_bytes, ttl, spinner
-        self._entries: OrderedDict[tuple, tuple[float, int, analysis.Result]] = OrderedDict()
+    def __init__(self, max_bytes: int, ttl: float) -> None:
+        self.max_bytes, self.ttl = max_bytes, ttl
+        self._entries: OrderedDict[tuple, tuple[float, int, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, scenario: analysis.Scenario, trials: int, seed: int,
-                 _tiers: core.TierSums | None = None) -> analysis.Result:  # fmt: skip
-        key = (scenario.sha256, int(trials), int(seed))
+    def get(self, key: tuple, make: Callable[[], Any], size: Callable[[Any], int]) -> Any:
         with self._lock:
             self._expire()
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
                 return found[2]
-        with st.spinner(self._spinner):  # outside the lock: other sessions go on
-            made = self._make(scenario, trials, seed, _tiers)
-        size = 2 * made.nbytes  # with the trials table a page may make from it later
+        made = make()  # outside the lock: other sessions go on
+        nbytes = size(made)
         with self._lock:
-            if size <= self.max_bytes and key not in self._entries:
-                self._entries[key] = (time.monotonic(), size, made)
+            if nbytes <= self.max_bytes and key not in self._entries:
+                self._entries[key] = (time.monotonic(), nbytes, made)
                 while self.nbytes > self.max_bytes:
                     self._entries.popitem(last=False)
         return made
 
     @property
     def nbytes(self) -> int:
-        """The memory the kept results hold."""
+        """The memory the kept values hold."""
         return sum(size for _, size, _ in self._entries.values())
 
     def __len__(self) -> int:
@@ -282,6 +280,25 @@ class ResultCache:
         now = time.monotonic()
         for key in [k for k, (made, _, _) in self._entries.items() if now - made > self.ttl]:
             del self._entries[key]
+
+
+class ResultCache(MemoryCache):
+    """Results, known by their scenario's sha256, the trials and the seed; each counts twice
+    :attr:`analysis.Result.nbytes` (with the trials table a page may make from it)."""
+
+    def __init__(self, make: Callable[..., analysis.Result], max_bytes: int, ttl: float,
+                 spinner: str) -> None:  # fmt: skip
+        super().__init__(max_bytes, ttl)
+        self._make, self._spinner = make, spinner
+
+    def __call__(self, scenario: analysis.Scenario, trials: int, seed: int,
+                 _tiers: core.TierSums | None = None) -> analysis.Result:  # fmt: skip
+        def make() -> analysis.Result:
+            with st.spinner(self._spinner):
+                return self._make(scenario, trials, seed, _tiers)
+
+        key = (scenario.sha256, int(trials), int(seed))
+        return self.get(key, make, lambda result: 2 * result.nbytes)
 
 
 def _simulated(scenario: analysis.Scenario, trials: int, seed: int,
@@ -382,36 +399,62 @@ def breakeven_table(result: analysis.Result) -> pd.DataFrame:
     return _breakeven_table(result)
 
 
-@st.cache_data(
-    max_entries=8, ttl="1h", show_spinner="Moving each input low and high...",
-    hash_funcs=HASH_FUNCS,
-)  # fmt: skip
-def _tornado(scenario: analysis.Scenario, trials: int, seed: int) -> pd.DataFrame:
-    from analysis.decision.sensitivity import tornado
+#: Tornado and Sobol tables of every session (a few kB each), at most 16 MB in all.
+_tables = MemoryCache(16 * 2**20, 3600.0)
 
-    return tornado(scenario, trials=trials, seed=seed)
+
+def _table_bytes(table: pd.DataFrame) -> int:
+    return int(table.memory_usage(index=True, deep=True).sum())
 
 
 def tornado(state: Inputs) -> pd.DataFrame:
     """:func:`analysis.decision.sensitivity.tornado` of the last valid scenario (cached), at
     :func:`decision_trials` trials."""
-    return _tornado(state.scenario, decision_trials(state), state.seed)
+    from analysis.decision.sensitivity import tornado
+
+    scenario, trials, seed = state.scenario, decision_trials(state), state.seed
+    with stages("Moving each input low and high", 0):
+        return _tables.get(
+            ("tornado", scenario.sha256, trials, seed),
+            lambda: tornado(scenario, trials=trials, seed=seed),
+            _table_bytes,
+        )
 
 
-@st.cache_data(
-    max_entries=4, ttl="1h", show_spinner="Computing Sobol indices (about a minute)...",
-    hash_funcs=HASH_FUNCS,
-)  # fmt: skip
-def _sobol(scenario: analysis.Scenario, samples: int, trials: int, seed: int) -> pd.DataFrame:
-    from analysis.decision.sensitivity import sobol
+@contextlib.contextmanager
+def stages(what: str, trials: int) -> Iterator[None]:
+    """An ``st.progress`` bar over the simulations run inside (``trials`` in all, or 0 when
+    not known: then it counts them), gone when they are done. Each simulated block of trials
+    is a Streamlit call, so a tab closed meanwhile stops the work there."""
+    bar = st.empty()
+    done = [0]
 
-    return sobol(scenario, samples=samples, trials=trials, seed=seed)
+    def simulated(block: int) -> None:
+        done[0] += block
+        share = min(done[0] / trials, 1.0) if trials else 0.0
+        bar.progress(share, text=f"{what}: {done[0]:,} simulated years" + (
+            f" of {trials:,}" if trials else ""))  # fmt: skip
+
+    try:
+        with core.progress_to(simulated):
+            yield
+    finally:
+        bar.empty()
 
 
 def sobol(state: Inputs, samples: int, trials: int) -> tuple[tuple[str, int], pd.DataFrame]:
     """Sobol indices of the last valid scenario, with what they were computed for (cached)."""
-    key = (state.scenario.sha256, state.seed)
-    return key, _sobol(state.scenario, samples, trials, state.seed)
+    from analysis.decision.sensitivity import sobol
+
+    scenario, seed = state.scenario, state.seed
+    names = len(applicable_inputs(scenario))
+    with stages("Computing Sobol indices", samples * (names + 2) * trials):
+        table = _tables.get(
+            ("sobol", scenario.sha256, samples, trials, seed),
+            lambda: sobol(scenario, samples=samples, trials=trials, seed=seed),
+            _table_bytes,
+        )
+    return (scenario.sha256, seed), table
 
 
 @st.cache_data(max_entries=8, ttl="1h", show_spinner=False, hash_funcs=HASH_FUNCS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from analysis import defaults
+from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError
 from analysis.scenario.model import Scenario
 from analysis.scenario.presets import load_scenario
@@ -101,8 +102,11 @@ def check_work(
     """Refuse, before it starts, a command whose ``runs`` simulations of ``trials`` (default
     --trials) of a scenario with ``incidents`` expected incidents a trial, with ``also``
     incidents of its other work, would simulate more than CLI_MAX_INCIDENTS incidents in
-    all, unless --force: one line with the estimate and the largest trial count that fits."""
+    all, unless --force: one line with the estimate and the largest trial count that fits.
+    What no --force can run is refused first: trials that this machine's memory cannot hold
+    (see :func:`analysis.engine.core.check_arguments`)."""
     trials = args.trials if trials is None else trials
+    check_arguments(trials, args.seed)
     per_trial = incidents * runs
     total = per_trial * trials + also
     if args.force or total <= defaults.CLI_MAX_INCIDENTS:

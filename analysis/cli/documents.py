@@ -87,8 +87,8 @@ def add_sweep(commands: argparse._SubParsersAction) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_work(args, scenario.incidents_per_trial)  # fail before the run, not after it
-    check_arguments(args.trials, args.seed)
+    check_arguments(args.trials, args.seed)  # fail before the run, not after it
+    check_work(args, scenario.incidents_per_trial)
     check_output_folder(args.out, "out_dir")
     if args.pdf:
         find_chromium()

@@ -111,3 +111,25 @@ def test_a_report_shows_its_notebook_cells_as_they_run(itcost_command, tmp_path)
     assert status == 0, shown
     assert re.search(r"report: notebook cells \[[#.]+\] \d+/\d+, ", shown), shown
     assert out.strip().endswith("report.html")
+
+
+def test_a_listener_that_raises_stops_the_simulation_at_the_next_block():
+    """How a closed tab stops the app's long runs: Streamlit raises at the next call the
+    progress makes, and the simulation stops there instead of running on."""
+    told = []
+
+    def stop(trials: int) -> None:
+        told.append(trials)
+        raise KeyboardInterrupt  # as Streamlit's StopException, a BaseException
+
+    scenario = load_scenario("micro-cloud-office")
+    started = time.monotonic()
+    try:
+        with progress_to(stop):
+            simulate(scenario, trials=20 * 65_536, seed=1, threads=1)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the simulation ran on")
+    assert told == [65_536]  # one block of twenty
+    assert time.monotonic() - started < 20
