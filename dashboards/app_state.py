@@ -28,7 +28,7 @@ import pandas as pd
 import streamlit as st
 
 import analysis
-from analysis.decision.inputs import applicable_inputs
+from analysis.decision.inputs import applicable_inputs, is_price
 from analysis.defaults import (
     APP_CACHE_BYTES,
     APP_INCIDENTS,
@@ -284,12 +284,14 @@ class MemoryCache:
 
 class ResultCache(MemoryCache):
     """Results, known by their scenario's sha256, the trials and the seed; each counts twice
-    :attr:`analysis.Result.nbytes` (with the trials table a page may make from it)."""
+    :attr:`analysis.Result.nbytes` (with the trials table a page may make from it), or once
+    without ``tables`` (month-by-month results, of which no page makes one)."""
 
     def __init__(self, make: Callable[..., analysis.Result], max_bytes: int, ttl: float,
-                 spinner: str) -> None:  # fmt: skip
+                 spinner: str, tables: bool = True) -> None:  # fmt: skip
         super().__init__(max_bytes, ttl)
         self._make, self._spinner = make, spinner
+        self._factor = 2 if tables else 1
 
     def __call__(self, scenario: analysis.Scenario, trials: int, seed: int,
                  _tiers: core.TierSums | None = None) -> analysis.Result:  # fmt: skip
@@ -298,7 +300,7 @@ class ResultCache(MemoryCache):
                 return self._make(scenario, trials, seed, _tiers)
 
         key = (scenario.sha256, int(trials), int(seed))
-        return self.get(key, make, lambda result: 2 * result.nbytes)
+        return self.get(key, make, lambda result: self._factor * result.nbytes)
 
 
 def _simulated(scenario: analysis.Scenario, trials: int, seed: int,
@@ -359,7 +361,7 @@ def decision_trials(state: Inputs) -> int:
 #: Two month-by-month results of MONTHLY_FIGURES figures (96 MB each), with their columns.
 MONTHLY_CACHE_BYTES = 256 * 2**20
 _monthly = ResultCache(
-    _simulated_monthly, MONTHLY_CACHE_BYTES, 3600.0, "Simulating month by month..."
+    _simulated_monthly, MONTHLY_CACHE_BYTES, 3600.0, "Simulating month by month...", tables=False
 )
 
 
@@ -413,7 +415,8 @@ def tornado(state: Inputs) -> pd.DataFrame:
     from analysis.decision.sensitivity import tornado
 
     scenario, trials, seed = state.scenario, decision_trials(state), state.seed
-    with stages("Moving each input low and high", 0):
+    events = sum(not is_price(scenario, name) for name in applicable_inputs(scenario))
+    with stages("Moving each input low and high", (1 + 2 * events) * trials):
         return _tables.get(
             ("tornado", scenario.sha256, trials, seed),
             lambda: tornado(scenario, trials=trials, seed=seed),
@@ -447,8 +450,8 @@ def sobol(state: Inputs, samples: int, trials: int) -> tuple[tuple[str, int], pd
     from analysis.decision.sensitivity import sobol
 
     scenario, seed = state.scenario, state.seed
-    names = len(applicable_inputs(scenario))
-    with stages("Computing Sobol indices", samples * (names + 2) * trials):
+    names = len(applicable_inputs(scenario))  # about: the best alternative's may differ
+    with stages("Computing Sobol indices", (1 + samples * (names + 2)) * trials):
         table = _tables.get(
             ("sobol", scenario.sha256, samples, trials, seed),
             lambda: sobol(scenario, samples=samples, trials=trials, seed=seed),

@@ -248,7 +248,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     # The tornado's runs (prices are repriced, not run), and Sobol's, together.
     events = sum(not _is_price(scenario, name) for name in inputs)
     per_trial, tornado_runs = scenario.incidents_per_trial, 1 + 2 * events
-    sobol_runs = args.samples * (len(inputs) + 2) if args.sobol else 0
+    sobol_runs = 1 + args.samples * (len(inputs) + 2) if args.sobol else 0  # with its base
     tornado_work = per_trial * tornado_runs * args.trials
     sobol_work = per_trial * sobol_runs * args.sobol_trials
     if sobol_work > tornado_work:

@@ -78,8 +78,9 @@ _progress: ContextVar[Callable[[int], None] | None] = ContextVar("itcost_progres
 @contextlib.contextmanager
 def progress_to(callback: Callable[[int], None]) -> Iterator[None]:
     """While inside, every simulation calls ``callback(trials)`` as each block of ``trials``
-    trials is done, from the thread that simulated it (a command line's progress bar counts
-    them; the results do not depend on it).
+    trials is done, in block order and from the thread that called :func:`simulate` (so an
+    app may update its page from it; a command line's progress bar counts them). The
+    results do not depend on it; an exception it raises stops the simulation there.
 
     Examples
     --------
@@ -186,25 +187,25 @@ def simulate(
     tier_pool = ThreadPoolExecutor(max_workers=busy) if tier_workers > 1 else None
     pipeline = ThreadPoolExecutor(max_workers=cores - busy) if fresh and busy < cores else None
 
-    report = _progress.get()
+    report = _progress.get() or (lambda done: None)
 
-    def run(block: int) -> None:
+    def run(block: int) -> int:
         start = block * BLOCK_TRIALS
         stop = min(start + BLOCK_TRIALS, trials)
         _simulate_block(
             params, stop - start, int(seed), block, quantities, start, months, money, tier_pool,
             earlier, this_run, pipeline,
         )  # fmt: skip
-        if report is not None:
-            report(stop - start)
+        return stop - start
 
     try:
         if workers == 1:
             for block in range(n_blocks):
-                run(block)
+                report(run(block))
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(run, range(n_blocks)))
+                for done in pool.map(run, range(n_blocks)):  # told here, in block order
+                    report(done)
     finally:
         for pool in (tier_pool, pipeline):
             if pool is not None:

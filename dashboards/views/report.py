@@ -84,11 +84,13 @@ if submitted:
                                f"of {total}")  # fmt: skip
 
             with tempfile.TemporaryDirectory() as folder:
-                html_path = run_report(
-                    scenario, client.strip(), int(trials), state.seed, Path(folder),
-                    prepared_by=prepared_by.strip(), pdf=pdf, progress=cells,
-                )  # fmt: skip
-                stage.empty()
+                try:
+                    html_path = run_report(
+                        scenario, client.strip(), int(trials), state.seed, Path(folder),
+                        prepared_by=prepared_by.strip(), pdf=pdf, progress=cells,
+                    )  # fmt: skip
+                finally:  # a failed run shows its error, not a bar stuck at a cell
+                    stage.empty()
                 pdf_path = html_path.with_name("report.pdf")
                 st.session_state[_KEY] = {
                     "client": client.strip(),

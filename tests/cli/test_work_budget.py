@@ -85,7 +85,7 @@ def test_the_largest_trials_it_names_fit_and_one_more_does_not():
     with pytest.raises(ArgumentError):
         check_work(namespace(largest + 1), per_trial, runs=3, also=other)
     check_work(namespace(2 * 10**6, force=True), per_trial, runs=3)  # --force: not refused
-    with pytest.raises(ArgumentError, match="need about .* for their results"):
+    with pytest.raises(ArgumentError, match=r"need about .* for their results"):
         check_work(namespace(10**9, force=True), per_trial)  # what no --force can run
     with pytest.raises(ArgumentError, match="even one trial is over it: ask for fewer runs"):
         check_work(namespace(1), per_trial, also=2 * defaults.CLI_MAX_INCIDENTS)
