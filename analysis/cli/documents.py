@@ -28,9 +28,11 @@ def add_report(commands: argparse._SubParsersAction) -> None:
         help="write a client report (HTML, optionally PDF) from the report notebook",
         description=(
             "Run notebooks/client_report.ipynb through papermill and write a run folder "
-            "OUT/<client>/<YYYYMMDD-HHMMSS>/ with scenario.yaml, summary.json, trials.parquet, "
-            "report.ipynb, report.html (self-contained, opens offline) and with --pdf report.pdf. "
-            "Prints the path of the HTML."
+            "OUT/<client>/<YYYYMMDD-HHMMSS>/ (-2, -3, ... after it for another run in the same "
+            "second) with scenario.yaml, summary.json, trials.parquet, report.ipynb, report.html "
+            "(self-contained, opens offline) and with --pdf report.pdf. The folder appears only "
+            "when complete: a failure or an interrupt leaves nothing behind. Prints the path of "
+            "the HTML."
         ),
     )
     add_scenario_arguments(report, sampling=True)
