@@ -28,7 +28,8 @@ import pandas as pd
 import streamlit as st
 
 import analysis
-from analysis.decision.inputs import applicable_inputs, is_price
+from analysis.decision import sensitivity
+from analysis.decision.inputs import applicable_inputs
 from analysis.defaults import (
     APP_CACHE_BYTES,
     APP_INCIDENTS,
@@ -39,6 +40,7 @@ from analysis.defaults import (
 )
 from analysis.defaults import SEED as DEFAULT_SEED
 from analysis.engine import core
+from analysis.present.formatting import one_line
 from analysis.scenario.overrides import format_value, scenario_diff
 
 DEFAULT_PRESET = "server-office"
@@ -210,12 +212,8 @@ def plain(text: str) -> str:
     mathematics. Every ASCII punctuation mark is escaped; line breaks and runs of white space
     become one space (a newline then ``===`` would make a heading, an indented line a code
     block), and control characters become U+FFFD."""
-    text = _CONTROLS.sub("\ufffd", re.sub(r"\s+", " ", text))  # a space at an end stays
+    text = one_line(text)  # a space at an end stays: texts are joined
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
-
-
-#: C0 and C1 control characters and DEL (white space is handled apart).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # -- results, cached by what determines them ----------------------------------------------------
@@ -412,14 +410,12 @@ def _table_bytes(table: pd.DataFrame) -> int:
 def tornado(state: Inputs) -> pd.DataFrame:
     """:func:`analysis.decision.sensitivity.tornado` of the last valid scenario (cached), at
     :func:`decision_trials` trials."""
-    from analysis.decision.sensitivity import tornado
-
     scenario, trials, seed = state.scenario, decision_trials(state), state.seed
-    events = sum(not is_price(scenario, name) for name in applicable_inputs(scenario))
-    with stages("Moving each input low and high", (1 + 2 * events) * trials):
+    runs = sensitivity.tornado_runs(scenario, applicable_inputs(scenario))
+    with stages("Moving each input low and high", runs * trials):
         return _tables.get(
             ("tornado", scenario.sha256, trials, seed),
-            lambda: tornado(scenario, trials=trials, seed=seed),
+            lambda: sensitivity.tornado(scenario, trials=trials, seed=seed),
             _table_bytes,
         )
 
@@ -447,14 +443,12 @@ def stages(what: str, trials: int) -> Iterator[None]:
 
 def sobol(state: Inputs, samples: int, trials: int) -> tuple[tuple[str, int], pd.DataFrame]:
     """Sobol indices of the last valid scenario, with what they were computed for (cached)."""
-    from analysis.decision.sensitivity import sobol
-
     scenario, seed = state.scenario, state.seed
     names = len(applicable_inputs(scenario))  # about: the best alternative's may differ
-    with stages("Computing Sobol indices", (1 + samples * (names + 2)) * trials):
+    with stages("Computing Sobol indices", sensitivity.sobol_runs(samples, names) * trials):
         table = _tables.get(
             ("sobol", scenario.sha256, samples, trials, seed),
-            lambda: sobol(scenario, samples=samples, trials=trials, seed=seed),
+            lambda: sensitivity.sobol(scenario, samples=samples, trials=trials, seed=seed),
             _table_bytes,
         )
     return (scenario.sha256, seed), table

@@ -149,3 +149,18 @@ class IntervalCalendar:
         """``t`` when open at ``t``, else the first opening after it."""
         t = np.asarray(t, dtype=float)
         return np.where(self.is_open(t), t, self.starts[self._last_opened(t) + 1])
+
+
+def assert_repriced_as_fresh(
+    base: analysis.Scenario, changes: dict, trials: int, seed: int
+) -> tuple[analysis.Scenario, analysis.Result]:
+    """``base`` simulated once and repriced with ``changes`` (prices only) has every column
+    of a fresh simulation of the changed scenario with the same seed, to 1e-12 relative;
+    returns the changed scenario and that fresh result."""
+    result = analysis.simulate(base, trials=trials, seed=seed)
+    changed = base.with_overrides(changes)
+    assert result.can_reprice(changed)
+    repriced, fresh = result.reprice(changed), analysis.simulate(changed, trials=trials, seed=seed)
+    for column, values in fresh.columns.items():
+        np.testing.assert_allclose(repriced.columns[column], values, rtol=1e-12, err_msg=column)
+    return changed, fresh

@@ -15,7 +15,7 @@ from analysis.cli.arguments import add_scenario_arguments, check_work, positive_
 from analysis.cli.progress import simulating
 from analysis.decision.breakeven import PARAMETERS, breakeven, check_pair
 from analysis.decision.inputs import applicable_inputs, is_price
-from analysis.decision.sensitivity import sobol, tornado
+from analysis.decision.sensitivity import sobol, sobol_runs, tornado, tornado_runs
 from analysis.engine.core import check_arguments
 from analysis.errors import ArgumentError, ItcostError
 from analysis.present.formatting import money
@@ -177,15 +177,6 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
 ROOT_RUNS = 40
 
 
-def _is_price(scenario: Scenario, parameter: str) -> bool:
-    """Whether ``parameter`` is a price (repriced, not simulated again); False when it is no
-    input at all (the command names that problem itself)."""
-    try:
-        return is_price(scenario, parameter)
-    except ItcostError:
-        return False
-
-
 def _breakeven_runs(scenario: Scenario, parameter: str | None) -> int:
     """About how many simulations the break-even of ``parameter`` takes: one for a price
     (exact, by repricing), :data:`ROOT_RUNS` for any other input."""
@@ -245,18 +236,17 @@ def _sensitivity(args: argparse.Namespace) -> int:
     compared = {"option": args.option, "against": args.against, "inputs": args.inputs}
     inputs = args.inputs or applicable_inputs(scenario, check_pair(scenario, args.option,
                                                                    args.against)[0])  # fmt: skip
-    # The tornado's runs (prices are repriced, not run), and Sobol's, together.
-    events = sum(not _is_price(scenario, name) for name in inputs)
-    per_trial, tornado_runs = scenario.incidents_per_trial, 1 + 2 * events
-    sobol_runs = 1 + args.samples * (len(inputs) + 2) if args.sobol else 0  # with its base
-    tornado_work = per_trial * tornado_runs * args.trials
-    sobol_work = per_trial * sobol_runs * args.sobol_trials
+    # The tornado's runs and Sobol's, together.
+    per_trial, runs = scenario.incidents_per_trial, tornado_runs(scenario, inputs)
+    sobol_count = sobol_runs(args.samples, len(inputs)) if args.sobol else 0
+    tornado_work = per_trial * runs * args.trials
+    sobol_work = per_trial * sobol_count * args.sobol_trials
     if sobol_work > tornado_work:
-        check_work(args, per_trial, runs=sobol_runs, trials=args.sobol_trials,
+        check_work(args, per_trial, runs=sobol_count, trials=args.sobol_trials,
                    name="sobol_trials", also=tornado_work)  # fmt: skip
     else:
-        check_work(args, per_trial, runs=tornado_runs, also=sobol_work)
-    work = tornado_runs * args.trials + sobol_runs * args.sobol_trials
+        check_work(args, per_trial, runs=runs, also=sobol_work)
+    work = runs * args.trials + sobol_count * args.sobol_trials
     with simulating("sensitivity: simulated trials", work):
         table = tornado(
             scenario, low=args.low, high=args.high, ranges=ranges, trials=args.trials,

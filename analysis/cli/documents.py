@@ -89,8 +89,7 @@ def add_sweep(commands: argparse._SubParsersAction) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     scenario = resolve(args)
-    check_arguments(args.trials, args.seed)  # fail before the run, not after it
-    check_work(args, scenario.incidents_per_trial)
+    check_work(args, scenario.incidents_per_trial)  # and the trials and seed: before the run
     check_output_folder(args.out, "out_dir")
     if args.pdf:
         find_chromium()

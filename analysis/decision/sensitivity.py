@@ -34,12 +34,13 @@ from analysis.decision.inputs import (
     check_factor,
     expand,
     input_label,
+    is_price,
     scaled_value,
     vary,
 )
 from analysis.engine.core import simulate
 from analysis.engine.result import Result
-from analysis.errors import ArgumentError, ScenarioError
+from analysis.errors import ArgumentError, ItcostError, ScenarioError
 from analysis.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -197,6 +198,34 @@ def tornado(
 
 
 # -- Sobol indices -----------------------------------------------------------------------------
+
+
+def tornado_runs(scenario: Scenario, inputs: list[str]) -> int:
+    """The simulations :func:`tornado` runs for ``inputs``: the base, and each input that is
+    not a price low and high (a price is repriced on the base). An input that is no price
+    of the scenario counts as simulated: the count is an upper bound.
+
+    Examples
+    --------
+    >>> from analysis import load_scenario
+    >>> tornado_runs(load_scenario("server-office"), ["options.managed.fees.per_user_monthly",
+    ...                                               "incidents.*.rate"])
+    3
+    """
+    return 1 + 2 * sum(not _is_price(scenario, name) for name in inputs)
+
+
+def sobol_runs(samples: int, inputs: int) -> int:
+    """The simulations :func:`sobol` runs: the base, and SALib's ``samples * (inputs + 2)``
+    points."""
+    return 1 + samples * (inputs + 2)
+
+
+def _is_price(scenario: Scenario, parameter: str) -> bool:
+    try:
+        return is_price(scenario, parameter)
+    except ItcostError:
+        return False
 
 
 def sobol(

@@ -77,7 +77,7 @@ def escape(text: str) -> str:
     Line breaks and runs of white space become one space (a newline then ``===`` would make a
     heading, an indented line a code block), and control characters (ESC, BEL) become U+FFFD.
     """
-    text = _CONTROLS.sub("\ufffd", " ".join(text.split()))
+    text = one_line(text).strip()
     escaped = re.sub(r"([\\`*_{}\[\]()#+!|~$:])", r"\\\1", html.escape(text, quote=False))
     # Renderers turn bare URLs, www. names and e-mail addresses into links (GFM autolinks);
     # an escaped slash, dot or at sign reads the same and links nothing.
@@ -87,6 +87,19 @@ def escape(text: str) -> str:
     # "*" is escaped above); "-$300" or "93.4%" stay as they are.
     escaped = re.sub(r"^-(?=[\s-]|$)", r"\\-", escaped)
     return re.sub(r"^(\d+)\.(?=\s|$)", r"\1\\.", escaped)
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every run of white space (line breaks too) as one space and every
+    control character as U+FFFD: what a name becomes before it is escaped for Markdown, in
+    reports (:func:`escape`) and in the app.
+
+    Examples
+    --------
+    >>> one_line(" Acme\n===\x1b[0m ")
+    ' Acme ===�[0m '
+    """
+    return _CONTROLS.sub("\ufffd", re.sub(r"\s+", " ", text))
 
 
 #: C0 and C1 control characters and DEL (white space is handled apart).

@@ -20,7 +20,7 @@ from scipy import stats
 
 from analysis import simulate
 from analysis.scenario.model import Spec
-from tests.helpers import assert_within_se, closed_form
+from tests.helpers import assert_repriced_as_fresh, assert_within_se, closed_form
 
 RATE = 100.0  # per billable hour, remote and on site alike
 PRICE = 1_200.0  # a year's block
@@ -196,12 +196,7 @@ def test_a_block_is_repriced_with_a_fresh_simulations_figures(changes):
             "options.block.service_hours": {"days": 5, "open": 8, "close": 18},
         }
     )
-    result = simulate(base, trials=5_000, seed=9)
-    changed = base.with_overrides(changes)
-    assert result.can_reprice(changed)
-    repriced, fresh = result.reprice(changed), simulate(changed, trials=5_000, seed=9)
-    for column, values in fresh.columns.items():
-        np.testing.assert_allclose(repriced.columns[column], values, rtol=1e-12, err_msg=column)
+    assert_repriced_as_fresh(base, changes, trials=5_000, seed=9)
 
 
 def test_an_empty_block_is_the_same_shop_paid_as_it_goes():

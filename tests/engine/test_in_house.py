@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from analysis import simulate
-from tests.helpers import assert_within_se, closed_form
+from tests.helpers import assert_repriced_as_fresh, assert_within_se, closed_form
 
 SALARY, TOOLS, RATE = 70_000.0, 3_000.0, 100.0
 
@@ -112,12 +112,7 @@ def test_a_technician_is_repriced_with_a_fresh_simulations_figures(changes):
          "incidents.only.fix_hours": {"median": 2, "p90": 5}},
         capacity=8.0,
     )  # fmt: skip
-    result = simulate(base, trials=5_000, seed=12)
-    changed = base.with_overrides(changes)
-    assert result.can_reprice(changed)
-    repriced, fresh = result.reprice(changed), simulate(changed, trials=5_000, seed=12)
-    for column, values in fresh.columns.items():
-        np.testing.assert_allclose(repriced.columns[column], values, rtol=1e-12, err_msg=column)
+    changed, fresh = assert_repriced_as_fresh(base, changes, trials=5_000, seed=12)
     months = simulate(changed, trials=5_000, seed=12, monthly=True).monthly["tech"]
     np.testing.assert_allclose(months.sum(axis=1), fresh.column("tech", "it_spend"), rtol=1e-12)
 
