@@ -44,6 +44,7 @@ from analysis.engine.inputs import (
     LogNormal,
     TierParameters,
 )
+from analysis.engine.pages import ordinary_pages
 from analysis.engine.pricing import (
     HOUR_CLASSES,
     YEARLY,
@@ -148,6 +149,19 @@ def simulate(
     >>> sum(result.summary()["comparison"]["prob_cheapest"].values())
     1.0
     """
+    with ordinary_pages():  # ~300 MB of fresh results at 1M trials: see analysis.engine.pages
+        return _simulate(scenario, trials, seed, threads, monthly, tier_sums)
+
+
+def _simulate(
+    scenario: Scenario,
+    trials: int,
+    seed: int,
+    threads: int | None,
+    monthly: bool,
+    tier_sums: TierSums | None,
+) -> Result:
+    """:func:`simulate`'s work, with its arguments as given."""
     params = EngineParameters.from_scenario(scenario)
     years = len(params.year_factors)
     names = {option: quantity_names(params, option) for option in params.options}

@@ -23,6 +23,7 @@ import numpy as np
 
 from analysis._version import __version__
 from analysis.engine.inputs import EngineParameters
+from analysis.engine.pages import ordinary_pages
 from analysis.engine.pricing import MONEY, Quantities, price
 from analysis.errors import ArgumentError
 from analysis.scenario.model import Scenario
@@ -108,7 +109,8 @@ class Result:
                 "changes what happens (incidents, durations, shares, calendars or options), "
                 "not only prices: simulate it again",
             )
-        return Result.from_quantities(scenario, self.seed, params, self.quantities)
+        with ordinary_pages():  # fresh price columns, as a simulation's (analysis.engine.pages)
+            return Result.from_quantities(scenario, self.seed, params, self.quantities)
 
     def can_reprice(self, scenario: Scenario) -> bool:
         """Whether :meth:`reprice` accepts ``scenario``: it changes prices only."""
