@@ -87,16 +87,36 @@ def _simulated(result: Result) -> str:
     return f"Share of simulated {simulated_periods(result.scenario.horizon.years)}"
 
 
+def _common_layout(title: str, x_title: str, y_title: str) -> dict[str, Any]:
+    """The layout every chart here shares: its title, axis titles, look, legend and size."""
+    return {
+        "title": {"text": title},
+        "xaxis": {"title": {"text": x_title}},
+        "yaxis": {"title": {"text": y_title}},
+        "template": _TEMPLATE,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "margin": {"t": 90},
+        "height": 420,
+    }
+
+
+def _figure(
+    data: list[dict[str, Any]], title: str, x_title: str, y_title: str, **layout: Any
+) -> go.Figure:
+    """A chart of ``data`` (plotly's trace dicts) with the common layout, and ``layout``'s
+    settings on top (an axis's merged with its title), made and validated in one step. A
+    go.Figure grown one call at a time validates as it goes: 14 ms a chart against 4 ms, a
+    quarter of the Calculator's redraw."""
+    merged = _common_layout(title, x_title, y_title)
+    for key, value in layout.items():
+        shared = merged.get(key)
+        merged[key] = {**shared, **value} if isinstance(shared, dict) else value
+    return go.Figure({"data": data, "layout": merged})
+
+
 def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
-    figure.update_layout(
-        title={"text": title},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        template=_TEMPLATE,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        margin={"t": 90},
-        height=420,
-    )
+    """The common layout on a figure made a call at a time."""
+    figure.update_layout(_common_layout(title, x_title, y_title))
     return figure
 
 
@@ -110,26 +130,31 @@ def _histogram(values: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.nd
 def _overlaid(
     columns: dict[str, np.ndarray], names: dict[str, str], palette: dict[str, str],
     low: float | None, unit: str,
-) -> go.Figure:  # fmt: skip
-    """Each series' distribution, overlaid on the same bins: from ``low`` (or the 0.5th
-    percentile) to the 99.5th percentile."""
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Each series' distribution as a bar trace, all on the same bins: from ``low`` (or the
+    0.5th percentile) to the 99.5th percentile; drawn with :data:`_OVERLAID`."""
     if low is None:
         low = min(np.percentile(c, 0.5) for c in columns.values())
     high = max(np.percentile(c, 99.5) for c in columns.values())
     if not high > low:
         high = low + 1.0
     edges = np.linspace(low, high, _BINS + 1)
-    figure = go.Figure()
+    data = []
     for key, values in columns.items():
         centres, shares = _histogram(values, edges)
-        figure.add_bar(
-            x=centres, y=shares, name=names[key], marker_color=palette[key], opacity=0.6,
-            width=edges[1] - edges[0],
-            hovertemplate="%{x:,.0f}" + unit + ": %{y:.1%} of trials" + _WHO,
-        )  # fmt: skip
-    figure.update_layout(barmode="overlay", bargap=0)
-    figure.update_yaxes(tickformat=".0%")
-    return figure
+        data.append({
+            "type": "bar", "x": centres, "y": shares, "name": names[key],
+            "marker": {"color": palette[key]}, "opacity": 0.6, "width": edges[1] - edges[0],
+            "hovertemplate": "%{x:,.0f}" + unit + ": %{y:.1%} of trials" + _WHO,
+        })  # fmt: skip
+    return data
+
+
+#: The layout of :func:`_overlaid`'s traces: bars over each other, shares of trials up the side.
+_OVERLAID = {"barmode": "overlay", "bargap": 0, "yaxis": {"tickformat": ".0%"}}
+#: A vertical line at x = 0, the height of the plot.
+_ZERO_LINE = {"type": "line", "x0": 0, "x1": 0, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+              "line": {"color": "black", "width": 1.5}}  # fmt: skip
 
 
 def _option_columns(result: Result, quantity: str) -> dict[str, np.ndarray]:
@@ -146,31 +171,34 @@ def _names(result: Result) -> dict[str, str]:
 def totals_by_option(result: Result) -> go.Figure:
     """Each option's expected total, stacked: IT spend (cash) at the bottom, then the estimated
     downtime and security losses, so the cash difference reads first."""
-    figure = go.Figure()
     names = list(_names(result).values())
     currency = result.scenario.currency
     amount = money_template(currency, "%{y:,.0f}")
+    data = []
     for (component, text), colour in zip(COMPONENTS.items(), COMPONENT_COLOURS, strict=True):
         means = [float(np.mean(result.column(option, component))) for option in result.options]
-        figure.add_bar(
-            x=names, y=means, name=text, marker_color=colour, texttemplate=amount,
-            textposition="inside",
-            marker_pattern_shape="" if component == "it_spend" else "/",
-            hovertemplate="%{x}, " + text + ": " + amount + "<extra></extra>",
-        )  # fmt: skip
+        data.append({
+            "type": "bar", "x": names, "y": means, "name": text, "texttemplate": amount,
+            "textposition": "inside",
+            "marker": {"color": colour, "pattern": {"shape": "" if component == "it_spend"
+                                                    else "/"}},
+            "hovertemplate": "%{x}, " + text + ": " + amount + "<extra></extra>",
+        })  # fmt: skip
     totals = [float(np.mean(result.column(option, "total"))) for option in result.options]
-    figure.add_scatter(
-        x=names, y=totals, mode="text", texttemplate="total " + amount, textposition="top center",
-        showlegend=False, hoverinfo="skip",
-    )  # fmt: skip
-    # Labels that do not fit their segment are hidden, not spilled over the chart's edge.
-    figure.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"})
-    figure.update_yaxes(**money_axis_format(currency), rangemode="tozero")
-    return _layout(
-        figure,
+    data.append({
+        "type": "scatter", "x": names, "y": totals, "mode": "text",
+        "texttemplate": "total " + amount, "textposition": "top center", "showlegend": False,
+        "hoverinfo": "skip",
+    })  # fmt: skip
+    return _figure(
+        data,
         "Expected cost by option: IT spend (cash) and estimated losses",
         "",
         f"Mean {_period(result).lower()} cost",
+        barmode="stack",
+        # Labels that do not fit their segment are hidden, not spilled over the chart's edge.
+        uniformtext={"minsize": 10, "mode": "hide"},
+        yaxis={**money_axis_format(currency), "rangemode": "tozero"},
     )
 
 
@@ -179,36 +207,39 @@ def prob_cheapest(result: Result) -> go.Figure:
     shares = result.prob_cheapest()
     palette = colours(result.options)
     names = _names(result)
-    figure = go.Figure(
-        go.Bar(
-            x=[shares[option] for option in result.options],
-            y=[names[option] for option in result.options],
-            orientation="h",
-            marker_color=[palette[option] for option in result.options],
-            texttemplate="%{x:.1%}",
-            textposition="auto",
-            hovertemplate="%{y}: cheapest in %{x:.1%}<extra></extra>",
-            showlegend=False,
-        )
+    bars = {
+        "type": "bar",
+        "x": [shares[option] for option in result.options],
+        "y": [names[option] for option in result.options],
+        "orientation": "h",
+        "marker": {"color": [palette[option] for option in result.options]},
+        "texttemplate": "%{x:.1%}",
+        "textposition": "auto",
+        "hovertemplate": "%{y}: cheapest in %{x:.1%}<extra></extra>",
+        "showlegend": False,
+    }
+    return _figure(
+        [bars],
+        "How often is each option the cheapest in total?",
+        _simulated(result),
+        "",
+        xaxis={"tickformat": ".0%", "range": [0, 1]},
+        yaxis={"autorange": "reversed"},
+        height=max(260, 60 * len(result.options) + 140),
     )
-    figure.update_xaxes(tickformat=".0%", range=[0, 1])
-    figure.update_yaxes(autorange="reversed")
-    figure = _layout(figure, "How often is each option the cheapest in total?", _simulated(result),
-                     "")  # fmt: skip
-    figure.update_layout(height=max(260, 60 * len(result.options) + 140))
-    return figure
 
 
 def cost_distribution(result: Result) -> go.Figure:
     """Overlaid distributions of every option's total cost."""
-    figure = _overlaid(_option_columns(result, "total"), _names(result), colours(result.options),
-                       None, "")  # fmt: skip
-    figure.update_xaxes(**money_axis_format(result.scenario.currency))
-    return _layout(
-        figure,
+    data = _overlaid(_option_columns(result, "total"), _names(result), colours(result.options),
+                     None, "")  # fmt: skip
+    return _figure(
+        data,
         f"{_period(result)} total cost of each option",
         f"{_period(result)} total cost (IT spend + estimated losses); middle 99% shown",
         _simulated(result),
+        **_OVERLAID,
+        xaxis=money_axis_format(result.scenario.currency),
     )
 
 
@@ -220,15 +251,15 @@ def savings_distributions(result: Result) -> go.Figure:
     names = _names(result)
     columns = {option: result.savings(option) for option in alternatives}
     low = min(min(np.percentile(c, 0.5) for c in columns.values()), 0.0)
-    figure = _overlaid(columns, names, palette, low, "")
-    figure.add_vline(x=0, line_color="black", line_width=1.5)
-    figure.update_xaxes(**money_axis_format(result.scenario.currency))
     base = label(result.scenario, result.baseline)
-    return _layout(
-        figure,
+    return _figure(
+        _overlaid(columns, names, palette, low, ""),
         f"Saving against {base}, simulation by simulation (right of zero: cheaper)",
         f"{_period(result)} saving: {base} total minus the option's; middle 99% shown",
         _simulated(result),
+        **_OVERLAID,
+        xaxis=money_axis_format(result.scenario.currency),
+        shapes=[_ZERO_LINE],
     )
 
 
@@ -236,35 +267,37 @@ def loss_exceedance(result: Result) -> go.Figure:
     """For each amount, the probability that an option's total cost exceeds it."""
     # Down to 1 in 2,000: the bottom of the y axis, so no curve runs off the chart.
     probabilities = np.concatenate([np.linspace(0, 0.9, 91), 1 - np.geomspace(0.1, 5e-4, 120)])
-    figure = go.Figure()
     palette, names = colours(result.options), _names(result)
-    for option in result.options:
-        amounts = np.percentile(result.column(option, "total"), probabilities * 100)
-        figure.add_scatter(
-            x=amounts, y=1 - probabilities, name=names[option], mode="lines",
-            line={"color": palette[option], "width": 2.5},
-            hovertemplate="%{x:,.0f}: exceeded in %{y:.2%}<extra>%{fullData.name}</extra>",
-        )  # fmt: skip
-    figure.update_xaxes(**money_axis_format(result.scenario.currency))
-    figure.update_yaxes(type="log", tickformat=".1%", range=[-3.3, 0.05])
-    return _layout(
-        figure,
+    data = [
+        {
+            "type": "scatter", "name": names[option], "mode": "lines",
+            "x": np.percentile(result.column(option, "total"), probabilities * 100),
+            "y": 1 - probabilities, "line": {"color": palette[option], "width": 2.5},
+            "hovertemplate": "%{x:,.0f}: exceeded in %{y:.2%}<extra>%{fullData.name}</extra>",
+        }
+        for option in result.options
+    ]  # fmt: skip
+    return _figure(
+        data,
         "Loss exceedance: how likely is a total cost above this?",
         f"{_period(result)} total cost",
         "Probability of exceeding (log scale)",
+        xaxis=money_axis_format(result.scenario.currency),
+        yaxis={"type": "log", "tickformat": ".1%", "range": [-3.3, 0.05]},
     )
 
 
 def downtime_hours(result: Result) -> go.Figure:
     """Overlaid distributions of every option's lost operating hours."""
-    figure = _overlaid(_option_columns(result, "downtime_hours"), _names(result),
-                       colours(result.options), 0.0, " h")  # fmt: skip
-    return _layout(
-        figure,
+    data = _overlaid(_option_columns(result, "downtime_hours"), _names(result),
+                     colours(result.options), 0.0, " h")  # fmt: skip
+    return _figure(
+        data,
         "Lost operating hours of each option",
         f"{_period(result)} operating hours lost, summed over incidents; up to the 99.5th "
         "percentile shown",
         _simulated(result),
+        **_OVERLAID,
     )
 
 
