@@ -699,6 +699,7 @@ def _sum_chunk(
         draws.prevent, draws.with_parts, draws.parts_cost, draws.month
     )  # fmt: skip
     size, trials = trial.size, counts.size
+    layout = _Layout.of(counts, trial)
     fix = _repair_hours(tier.fix, draws.fix, size, work)  # here: the drawing thread is busier
     part = slice(draws.first, draws.first + trials)
     org = params.operating_hours
@@ -747,19 +748,17 @@ def _sum_chunk(
             handled = [(outcome, inside), (outcomes[fallback_key], outside)]
         if kept is None and given is None:
             if key not in shared:
-                shared[key] = _trial_sums(outcome, None, trial, trials, on_site, work)
+                shared[key] = _trial_sums(outcome, None, layout, on_site, work)
             totals = shared[key]
             sums["incidents"][part] += counts
         else:
             totals = {}
             for part_outcome, weights in handled:
                 for name, values in _trial_sums(
-                    part_outcome, weights, trial, trials, on_site, work
+                    part_outcome, weights, layout, on_site, work
                 ).items():
                     totals[name] = totals[name] + values if name in totals else values
-            sums["incidents"][part] += (
-                counts if kept is None else np.bincount(trial, kept, minlength=trials)
-            )
+            sums["incidents"][part] += counts if kept is None else layout.sums(kept)
         yearly = state.hours.get(option)
         sources = yearly_sources(params, option) if yearly is not None else ()
         for name, values in totals.items():
@@ -830,11 +829,43 @@ def _add_months(
                 )
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where each trial's incidents lie in a chunk, which holds them trial by trial."""
+
+    trials: int  # in the chunk
+    trial: np.ndarray  # the chunk-local trial of each incident
+    starts: np.ndarray  # the first incident of each trial that has any
+    having: np.ndarray | None  # those trials; None when every trial has some
+
+    @classmethod
+    def of(cls, counts: np.ndarray, trial: np.ndarray) -> _Layout:
+        """The layout of ``counts[t]`` incidents of each trial ``t``, in order."""
+        starts = np.cumsum(counts) - counts
+        if counts.all():
+            return cls(counts.size, trial, starts, None)
+        having = np.flatnonzero(counts)
+        return cls(counts.size, trial, starts[having], having)
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Each trial's sum of ``values`` (one per incident, in the chunk's order).
+
+        Contiguous runs summed by ``np.add.reduceat`` (numpy's pairwise summation), a tenth of
+        the time of ``np.bincount``, whose additions into one bin wait for each other when the
+        bins come in runs as here; a trial with no incident sums to 0.
+        """
+        if self.having is None:
+            return np.add.reduceat(values, self.starts)
+        out = np.zeros(self.trials)
+        if self.having.size:
+            out[self.having] = np.add.reduceat(values, self.starts)
+        return out
+
+
 def _trial_sums(
     outcome: dict[str, np.ndarray],
     kept: np.ndarray | None,
-    trial: np.ndarray,
-    trials: int,
+    layout: _Layout,
     on_site: np.ndarray | None,
     work: Workspace,
 ) -> dict[str, np.ndarray]:
@@ -842,13 +873,14 @@ def _trial_sums(
     None: all). Full-length sums only for what every incident has (lost hours, billable hours);
     visits, out-of-scope work and late responses are summed over the few incidents they
     concern, and remote hours are the billable hours less those on site."""
+    trial, trials = layout.trial, layout.trials
 
     def full(values: np.ndarray) -> np.ndarray:
         if kept is not None:
             values = np.multiply(
                 values, kept, out=work.get("kept_weights", values.size, np.float64)
             )
-        return np.bincount(trial, values, minlength=trials)
+        return layout.sums(values)
 
     def subset(index: np.ndarray, values: np.ndarray | None) -> np.ndarray:
         weights = (
