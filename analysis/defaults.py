@@ -20,15 +20,16 @@ SOBOL_SAMPLES = 64
 SOBOL_TRIALS = 2_000
 #: The report and the app run break-evens and the tornado at no more than this many trials.
 DECISION_TRIALS = 10_000
-#: The calculator's default precision: APP_TRIALS simulated years, or fewer (never under
-#: APP_MIN_TRIALS) when that many would simulate more than APP_INCIDENTS incidents, so that a
-#: recompute stays under 0.3 s on a two-core machine (``make bench`` measures it). Large
-#: scenarios lose little by it: with hundreds of incidents a year, each simulated year's total
-#: is already steady, and at 5,000 trials a chance such as P(cheapest) has a standard error
-#: of at most 0.7 percentage points.
+#: The calculator's default precision: APP_TRIALS simulated years, or, when that many would
+#: simulate more than APP_INCIDENTS incidents, the most whole thousands that do not (never
+#: under APP_MIN_TRIALS), so that a recompute stays under 0.3 s on a two-core machine (``make
+#: bench`` measures it; about 0.2 s for two million incidents there). Large scenarios lose
+#: little by it: with hundreds of incidents a year each simulated year's total is already
+#: steady, and at 4,000 trials (the presets' fewest) a chance such as P(cheapest) has a
+#: standard error of at most 0.8 percentage points (1.1 at APP_MIN_TRIALS).
 APP_TRIALS = 10_000
-APP_MIN_TRIALS = 5_000
-APP_INCIDENTS = 2_500_000
+APP_MIN_TRIALS = 2_000
+APP_INCIDENTS = 2_000_000
 #: The calculator refuses a run of more simulated incidents than this (about ten seconds on
 #: two cores): a link or an upload cannot freeze a session.
 APP_MAX_INCIDENTS = 100_000_000

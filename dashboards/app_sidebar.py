@@ -119,15 +119,17 @@ def render(state: Inputs) -> Any:
         default = default_trials(state.scenario)
         st.select_slider(
             "Simulated years (trials)",
-            options=sorted({*TRIAL_CHOICES, state.trials}),  # a link may ask for any count
+            # The default is always there to come back to, and a link may ask for any count.
+            options=sorted({*TRIAL_CHOICES, default, state.trials}),
             value=state.trials,
             format_func=lambda n: f"{n:,}" + (" (default)" if n == default else ""),
             key="itcost_trials",
             on_change=_set_precision,
             args=(state,),
             help="More trials give steadier figures and take longer to compute. The default "
-            "is 10,000, or 5,000 for a scenario of more than 250 incidents a simulated year "
-            "(over its horizon): those years are steadier, and each recompute stays quick.",
+            "is 10,000, or for a scenario of more than 200 incidents a simulated year (over "
+            "its horizon) as many thousand as simulate about 2 million incidents, at least "
+            "2,000: those years are steadier, and each recompute stays quick.",
         )
         st.number_input(
             "Random seed",

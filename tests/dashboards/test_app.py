@@ -641,8 +641,8 @@ def test_a_link_can_carry_a_whole_uploaded_scenario():
             {"seed": "9" * 5000},
             "Link: seed: must be a whole number from 0 to",
         ),  # past int()'s limit
-        ({"trials": "1"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
-        ({"trials": "50000000"}, "Link: trials: must be a whole number from 5,000 to 500,000"),
+        ({"trials": "1"}, "Link: trials: must be a whole number from 2,000 to 500,000"),
+        ({"trials": "50000000"}, "Link: trials: must be a whole number from 2,000 to 500,000"),
         ({"preset": "/etc/passwd"}, "Link: preset: no such preset '/etc/passwd'"),
     ],
 )
@@ -655,17 +655,23 @@ def test_a_link_cannot_ask_for_a_bad_preset_seed_or_precision(query, message):
 
 
 def test_the_default_precision_follows_the_size_of_the_scenario():
-    """10,000 trials, or 5,000 for a scenario of more than 250 incidents a year (the law firm
-    has 385): the link leaves the default out, and carries a count chosen over it."""
-    assert default_trials(analysis.load_scenario(DEFAULT_PRESET)) == 10_000
-    at = start({"preset": "law-firm"})
+    """10,000 trials, or as many thousand as simulate at most 2 million incidents (the
+    accounting firm has 459.5 a year: 4,000, a count the slider offers only as its default):
+    the link leaves the default out, and carries a count chosen over it; the default stays on
+    the slider to come back to."""
+    sizes = {name: default_trials(analysis.load_scenario(name)) for name in analysis.preset_names()}
+    assert sizes == {**dict.fromkeys(sizes, 10_000), "law-firm": 5_000,
+                     "accounting-firm": 4_000, "manufacturer": 4_000}  # fmt: skip
+    huge = analysis.load_scenario(DEFAULT_PRESET).with_overrides({"organisation.employees": 3000})
+    assert huge.incidents_per_trial > 2_000_000 / 2_000 and default_trials(huge) == 2_000
+    at = start({"preset": "accounting-firm"})
     state = inputs(at)
-    assert state.scenario.incidents_per_trial == pytest.approx(385)
-    assert state.trials == 5_000 and "trials" not in dict(at.query_params)
+    assert state.scenario.incidents_per_trial == pytest.approx(459.5)
+    assert state.trials == 4_000 and "trials" not in dict(at.query_params)
     slider = at.select_slider(key="itcost_trials")
-    assert slider.value == 5_000 and "5,000 (default)" in slider.options
-    assert any("5,000 simulated years" in caption for caption in shown(at.caption))
-    summary = expected(state.scenario)  # a fresh simulation at 5,000 trials
+    assert slider.value == 4_000 and "4,000 (default)" in slider.options
+    assert any("4,000 simulated years" in caption for caption in shown(at.caption))
+    summary = expected(state.scenario)  # a fresh simulation at 4,000 trials
     for option, shown_cards in cards(at).items():
         assert shown_cards["Total"] == round(summary["options"][option]["total"]["mean"])
 
@@ -673,7 +679,8 @@ def test_the_default_precision_follows_the_size_of_the_scenario():
     run(at)
     assert inputs(at).trials == 10_000 and dict(at.query_params)["trials"] == "10000"
     assert inputs(start(dict(at.query_params))).trials == 10_000
-    at.select_slider(key="itcost_trials").set_value(5_000)
+    assert "4,000 (default)" in at.select_slider(key="itcost_trials").options
+    at.select_slider(key="itcost_trials").set_value(4_000)
     run(at)
     assert inputs(at).chosen_trials is None and "trials" not in dict(at.query_params)
 
@@ -701,7 +708,7 @@ def test_a_run_too_large_for_the_app_is_refused_in_one_line():
     at.select_slider(key="itcost_trials").set_value(500_000)
     run(at)
     assert any(text.startswith("Trials: 500,000 simulated years") for text in shown(at.error))
-    assert inputs(at).trials == 5_000 and at.select_slider(key="itcost_trials").value == 5_000
+    assert inputs(at).trials == 4_000 and at.select_slider(key="itcost_trials").value == 4_000
     assert at.metric
 
 
@@ -741,7 +748,7 @@ def test_a_bad_link_is_reported_and_the_preset_shown():
     messages = shown(at.error)
     assert any("organisation.employes: no such field (did you mean 'employees'?)" in m
                for m in messages)  # fmt: skip
-    assert any("Link: trials: must be a whole number from 5,000" in m for m in messages)
+    assert any("Link: trials: must be a whole number from 2,000" in m for m in messages)
     assert inputs(at).scenario == analysis.load_scenario("law-firm")
     assert at.metric
 
