@@ -1,7 +1,8 @@
 """Benchmark the calculator: a recompute at the app's default trial count, and a price change.
 
 The default trial count depends on the scenario (``app_state.default_trials``): 10,000, or
-5,000 for a scenario of more than 250 incidents a simulated year.
+for a scenario of more than 200 incidents a simulated year the most whole thousands within 2
+million incidents (5,000 for law-firm, 4,000 for accounting-firm and manufacturer).
 
 For every preset, each figure the best of ``--repeats`` runs (the least disturbed by other
 processes), with a new input value every time so that nothing comes from a cache:
