@@ -34,7 +34,7 @@ APP_INCIDENTS = 2_000_000
 #: two cores): a link or an upload cannot freeze a session.
 APP_MAX_INCIDENTS = 100_000_000
 #: The calculator's results, shared by every session of a server, hold at most this much
-#: memory in all (a preset's result at the default trials is 2 to 5 MB; one at the slider's
+#: memory in all (a preset's result at the default trials is 1 to 5 MB; one at the slider's
 #: largest count, a few hundred MB, is shown but not kept).
 APP_CACHE_BYTES = 512 * 2**20
 #: The command line asks for --force before a command that simulates more incidents than this

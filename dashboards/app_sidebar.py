@@ -128,8 +128,8 @@ def render(state: Inputs) -> Any:
             args=(state,),
             help="More trials give steadier figures and take longer to compute. The default "
             "is 10,000, or for a scenario of more than 200 incidents a simulated year (over "
-            "its horizon) as many thousand as simulate about 2 million incidents, at least "
-            "2,000: those years are steadier, and each recompute stays quick.",
+            "its horizon) the most whole thousands that simulate at most 2 million incidents, "
+            "at least 2,000: those years are steadier, and each recompute stays quick.",
         )
         st.number_input(
             "Random seed",

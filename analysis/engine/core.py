@@ -854,6 +854,8 @@ class _Layout:
         the time of ``np.bincount``, whose additions into one bin wait for each other when the
         bins come in runs as here; a trial with no incident sums to 0.
         """
+        if values.size != self.trial.size:  # reduceat would add the extra to the last trial
+            raise ValueError(f"{values.size} values for {self.trial.size} incidents")
         if self.having is None:
             return np.add.reduceat(values, self.starts)
         out = np.zeros(self.trials)

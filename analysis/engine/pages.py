@@ -9,17 +9,23 @@ first write to each 2 MB can stall for milliseconds (numpy issue #31590 reports 
 
 A run of a million trials writes about 300 MB of per-trial results once, in order, and reads
 them a few times: huge pages save it little, and on the project's two-core virtual machine
-they cost it 1.5 to 2 s of kernel time in a 9 s run, more or less from one run to the next
-as the machine's memory was used (``make bench`` prints the kernel time). On ordinary pages
-the same run spends 0.2 s in the kernel. Below 4 MB an array (a column of up to 524,288
-trials, every working array of the engine) is never advised, so the calculator's runs are the
-same either way.
+they cost it 1.2 to 2 s of kernel time in a 7 to 9 s run, more or less from one run to the
+next as the machine's memory had been used (``make bench`` prints the kernel time). Without
+the advice the same run spends 0.2 to 0.35 s in the kernel. An array under 4 MB (a column of
+up to 524,288 trials, the engine's chunk-sized working arrays) is never advised, so the
+calculator's runs are the same either way.
 
 The advice is a process-wide numpy setting: :func:`ordinary_pages` turns it off while any
 simulation runs, in any thread, and restores it when the last one ends. Arrays made by other
-threads meanwhile are on ordinary pages too, which only changes how fast they are first
-written. Whoever set ``NUMPY_MADVISE_HUGEPAGE`` has chosen for their process and is left
-alone, as is a numpy without the setting.
+threads meanwhile are not advised either, which only changes how fast they are first written.
+Whoever set ``NUMPY_MADVISE_HUGEPAGE`` has chosen for their process and is left alone, as is a
+numpy without the setting.
+
+Not a cure in a long-lived process: memory that numpy advised for an array made outside a
+simulation (a large summary or trials table, in a notebook or the app) keeps the advice after
+it is freed (the same numpy issue), and a later result that the C library places there can
+still meet the stall. Nor where ``transparent_hugepage/enabled`` is ``always``: the kernel then
+uses huge pages unasked, though without stalling to compact for them.
 """
 
 from __future__ import annotations
@@ -61,14 +67,17 @@ def ordinary_pages() -> Iterator[None]:
     if _SET_ADVICE is None:
         yield
         return
-    with _lock:
-        if _running == 0:
-            _advice_before = _SET_ADVICE(False)
-        _running += 1
+    entered = False
     try:
+        with _lock:
+            if _running == 0:
+                _advice_before = _SET_ADVICE(False)
+            _running += 1
+            entered = True
         yield
     finally:
-        with _lock:
-            _running -= 1
-            if _running == 0:
-                _SET_ADVICE(_advice_before)
+        if entered:  # not when stopped (Ctrl-C) before it counted itself in
+            with _lock:
+                _running -= 1
+                if _running == 0:
+                    _SET_ADVICE(_advice_before)

@@ -104,7 +104,8 @@ def _figure(
     data: list[dict[str, Any]], title: str, x_title: str, y_title: str, **layout: Any
 ) -> go.Figure:
     """A chart of ``data`` (plotly's trace dicts) with the common layout, and ``layout``'s
-    settings on top (an axis's merged with its title), made and validated in one step. A
+    settings on top, made and validated in one step. A setting that is a dict is merged one
+    level deep (an axis's tick settings beside its title; a nested one replaces). A
     go.Figure grown one call at a time validates as it goes: 14 ms a chart against 4 ms, a
     quarter of the Calculator's redraw."""
     merged = _common_layout(title, x_title, y_title)

@@ -617,3 +617,28 @@ def test_bad_seeds_are_rejected(seed):
 def test_bad_thread_counts_are_rejected(threads):
     with pytest.raises(ValueError, match="threads"):
         simulate(closed_form(), trials=10, threads=threads)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[3, 0, 0, 5, 1, 0, 2], [1], [4, 4, 4], [0, 7, 0], [250, 1, 0, 380]],
+    ids=["gaps", "one", "full", "one-inside", "long-runs"],
+)
+def test_per_trial_sums_of_a_chunk_are_each_trials_exact_sum(counts):
+    """A chunk's per-trial sums (np.add.reduceat over each trial's run) against math.fsum of
+    that trial's values, correctly rounded: pairwise summation of n values errs by at most
+    about log2(n) ulps of the sum of their magnitudes, so 1e-13 relative is ample; a trial
+    with no incident sums to exactly 0."""
+    from analysis.engine.core import _Layout
+
+    counts = np.array(counts)
+    trial = np.repeat(np.arange(counts.size), counts)
+    values = np.random.default_rng(4).lognormal(0.0, 2.0, trial.size)
+    sums = _Layout.of(counts, trial).sums(values)
+    assert sums.shape == (counts.size,) and sums.dtype == np.float64
+    for t, count in enumerate(counts):
+        exact = math.fsum(values[trial == t])
+        assert sums[t] == pytest.approx(exact, rel=1e-13, abs=0.0)
+        assert count or sums[t] == 0.0
+    with pytest.raises(ValueError, match="values for"):
+        _Layout.of(counts, trial).sums(np.ones(trial.size + 1))
