@@ -312,8 +312,8 @@ def _simulated_monthly(scenario: analysis.Scenario, trials: int, seed: int,
     return core.simulate(scenario, trials=trials, seed=seed, monthly=True)
 
 
-#: Results of every session, at most APP_CACHE_BYTES in all (a 10,000-trial result of a
-#: preset is 2 to 5 MB), and month-by-month ones apart, at most two of MONTHLY_FIGURES.
+#: Results of every session, at most APP_CACHE_BYTES in all (a preset's result at its default
+#: trials is 1 to 5 MB), and month-by-month ones apart, at most two of MONTHLY_FIGURES.
 _simulate = ResultCache(_simulated, APP_CACHE_BYTES, 3600.0, "Simulating...")
 
 
